@@ -1,0 +1,7 @@
+"""hardneg-haystack: ensemble hard-negative mining and cross-encoder fine-tuning for Haystack."""
+
+from hardneg_haystack.components.embedders import EnsembleEmbedder, EnsembleTextEmbedder
+from hardneg_haystack.ensemble import Ensemble, EnsembleMember
+
+__all__ = ["Ensemble", "EnsembleEmbedder", "EnsembleMember", "EnsembleTextEmbedder"]
+__version__ = "0.1.0"

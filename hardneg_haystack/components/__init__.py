@@ -1,0 +1,1 @@
+"""Haystack components: thin shells over the library's core."""

@@ -1,0 +1,236 @@
+"""Document stores: the embedded default (InMemoryDocumentStore persisted in a work folder) or OpenSearch.
+
+    >>> store = open_store(StoreConfig(url="memory", work_dir="runs/kb"), embedding_dim=448)  # doctest: +SKIP
+    >>> store = open_store(StoreConfig(url="http://localhost:9200", index="kb"), embedding_dim=448)  # doctest: +SKIP
+
+Credentials for OpenSearch come only from Secrets (environment variables OPENSEARCH_USERNAME and
+OPENSEARCH_PASSWORD by default); they are never logged.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlparse
+
+from haystack import Document
+from haystack.document_stores.in_memory import InMemoryDocumentStore
+from haystack.document_stores.types import DuplicatePolicy
+
+from hardneg_haystack.errors import ConfigError, StoreError
+
+logger = logging.getLogger(__name__)
+
+SpaceType = Literal["innerproduct", "cosinesimil", "l2"]
+STORE_FILE = "store.json"
+
+
+@dataclass
+class StoreConfig:
+    """Where documents live.
+
+    :param url: ``"memory"`` (embedded default) or an OpenSearch URL such as ``http://localhost:9200``.
+    :param index: Index name (OpenSearch) or in-memory index label.
+    :param work_dir: Folder where the embedded store is persisted (``store.json``).
+    :param space_type: knn space; ``innerproduct`` matches the ensemble fusion (dot = weighted cosine).
+    :param engine: knn engine (``faiss`` or ``lucene``).
+    :param analyzer: OpenSearch analyzer of the ``content`` field (``english`` stems).
+    :param verify_certs: Verify TLS certificates (``None``: the client default).
+    :param timeout: Request timeout in seconds.
+    """
+
+    url: str = "memory"
+    index: str = "hardneg"
+    work_dir: str | None = None
+    space_type: SpaceType = "innerproduct"
+    engine: str = "faiss"
+    analyzer: str = "english"
+    verify_certs: bool | None = None
+    timeout: int = 30
+    max_retries: int = 3
+
+    @property
+    def is_memory(self) -> bool:
+        return self.url in ("memory", "", None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def opensearch_mappings(
+    embedding_dim: int, *, space_type: str = "innerproduct", engine: str = "faiss", analyzer: str = "english"
+) -> dict[str, Any]:
+    """Explicit index mappings: analysed ``content``, a knn ``embedding`` field, keyword meta strings."""
+    return {
+        "properties": {
+            "content": {"type": "text", "analyzer": analyzer},
+            "embedding": {
+                "type": "knn_vector",
+                "dimension": int(embedding_dim),
+                "method": {"name": "hnsw", "space_type": space_type, "engine": engine},
+            },
+            "parent_id": {"type": "keyword"},
+            "title": {"type": "text", "analyzer": analyzer},
+        },
+        "dynamic_templates": [{"strings": {"match_mapping_type": "string", "mapping": {"type": "keyword"}}}],
+    }
+
+
+def open_store(config: StoreConfig, *, embedding_dim: int | None = None) -> Any:
+    """Open (and for OpenSearch, check) the store described by ``config``.
+
+    The embedded store is reloaded from ``work_dir/store.json`` when it exists, so a later command needs
+    no re-embedding. For OpenSearch the cluster is contacted once: an unreachable host, refused
+    credentials, or an existing index whose embedding dimension or space type differs from the
+    ensemble raise :class:`StoreError` before anything is written.
+    """
+    if config.is_memory:
+        store = InMemoryDocumentStore(embedding_similarity_function="dot_product", index=config.index, shared=False)
+        path = _memory_path(config)
+        if path is not None and path.is_file():
+            loaded = InMemoryDocumentStore.load_from_disk(str(path))
+            store.write_documents(loaded.filter_documents(), policy=DuplicatePolicy.OVERWRITE)
+        return store
+    return _open_opensearch(config, embedding_dim)
+
+
+def _memory_path(config: StoreConfig) -> Path | None:
+    return Path(config.work_dir) / STORE_FILE if config.work_dir else None
+
+
+def persist_store(store: Any, config: StoreConfig) -> None:
+    """Save the embedded store to ``work_dir`` (OpenSearch persists by itself)."""
+    path = _memory_path(config)
+    if config.is_memory and path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp.json")
+        store.save_to_disk(str(tmp))
+        tmp.replace(path)  # atomic: an interrupted save never corrupts the previous store
+
+
+def _open_opensearch(config: StoreConfig, embedding_dim: int | None) -> Any:
+    from haystack_integrations.document_stores.opensearch import OpenSearchDocumentStore
+
+    parsed = urlparse(config.url)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        raise ConfigError(f"store url {config.url!r}: expected 'memory' or an http(s)://host:port OpenSearch URL")
+    if embedding_dim is None:
+        embedding_dim = _existing_dimension(config)
+    store = OpenSearchDocumentStore(
+        hosts=config.url,
+        index=config.index,
+        embedding_dim=embedding_dim,
+        mappings=opensearch_mappings(
+            embedding_dim, space_type=config.space_type, engine=config.engine, analyzer=config.analyzer
+        ),
+        settings={"index.knn": True},
+        use_ssl=parsed.scheme == "https",
+        verify_certs=config.verify_certs,
+        timeout=config.timeout,
+        max_retries=config.max_retries,
+        retry_on_timeout=True,
+    )
+    _check_opensearch(store, config, embedding_dim)
+    return store
+
+
+def _client(config: StoreConfig) -> Any:
+    from haystack.utils import Secret
+    from opensearchpy import OpenSearch
+
+    user = Secret.from_env_var("OPENSEARCH_USERNAME", strict=False).resolve_value()
+    password = Secret.from_env_var("OPENSEARCH_PASSWORD", strict=False).resolve_value()
+    auth = (user, password) if user and password else None
+    return OpenSearch(
+        hosts=config.url,
+        http_auth=auth,
+        verify_certs=bool(config.verify_certs),
+        timeout=config.timeout,
+        max_retries=config.max_retries,
+        retry_on_timeout=True,
+    )
+
+
+def _existing_dimension(config: StoreConfig) -> int:
+    client = _client(config)
+    try:
+        mapping = client.indices.get_mapping(index=config.index)
+    except Exception as exc:  # noqa: BLE001
+        raise StoreError(
+            f"OpenSearch index {config.index!r} at {_host(config)} cannot be read ({exc.__class__.__name__}); "
+            "index documents first or give the ensemble's dimension"
+        ) from exc
+    props = next(iter(mapping.values()))["mappings"].get("properties", {})
+    return int(props["embedding"]["dimension"])
+
+
+def _host(config: StoreConfig) -> str:
+    parsed = urlparse(config.url)
+    return f"{parsed.hostname}:{parsed.port or (443 if parsed.scheme == 'https' else 9200)}"
+
+
+def _check_opensearch(store: Any, config: StoreConfig, embedding_dim: int) -> None:
+    from opensearchpy.exceptions import AuthenticationException, AuthorizationException, ConnectionError
+
+    try:
+        store._ensure_initialized()  # creates the index with our mappings if it does not exist
+        client = store._client
+        mapping = client.indices.get_mapping(index=config.index)
+    except (AuthenticationException, AuthorizationException) as exc:
+        raise StoreError(
+            f"OpenSearch at {_host(config)} refused the credentials (set OPENSEARCH_USERNAME/OPENSEARCH_PASSWORD)"
+        ) from exc
+    except ConnectionError as exc:
+        raise StoreError(f"OpenSearch at {_host(config)} is unreachable: is the cluster running?") from exc
+    props = next(iter(mapping.values()))["mappings"].get("properties", {})
+    emb = props.get("embedding", {})
+    have_dim = emb.get("dimension")
+    have_space = (emb.get("method") or {}).get("space_type", config.space_type)
+    if have_dim is not None and int(have_dim) != int(embedding_dim):
+        raise StoreError(
+            f"OpenSearch index {config.index!r} at {_host(config)} stores {have_dim}-d embeddings but the ensemble "
+            f"makes {embedding_dim}-d ones: use another index name or delete the index"
+        )
+    if have_space != config.space_type:
+        raise StoreError(
+            f"OpenSearch index {config.index!r} at {_host(config)} uses space_type {have_space!r}, "
+            f"expected {config.space_type!r}"
+        )
+
+
+def write_documents(store: Any, documents: list[Document], *, batch_size: int = 500) -> int:
+    """Write (overwrite by id, so re-writing a corpus never duplicates it) in bounded batches.
+
+    :raises StoreError: naming the ids of a batch the store did not accept.
+    """
+    written = 0
+    for start in range(0, len(documents), batch_size):
+        batch = documents[start : start + batch_size]
+        try:
+            written += store.write_documents(batch, policy=DuplicatePolicy.OVERWRITE)
+        except Exception as exc:  # noqa: BLE001
+            ids = [d.id for d in batch]
+            raise StoreError(
+                f"writing documents {ids[:5]}{'...' if len(ids) > 5 else ''} failed: {exc}; "
+                f"{written} documents before them were written"
+            ) from exc
+    return written
+
+
+def iter_all_documents(store: Any, *, batch_size: int = 1000) -> Iterator[Document]:
+    """Every document with its embedding: a full scan (no 10,000-hit cap on OpenSearch)."""
+    if isinstance(store, InMemoryDocumentStore):
+        yield from store.filter_documents()
+        return
+    from opensearchpy.helpers import scan
+
+    store._ensure_initialized()
+    for hit in scan(
+        store._client, index=store._index, query={"query": {"match_all": {}}}, size=batch_size, preserve_order=False
+    ):
+        src = dict(hit["_source"])
+        src.setdefault("id", hit["_id"])
+        yield Document.from_dict(src)

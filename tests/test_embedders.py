@@ -1,0 +1,110 @@
+import numpy as np
+import pytest
+from haystack import Document, Pipeline
+
+from hardneg_haystack import EnsembleEmbedder, EnsembleTextEmbedder
+from hardneg_haystack.errors import ConfigError
+from hardneg_haystack.models import load_sentence_transformer
+from hardneg_haystack.pipelines import load_pipeline
+
+
+def test_document_embedder_keeps_ids_and_fuses_exactly(tiny_models: dict[str, str], tiny_members: list[dict]) -> None:
+    docs = [Document(id="d1", content="reset vpn token"), Document(id="d2", content="parental leave policy")]
+    emb = EnsembleEmbedder(members=tiny_members, progress_bar=False)
+    out = emb.run(documents=docs)["documents"]
+    assert [d.id for d in out] == ["d1", "d2"]
+    assert len(out[0].embedding) == 16 + 24 + 8
+    q = EnsembleTextEmbedder(members=tiny_members, progress_bar=False).run(text="vpn token")["embedding"]
+    assert all(type(x) is float for x in q)
+    # the dot product of fused vectors equals the weighted mean of member cosines
+    expected = 0.0
+    for m in tiny_members:
+        model = load_sentence_transformer(m["model"])
+        a, b = model.encode(["vpn token", "reset vpn token"], normalize_embeddings=True)
+        expected += m["weight"] * float(a @ b)
+    assert float(np.dot(q, out[0].embedding)) == pytest.approx(expected, abs=1e-5)
+
+
+def test_warm_up_is_idempotent(tiny_members: list[dict]) -> None:
+    emb = EnsembleEmbedder(members=tiny_members, progress_bar=False)
+    emb.warm_up()
+    first = emb.ensemble.members[0]._model
+    emb.warm_up()
+    assert emb.ensemble.members[0]._model is first
+
+
+def test_to_dict_from_dict_round_trip(tiny_members: list[dict]) -> None:
+    emb = EnsembleEmbedder(members=tiny_members, fusion="concat", batch_size=4, progress_bar=False)
+    data = emb.to_dict()
+    assert data["type"] == "hardneg_haystack.components.embedders.EnsembleEmbedder"
+    again = EnsembleEmbedder.from_dict(data)
+    assert again.to_dict() == data
+
+
+def test_yaml_round_trip_under_the_allowlist(tiny_members: list[dict]) -> None:
+    pipe = Pipeline()
+    pipe.add_component("text_embedder", EnsembleTextEmbedder(members=tiny_members, progress_bar=False))
+    text = pipe.dumps()
+    assert "hardneg_haystack.components.embedders.EnsembleTextEmbedder" in text
+    loaded = load_pipeline(text)
+    out = loaded.run({"text_embedder": {"text": "vpn"}})
+    assert len(out["text_embedder"]["embedding"]) == 48
+    with pytest.raises(Exception, match="allowlist"):
+        Pipeline.loads(text)  # without our loader, Haystack refuses our module
+
+
+def test_cache_hits_on_second_run(tiny_members: list[dict], tmp_path) -> None:  # type: ignore[no-untyped-def]
+    docs = [Document(id=f"d{i}", content=f"vpn token {i}") for i in range(5)]
+    first = EnsembleEmbedder(members=tiny_members, cache_dir=tmp_path, progress_bar=False)
+    a = first.run(documents=docs)["documents"]
+    assert first.ensemble.cache.misses == 15 and first.ensemble.cache.hits == 0
+    second = EnsembleEmbedder(members=tiny_members, cache_dir=tmp_path, progress_bar=False)
+    b = second.run(documents=docs)["documents"]
+    assert second.ensemble.cache.hits == 15 and second.ensemble.cache.misses == 0
+    np.testing.assert_allclose([d.embedding for d in a], [d.embedding for d in b], atol=1e-7)
+
+
+def test_query_and_document_prefixes_change_the_embedding(tiny_models: dict[str, str]) -> None:
+    plain = EnsembleTextEmbedder(members=[tiny_models["bert16"]], progress_bar=False).run(text="vpn")["embedding"]
+    pref = EnsembleTextEmbedder(
+        members=[{"model": tiny_models["bert16"], "query_prefix": "query: "}], progress_bar=False
+    ).run(text="vpn")["embedding"]
+    assert not np.allclose(plain, pref)
+
+
+def test_haystack_embedder_pair_as_a_member(tiny_models: dict[str, str]) -> None:
+    from haystack_integrations.components.embedders.sentence_transformers import (
+        SentenceTransformersDocumentEmbedder,
+        SentenceTransformersTextEmbedder,
+    )
+
+    pair = {
+        "text_embedder": SentenceTransformersTextEmbedder(model=tiny_models["bert24"], progress_bar=False),
+        "document_embedder": SentenceTransformersDocumentEmbedder(model=tiny_models["bert24"], progress_bar=False),
+        "weight": 0.5,
+    }
+    emb = EnsembleEmbedder(members=[{"model": tiny_models["bert16"], "weight": 0.5}, pair], progress_bar=False)
+    out = emb.run(documents=[Document(id="x", content="vpn token")])["documents"]
+    assert len(out[0].embedding) == 40
+    again = EnsembleEmbedder.from_dict(emb.to_dict())
+    np.testing.assert_allclose(
+        again.run(documents=[Document(id="x", content="vpn token")])["documents"][0].embedding,
+        out[0].embedding,
+        atol=1e-6,
+    )
+
+
+def test_mean_fusion_with_mismatched_dimensions_is_refused(tiny_models: dict[str, str]) -> None:
+    emb = EnsembleEmbedder(members=[tiny_models["bert16"], tiny_models["static8"]], fusion="mean", progress_bar=False)
+    with pytest.raises(ConfigError, match=r"equal dimension.*\[16, 8\]"):
+        emb.warm_up()
+
+
+def test_unknown_member_field_is_named() -> None:
+    with pytest.raises(ConfigError, match="wieght"):
+        EnsembleEmbedder(members=[{"model": "minilm", "wieght": 1}])
+
+
+def test_wrong_input_types() -> None:
+    with pytest.raises(TypeError):
+        EnsembleEmbedder(members=["minilm"]).run(documents="text")  # type: ignore[arg-type]

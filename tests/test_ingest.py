@@ -1,0 +1,112 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from hardneg_haystack.errors import DataError
+from hardneg_haystack.ingest import (
+    convert_folder,
+    load_beir_queries,
+    load_documents,
+    load_queries_jsonl,
+    read_records_file,
+    split_long_documents,
+)
+from hardneg_haystack.ingest.split import LongDocumentSplitter
+
+
+def test_beir_folder(beir_dir: Path) -> None:
+    docs = load_documents(beir_dir)
+    assert len(docs) == 8 and docs[0].id == "it-1"
+    assert docs[0].content.startswith("Reset your VPN token\n")
+    assert docs[0].meta["title"] == "Reset your VPN token"
+    train = load_beir_queries(beir_dir, "train")
+    assert {q.id: q.positive_ids for q in train} == {"q1": ("it-1",), "q2": ("hr-1",)}
+
+
+def test_missing_qrels_split_names_the_file(beir_dir: Path) -> None:
+    with pytest.raises(DataError, match=r"dev\.tsv.*available: \['test', 'train'\]"):
+        load_beir_queries(beir_dir, "dev")
+
+
+def test_malformed_jsonl_line_names_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "docs.jsonl"
+    path.write_text('{"id": "a", "text": "fine"}\n{"id": "b", "text": broken}\n')
+    with pytest.raises(DataError, match=r"docs\.jsonl:2: malformed JSON"):
+        read_records_file(path)
+
+
+def test_duplicate_ids_are_named(tmp_path: Path) -> None:
+    path = tmp_path / "docs.jsonl"
+    path.write_text('{"id": "a", "text": "one"}\n{"id": "a", "text": "two"}\n')
+    with pytest.raises(DataError, match=r"docs\.jsonl:2: duplicate document id 'a' \(first seen on line 1\)"):
+        read_records_file(path)
+
+
+def test_empty_documents_are_named_or_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "docs.jsonl"
+    path.write_text('{"id": "a", "text": "one"}\n{"id": "b", "text": "  "}\n')
+    with pytest.raises(DataError, match=r"docs\.jsonl:2: document 'b' is empty"):
+        read_records_file(path)
+    assert [d.id for d in read_records_file(path, skip_empty=True)] == ["a"]
+
+
+def test_missing_file() -> None:
+    with pytest.raises(DataError, match="no such file"):
+        load_documents("/nonexistent/corpus.jsonl")
+
+
+def test_csv_documents_with_custom_fields(tmp_path: Path) -> None:
+    path = tmp_path / "docs.csv"
+    path.write_text("key,body,team\nk1,Reset the VPN token,it\nk2,Parental leave,hr\n")
+    docs = read_records_file(path, id_field="key", text_field="body")
+    assert [(d.id, d.content, d.meta["team"]) for d in docs] == [
+        ("k1", "Reset the VPN token", "it"),
+        ("k2", "Parental leave", "hr"),
+    ]
+
+
+def test_folder_of_files_strips_html_boilerplate(tmp_path: Path) -> None:
+    (tmp_path / "page.html").write_text(
+        "<html><body><nav><a href='/'>Home</a> | <a href='/it'>IT</a> | <a href='/hr'>HR</a></nav>"
+        "<div class='cookie'>We use cookies to improve your experience. Accept all cookies.</div>"
+        "<article><h1>Resetting your VPN token</h1><p>"
+        + "Open the self-service portal and choose Reset token. "
+        * 8
+        + "</p><p>Scan the new QR code with the authenticator app on your new phone.</p></article>"
+        "<footer>Copyright 2026 Northwind. Privacy. Terms. Imprint.</footer></body></html>"
+    )
+    (tmp_path / "note.txt").write_text("Printers   are\n\n\nconfigured by IT.")
+    (tmp_path / "guide.md").write_text("# Sync\n\nSelective **sync** keeps folders offline.")
+    docs = {d.id: d for d in convert_folder(tmp_path)}
+    assert set(docs) == {"page.html", "note.txt", "guide.md"}
+    html = docs["page.html"].content
+    assert "self-service portal" in html and "authenticator app" in html
+    assert "Privacy. Terms" not in html
+    assert docs["note.txt"].content == "Printers are configured by IT."
+    assert "**" not in docs["guide.md"].content
+
+
+def test_long_documents_are_split_with_parent_ids() -> None:
+    from haystack import Document
+
+    long_doc = Document(id="policy", content=" ".join(f"w{i}" for i in range(250)))
+    short = Document(id="faq", content="short text here")
+    out = split_long_documents([long_doc, short], max_words=100, split_overlap=10)
+    chunks = [d for d in out if d.meta["parent_id"] == "policy"]
+    assert [d.id for d in chunks] == ["policy#0", "policy#1", "policy#2"]
+    assert all(d.meta["doc_length"] == 250 for d in chunks)
+    assert [d.meta["chunk"] for d in chunks] == [0, 1, 2]
+    assert chunks[1].content.split()[0] == "w90"  # 10 words of overlap
+    faq = next(d for d in out if d.id == "faq")
+    assert faq.meta == {"parent_id": "faq", "doc_length": 3, "chunk": 0, "length": 3}
+    assert LongDocumentSplitter(max_words=0).run(documents=[long_doc])["documents"][0].id == "policy"
+
+
+def test_queries_jsonl(tmp_path: Path) -> None:
+    path = tmp_path / "q.jsonl"
+    path.write_text(json.dumps({"id": "q1", "text": "vpn", "positive_ids": ["it-1"]}) + "\n")
+    assert load_queries_jsonl(path)[0].positive_ids == ("it-1",)
+    path.write_text(json.dumps({"id": "q1", "text": "vpn"}) + "\n")
+    with pytest.raises(DataError, match=r"q\.jsonl:1: missing field 'positive_ids'"):
+        load_queries_jsonl(path)

@@ -1,0 +1,106 @@
+"""Stores: the embedded default persisted in a work folder, and OpenSearch over the wire.
+
+The OpenSearch tests run against the osmem-server emulator (started by its pytest fixtures) and against
+a real cluster when OPENSEARCH_URL is set: the same tests, no fake path.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from haystack import Document
+
+from hardneg_haystack.errors import StoreError
+from hardneg_haystack.indexing import index_documents, open_index
+from hardneg_haystack.ingest import load_documents
+from hardneg_haystack.pipelines import build_query_pipeline
+from hardneg_haystack.stores import StoreConfig, iter_all_documents, open_store, write_documents
+
+
+def test_memory_store_persists_and_reloads_without_reembedding(
+    beir_dir: Path, tiny_members: list[dict], tmp_path: Path
+) -> None:
+    docs = load_documents(beir_dir)
+    work = tmp_path / "work"
+    first = index_documents(docs, work_dir=work, members=tiny_members)
+    assert first.written == 8 and first.cache_misses == 24
+    store, embedder, manifest = open_index(work)
+    assert store.count_documents() == 8 and manifest["dimension"] == 48
+    # a second indexing run of the same corpus hits the cache and does not duplicate documents
+    second = index_documents(docs, work_dir=work, members=tiny_members)
+    assert second.cache_misses == 0 and second.cache_hits == 24
+    store, embedder, _ = open_index(work)
+    assert store.count_documents() == 8
+    pipe = build_query_pipeline(store=store, text_embedder=embedder, top_k=3)
+    hits = pipe.run({"text_embedder": {"text": "vpn token"}})["retriever"]["documents"]
+    assert len(hits) == 3 and len({h.id for h in hits}) == 3 and hits[0].score >= hits[-1].score
+
+
+def _os_config(url: str, index: str, **kw) -> StoreConfig:  # type: ignore[no-untyped-def]
+    return StoreConfig(url=url, index=index, **kw)
+
+
+def test_opensearch_indexing_with_explicit_mappings_and_bm25(
+    opensearch_url: str, index_name: str, beir_dir: Path, tiny_members: list[dict], tmp_path: Path
+) -> None:
+    from haystack_integrations.components.retrievers.opensearch import OpenSearchBM25Retriever
+
+    docs = load_documents(beir_dir)
+    cfg = _os_config(opensearch_url, index_name)
+    res = index_documents(docs, work_dir=tmp_path / "w", store_config=cfg, members=tiny_members)
+    assert res.written == 8
+    store = open_store(cfg, embedding_dim=48)
+    mapping = store._client.indices.get_mapping(index=index_name)[index_name]["mappings"]["properties"]
+    assert mapping["embedding"]["type"] == "knn_vector" and mapping["embedding"]["dimension"] == 48
+    assert mapping["embedding"]["method"]["space_type"] == "innerproduct"
+    assert mapping["content"]["analyzer"] == "english"
+    store._client.indices.refresh(index=index_name)
+    assert store.count_documents() == 8
+    # writing the same corpus again does not duplicate
+    index_documents(docs, work_dir=tmp_path / "w", store_config=cfg, members=tiny_members)
+    store._client.indices.refresh(index=index_name)
+    assert store.count_documents() == 8
+    hits = OpenSearchBM25Retriever(document_store=store, top_k=2).run(query="resetting the VPN tokens")["documents"]
+    assert hits[0].id == "it-1"  # english analyzer: "resetting"/"tokens" stem to "reset"/"token"
+    scanned = list(iter_all_documents(store))
+    assert len(scanned) == 8 and all(len(d.embedding) == 48 for d in scanned)
+    # the work folder's manifest reopens the OpenSearch index
+    store2, _, manifest = open_index(tmp_path / "w")
+    assert manifest["store"]["url"] == opensearch_url
+
+
+def test_opensearch_dimension_mismatch_detected_before_writing(opensearch_url: str, index_name: str) -> None:
+    cfg = _os_config(opensearch_url, index_name)
+    store = open_store(cfg, embedding_dim=8)
+    write_documents(store, [Document(id="a", content="x", embedding=[0.1] * 8)])
+    with pytest.raises(StoreError, match=rf"'{index_name}'.*stores 8-d embeddings but the ensemble makes 16-d"):
+        open_store(cfg, embedding_dim=16)
+
+
+def test_unreachable_opensearch_names_the_host() -> None:
+    cfg = StoreConfig(url="http://127.0.0.1:9", index="x", timeout=2, max_retries=0)
+    with pytest.raises(StoreError, match=r"127\.0\.0\.1:9 is unreachable"):
+        open_store(cfg, embedding_dim=8)
+
+
+@pytest.mark.knn
+def test_opensearch_embedding_retrieval(
+    opensearch_url: str, index_name: str, beir_dir: Path, tiny_members: list[dict], tmp_path: Path
+) -> None:
+    docs = load_documents(beir_dir)
+    index_documents(
+        docs, work_dir=tmp_path / "w", store_config=_os_config(opensearch_url, index_name), members=tiny_members
+    )
+    store, embedder, _ = open_index(tmp_path / "w")
+    store._client.indices.refresh(index=index_name)
+    hits = build_query_pipeline(store=store, text_embedder=embedder, top_k=3).run(
+        {"text_embedder": {"text": "vpn token"}}
+    )["retriever"]["documents"]
+    assert len(hits) == 3
+
+
+def test_opensearch_url_fixture_uses_env_when_set(opensearch_url: str) -> None:
+    if os.environ.get("OPENSEARCH_URL"):
+        assert opensearch_url == os.environ["OPENSEARCH_URL"]
+    else:
+        assert opensearch_url.startswith("http://127.0.0.1:")
