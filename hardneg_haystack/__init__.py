@@ -1,7 +1,16 @@
 """hardneg-haystack: ensemble hard-negative mining and cross-encoder fine-tuning for Haystack."""
 
 from hardneg_haystack.components.embedders import EnsembleEmbedder, EnsembleTextEmbedder
+from hardneg_haystack.components.miners import BM25NegativeMiner, ClusterHardNegativeMiner, RandomNegativeMiner
 from hardneg_haystack.ensemble import Ensemble, EnsembleMember
 
-__all__ = ["Ensemble", "EnsembleEmbedder", "EnsembleMember", "EnsembleTextEmbedder"]
+__all__ = [
+    "BM25NegativeMiner",
+    "ClusterHardNegativeMiner",
+    "Ensemble",
+    "EnsembleEmbedder",
+    "EnsembleMember",
+    "EnsembleTextEmbedder",
+    "RandomNegativeMiner",
+]
 __version__ = "0.1.0"
