@@ -157,6 +157,71 @@ def eval_dense(
         out.write_text(json.dumps(rows, indent=2))
 
 
+def _fmt(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={_fmt(v)}" for k, v in value.items()) or "-"
+    return str(value)
+
+
+@app.command()
+def mine(
+    data: Annotated[Path, typer.Option(help="BEIR folder (queries.jsonl + qrels/) or a queries JSONL file")],
+    work_dir: WorkOpt = Path("runs/index"),
+    out: Annotated[Path, typer.Option(help="Output folder (triplets.jsonl, ntuples.jsonl, stats.json ...)")] = Path(
+        "runs/mined"
+    ),
+    miner: Annotated[str, typer.Option(help="ensemble | bm25 | random")] = "ensemble",
+    split: Annotated[str, typer.Option(help="qrels split of a BEIR folder")] = "train",
+    num_negatives: Annotated[int, typer.Option(help="Negatives per query")] = 4,
+    sampling: Annotated[str, typer.Option(help="top | random (inside the rank window)")] = "top",
+    range_min: Annotated[int, typer.Option(help="First rank of the window")] = 0,
+    range_max: Annotated[int, typer.Option(help="End of the window")] = 50,
+    n_clusters: Annotated[int | None, typer.Option(help="k (default: sqrt of the corpus size)")] = None,
+    clustering: Annotated[str, typer.Option(help="auto | kmeans | minibatch | gmm | agglomerative")] = "auto",
+    pool: Annotated[str, typer.Option(help="query | positives | both | nearest")] = "both",
+    relative_margin: Annotated[float | None, typer.Option(help="False-negative guard (share of positive score)")] = 0.95,
+    seed: Annotated[int, typer.Option()] = 42,
+) -> None:
+    """Mine negatives for labelled queries from an indexed work folder, in one output format for all miners."""
+    import time
+
+    from hardneg_haystack.components.miners import BM25NegativeMiner, ClusterHardNegativeMiner, RandomNegativeMiner
+    from hardneg_haystack.indexing import open_index
+    from hardneg_haystack.ingest import load_beir_queries, load_queries_jsonl
+
+    try:
+        queries = load_beir_queries(data, split) if data.is_dir() else load_queries_jsonl(data)
+        store, embedder, _ = open_index(work_dir)
+        common = {"document_store": store, "num_negatives": num_negatives, "sampling": sampling,
+                  "range_min": range_min, "range_max": range_max, "seed": seed}
+        if miner == "ensemble":
+            component = ClusterHardNegativeMiner(text_embedder=embedder, n_clusters=n_clusters, clustering=clustering,
+                                                 pool=pool, relative_margin=relative_margin, **common)
+        elif miner == "bm25":
+            component = BM25NegativeMiner(**common)
+        elif miner == "random":
+            component = RandomNegativeMiner(**common)
+        else:
+            raise HardnegError(f"unknown miner {miner!r}: ensemble, bm25 or random")
+        start = time.perf_counter()
+        with console.status(f"mining {len(queries)} queries with the {miner} miner"):
+            result = component.run(queries=queries)["result"]
+        seconds = time.perf_counter() - start
+        result.extra_stats["seconds"] = round(seconds, 2)
+        result.write(out)
+    except HardnegError as exc:
+        _fail(exc)
+    stats = result.stats()
+    table = Table(title=f"{miner} miner: {len(queries)} queries in {seconds:.1f}s -> {out}")
+    table.add_column("statistic")
+    table.add_column("value")
+    for key, value in stats.items():
+        table.add_row(key, _fmt(value))
+    console.print(table)
+
+
 @app.command()
 def demo(
     work_dir: WorkOpt = Path("runs/demo"),
