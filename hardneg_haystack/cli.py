@@ -157,6 +157,49 @@ def eval_dense(
         out.write_text(json.dumps(rows, indent=2))
 
 
+@app.command("fit-weights")
+def fit_weights_cmd(
+    data: Annotated[Path, typer.Option(help="BEIR folder (queries.jsonl + qrels/) or a queries JSONL file")],
+    work_dir: WorkOpt = Path("runs/index"),
+    split: Annotated[str, typer.Option(help="qrels split to fit on (never the test split)")] = "train",
+    k: Annotated[int, typer.Option(help="Objective: MRR@k of the first positive")] = 10,
+    apply: Annotated[bool, typer.Option(help="Re-fuse the stored vectors with the fitted weights")] = False,
+    min_weight: Annotated[float, typer.Option(help="Floor per member (0 drops members for good)")] = 0.1,
+) -> None:
+    """Fit the ensemble's member weights on training queries; report each member's contribution."""
+    from hardneg_haystack.dense_eval import fit_member_weights
+    from hardneg_haystack.indexing import apply_weights
+    from hardneg_haystack.ingest import load_beir_queries, load_queries_jsonl
+
+    try:
+        queries = load_beir_queries(data, split) if data.is_dir() else load_queries_jsonl(data)
+        fit = fit_member_weights(work_dir, queries, k=k, min_weight=min_weight)
+    except HardnegError as exc:
+        _fail(exc)
+    table = Table(title=f"ensemble weights fitted on {len(queries)} {split} queries (MRR@{k} / R@{k})")
+    for col in ("system", "weights", f"MRR@{k}", f"R@{k}", "contribution"):
+        table.add_column(col)
+    for label in fit.labels:
+        table.add_row(
+            label, "alone", f"{fit.scores[label]:.3f}", f"{fit.recall[label]:.3f}", f"{fit.contribution[label]:+.3f}"
+        )
+    table.add_row("equal weights", "equal", f"{fit.scores['equal']:.3f}", f"{fit.recall['equal']:.3f}", "")
+    table.add_row(
+        "fitted",
+        ", ".join(f"{w:.2f}" for w in fit.weights),
+        f"{fit.scores['fitted']:.3f}",
+        f"{fit.recall['fitted']:.3f}",
+        "",
+    )
+    console.print(table)
+    for w in fit.warnings:
+        console.print(f"[yellow]warning:[/] {w}")
+    (Path(work_dir) / "weights.json").write_text(json.dumps(fit.to_dict(), indent=2))
+    if apply:
+        n = apply_weights(work_dir, fit.weights)
+        console.print(f"re-fused {n} stored vectors with weights {fit.weights} (nothing re-embedded)")
+
+
 def _fmt(value: object) -> str:
     if isinstance(value, float):
         return f"{value:.3f}"
@@ -181,7 +224,9 @@ def mine(
     n_clusters: Annotated[int | None, typer.Option(help="k (default: sqrt of the corpus size)")] = None,
     clustering: Annotated[str, typer.Option(help="auto | kmeans | minibatch | gmm | agglomerative")] = "auto",
     pool: Annotated[str, typer.Option(help="query | positives | both | nearest")] = "both",
-    relative_margin: Annotated[float | None, typer.Option(help="False-negative guard (share of positive score)")] = 0.95,
+    relative_margin: Annotated[
+        float | None, typer.Option(help="False-negative guard (share of positive score)")
+    ] = 0.95,
     seed: Annotated[int, typer.Option()] = 42,
 ) -> None:
     """Mine negatives for labelled queries from an indexed work folder, in one output format for all miners."""
@@ -194,11 +239,23 @@ def mine(
     try:
         queries = load_beir_queries(data, split) if data.is_dir() else load_queries_jsonl(data)
         store, embedder, _ = open_index(work_dir)
-        common = {"document_store": store, "num_negatives": num_negatives, "sampling": sampling,
-                  "range_min": range_min, "range_max": range_max, "seed": seed}
+        common = {
+            "document_store": store,
+            "num_negatives": num_negatives,
+            "sampling": sampling,
+            "range_min": range_min,
+            "range_max": range_max,
+            "seed": seed,
+        }
         if miner == "ensemble":
-            component = ClusterHardNegativeMiner(text_embedder=embedder, n_clusters=n_clusters, clustering=clustering,
-                                                 pool=pool, relative_margin=relative_margin, **common)
+            component = ClusterHardNegativeMiner(
+                text_embedder=embedder,
+                n_clusters=n_clusters,
+                clustering=clustering,
+                pool=pool,
+                relative_margin=relative_margin,
+                **common,
+            )
         elif miner == "bm25":
             component = BM25NegativeMiner(**common)
         elif miner == "random":

@@ -44,7 +44,11 @@ def evaluate_members(
     queries = load_beir_queries(data, split)
     qrels = {q.id: dict.fromkeys(q.positive_ids, 1) for q in queries}
     member_queries = ens.encode_members([q.text for q in queries], role="query")
-    systems = [(m.label, [dq], [dd], [1.0]) for m, dq, dd in zip(ens.members, member_queries, member_docs, strict=True)]
+    systems = [
+        (m.label, [dq], [dd], [1.0])
+        for m, dq, dd in zip(ens.members, member_queries, member_docs, strict=True)
+        if m.weight > 0  # a member stored at weight 0 has no vector left to evaluate
+    ]
     systems.append((f"ensemble ({ens.fusion}, weights {ens.weights})", member_queries, member_docs, ens.weights))
     rows = []
     for name, mq, md, w in systems:
@@ -56,3 +60,30 @@ def evaluate_members(
         }
         rows.append({"system": name, **evaluate_run(qrels, run)})
     return rows
+
+
+def fit_member_weights(
+    work_dir: str | Path, queries: list, *, k: int = 10, step: float | None = None, min_weight: float = 0.0
+) -> Any:
+    """Fit ensemble weights on labelled (training) queries against an indexed work folder.
+
+    Chunked documents count through their parent: any chunk of a positive is a positive.
+    """
+    from hardneg_haystack.mining.corpus import load_corpus
+    from hardneg_haystack.mining.weights import fit_weights
+
+    store, embedder, manifest = open_index(work_dir)
+    ens = embedder.ensemble
+    corpus = load_corpus(store)
+    member_docs = split_members(corpus.embeddings, manifest["member_dimensions"], ens.weights, ens.fusion)
+    member_queries = ens.encode_members([q.text for q in queries], role="query")
+    positives = [corpus.positive_indices(q.positive_ids) for q in queries]
+    return fit_weights(
+        member_queries,
+        member_docs,
+        positives,
+        labels=[m.label for m in ens.members],
+        k=k,
+        step=step,
+        min_weight=min_weight,
+    )

@@ -90,6 +90,43 @@ def index_documents(
     )
 
 
+def apply_weights(work_dir: str | Path, weights: list[float], *, batch_size: int = 1000) -> int:
+    """Re-fuse every stored vector under new member weights and record them in the manifest.
+
+    Nothing is re-embedded: each member's part is recovered from the fused vector (``fusion.reweight``).
+    Returns the number of documents rewritten.
+    """
+    from dataclasses import replace
+
+    import numpy as np
+
+    from hardneg_haystack.fusion import reweight
+    from hardneg_haystack.stores import iter_all_documents, write_documents
+
+    store, embedder, manifest = open_index(work_dir)
+    ens = manifest["ensemble"]
+    if ens["fusion"] != "weighted":
+        raise ConfigError("re-weighting needs fusion 'weighted'")
+    old = [m["weight"] for m in ens["members"]]
+    if len(weights) != len(old):
+        raise ConfigError(f"{len(weights)} weights for {len(old)} ensemble members")
+    docs = [d for d in iter_all_documents(store) if d.embedding is not None]
+    if not docs:
+        return 0
+    vecs = reweight(
+        np.asarray([d.embedding for d in docs], dtype=np.float32), manifest["member_dimensions"], old, weights
+    )
+    write_documents(
+        store, [replace(d, embedding=v.tolist()) for d, v in zip(docs, vecs, strict=True)], batch_size=batch_size
+    )
+    persist_store(store, StoreConfig(**manifest["store"]))
+    total = float(sum(weights))
+    for member, w in zip(ens["members"], weights, strict=True):
+        member["weight"] = float(w) / total
+    (Path(work_dir) / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    return len(docs)
+
+
 def read_manifest(work_dir: str | Path) -> dict[str, Any]:
     path = Path(work_dir) / MANIFEST
     if not path.is_file():

@@ -36,6 +36,8 @@ def test_yaml_indexing_and_query_pipelines_with_packaged_models(tmp_path: Path) 
     mining = load_pipeline(ROOT / "pipelines" / "mining.yaml")
     doc_ids = {d.id: d.content for d in indexing.get_component("writer").document_store.filter_documents()}
     vpn_id = next(i for i, c in doc_ids.items() if "VPN" in c)
-    out = mining.run({"miner": {"queries": [{"id": "q1", "text": "reset VPN on a new phone", "positive_ids": [vpn_id]}]}})
+    out = mining.run(
+        {"miner": {"queries": [{"id": "q1", "text": "reset VPN on a new phone", "positive_ids": [vpn_id]}]}}
+    )
     negatives = [r["negative_id"] for r in out["miner"]["triplets"]]
     assert negatives and vpn_id not in negatives and set(negatives) <= set(doc_ids)
