@@ -208,6 +208,35 @@ def _fmt(value: object) -> str:
     return str(value)
 
 
+def _member_ref(member: str | None) -> str | int | None:
+    return int(member) if member is not None and member.isdigit() else member
+
+
+def _mine_peer(store, embedder, queries, member: str | None, **options):  # type: ignore[no-untyped-def]
+    """sentence-transformers' miner with one ensemble member's model (default: the first member)."""
+    from hardneg_haystack.mining.corpus import load_corpus
+    from hardneg_haystack.mining.peer import mine_with_sentence_transformers
+
+    ens = embedder.ensemble
+    ens.warm_up()
+    labels = [m.label for m in ens.members]
+    ref = _member_ref(member)
+    i = ref if isinstance(ref, int) else (labels.index(ref) if ref in labels else None)
+    if i is None or not 0 <= i < len(labels):
+        raise HardnegError(f"member {member!r} is not in the ensemble (members: {', '.join(labels)})")
+    chosen = ens.members[i]
+    rm = options.pop("relative_margin")
+    return mine_with_sentence_transformers(
+        load_corpus(store, need_embeddings=False),
+        queries,
+        chosen.sentence_transformer,
+        relative_margin=None if rm is None else round(1 - rm, 6),
+        query_prompt=chosen.query_prefix or None,
+        corpus_prompt=chosen.document_prefix or None,
+        **options,
+    )
+
+
 @app.command()
 def mine(
     data: Annotated[Path, typer.Option(help="BEIR folder (queries.jsonl + qrels/) or a queries JSONL file")],
@@ -215,7 +244,12 @@ def mine(
     out: Annotated[Path, typer.Option(help="Output folder (triplets.jsonl, ntuples.jsonl, stats.json ...)")] = Path(
         "runs/mined"
     ),
-    miner: Annotated[str, typer.Option(help="ensemble | bm25 | random")] = "ensemble",
+    miner: Annotated[
+        str, typer.Option(help="ensemble | bm25 | random | st (sentence-transformers' mine_hard_negatives)")
+    ] = "ensemble",
+    member: Annotated[
+        str | None, typer.Option(help="Single-model mode: one ensemble member (label or position); with st: its model")
+    ] = None,
     split: Annotated[str, typer.Option(help="qrels split of a BEIR folder")] = "train",
     num_negatives: Annotated[int, typer.Option(help="Negatives per query")] = 4,
     sampling: Annotated[str, typer.Option(help="top | random (inside the rank window)")] = "top",
@@ -254,17 +288,32 @@ def mine(
                 clustering=clustering,
                 pool=pool,
                 relative_margin=relative_margin,
+                member=_member_ref(member),
                 **common,
             )
         elif miner == "bm25":
             component = BM25NegativeMiner(**common)
         elif miner == "random":
             component = RandomNegativeMiner(**common)
-        else:
-            raise HardnegError(f"unknown miner {miner!r}: ensemble, bm25 or random")
+        elif miner != "st":
+            raise HardnegError(f"unknown miner {miner!r}: ensemble, bm25, random or st")
         start = time.perf_counter()
         with console.status(f"mining {len(queries)} queries with the {miner} miner"):
-            result = component.run(queries=queries)["result"]
+            if miner == "st":
+                result = _mine_peer(
+                    store,
+                    embedder,
+                    queries,
+                    member,
+                    num_negatives=num_negatives,
+                    sampling=sampling,
+                    range_min=range_min,
+                    range_max=range_max,
+                    relative_margin=relative_margin,
+                    seed=seed,
+                )
+            else:
+                result = component.run(queries=queries)["result"]
         seconds = time.perf_counter() - start
         result.extra_stats["seconds"] = round(seconds, 2)
         result.write(out)

@@ -90,6 +90,17 @@ class EnsembleMember:
             if hasattr(emb, "warm_up"):
                 emb.warm_up()
 
+    @property
+    def sentence_transformer(self) -> Any:
+        """The loaded SentenceTransformer (members given as Haystack embedder pairs have none)."""
+        if self.model is None:
+            raise ConfigError(
+                f"ensemble member {self.label!r} is a Haystack embedder pair, not a sentence-transformers model"
+            )
+        if self._model is None:
+            raise ConfigError(f"ensemble member {self.label!r} is not loaded yet: call warm_up()")
+        return self._model
+
     def encode(self, texts: Sequence[str], role: Role, *, batch_size: int, progress_bar: bool) -> np.ndarray:
         prefix = self.query_prefix if role == "query" else self.document_prefix
         texts = [prefix + t for t in texts]

@@ -183,3 +183,43 @@ def test_miner_serialisation_round_trip(indexed) -> None:  # type: ignore[no-unt
     assert again.to_dict() == data
     bm = BM25NegativeMiner(document_store=store, analyzer="plain", num_negatives=3)
     assert BM25NegativeMiner.from_dict(bm.to_dict()).to_dict() == bm.to_dict()
+
+
+def test_single_model_mode_uses_one_member_slice(indexed) -> None:  # type: ignore[no-untyped-def]
+    store, embedder, queries = indexed
+    full = ClusterHardNegativeMiner(document_store=store, text_embedder=embedder, n_clusters=2, relative_margin=None)
+    single = ClusterHardNegativeMiner(
+        document_store=store, text_embedder=embedder, n_clusters=2, relative_margin=None, member=1
+    )
+    out_single = single.run(queries=queries)
+    label = embedder.ensemble.members[1].label
+    assert out_single["stats"]["single_model"] == label
+    # scores are that member's cosine similarities: recompute one by hand
+    row = out_single["triplets"][0]
+    member = embedder.ensemble.members[1].sentence_transformer
+    q, n = member.encode([row["query"], row["negative"]], normalize_embeddings=True)
+    assert row["negative_score"] == pytest.approx(float(q @ n), abs=1e-3)
+    assert out_single["triplets"] != full.run(queries=queries)["triplets"]
+    with pytest.raises(ConfigError, match="not in the ensemble"):
+        ClusterHardNegativeMiner(document_store=store, text_embedder=embedder, member="nope").run(queries=queries)
+    restored = ClusterHardNegativeMiner.from_dict(single.to_dict())
+    assert restored.member == 1
+
+
+def test_peer_wrapper_writes_our_format(indexed) -> None:  # type: ignore[no-untyped-def]
+    from hardneg_haystack.mining.peer import mine_with_sentence_transformers
+
+    store, embedder, queries = indexed
+    embedder.warm_up()
+    corpus = load_corpus(store, need_embeddings=False)
+    model = embedder.ensemble.members[0].sentence_transformer
+    result = mine_with_sentence_transformers(corpus, queries, model, num_negatives=2, range_max=8, relative_margin=None)
+    assert result.miner == "sentence-transformers"
+    rows = result.triplets()
+    assert rows and {r["miner"] for r in rows} == {"sentence-transformers"}
+    for q in result.queries:
+        excluded = {corpus.ids[i] for i in corpus.positive_indices(tuple(q.positive_ids))}
+        assert len(q.negatives) <= 2
+        assert not excluded & {n for n, _ in q.negatives}
+        assert {n for n, _ in q.negatives} <= set(corpus.ids)
+    assert result.extra_stats["seconds"] >= 0

@@ -7,13 +7,17 @@ All three read the SAME document store (one full scan, no re-embedding) and retu
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 from haystack import component, default_from_dict, default_to_dict
 from haystack.core.serialization import component_from_dict, component_to_dict, import_class_by_name
 
 from hardneg_haystack.components.embedders import EnsembleTextEmbedder
+from hardneg_haystack.errors import ConfigError
+from hardneg_haystack.fusion import split_members
 from hardneg_haystack.ingest.queries import LabelledQuery
 from hardneg_haystack.mining.baselines import Analyzer, mine_bm25, mine_random
 from hardneg_haystack.mining.cluster_miner import mine_clusters
@@ -173,6 +177,7 @@ class ClusterHardNegativeMiner(_MinerBase):
         absolute_cap: float | None = None,
         seed: int = 42,
         on_missing_positive: str = "skip",
+        member: str | int | None = None,
     ) -> None:
         """
         :param document_store: The store holding the documents and their ensemble embeddings.
@@ -191,6 +196,9 @@ class ClusterHardNegativeMiner(_MinerBase):
         :param absolute_cap: Guard: candidates above this score are possible positives.
         :param seed: Seed of clustering and sampling.
         :param on_missing_positive: ``skip`` (counted in stats) or ``error`` for a positive absent from the store.
+        :param member: Single-model mode: mine with one ensemble member only (its label or position), read
+            from its slice of the stored vectors (nothing re-embedded). The ablation "best single member",
+            and the configuration compared with sentence-transformers' ``mine_hard_negatives``.
         """
         _MinerBase.__init__(
             self,
@@ -210,9 +218,34 @@ class ClusterHardNegativeMiner(_MinerBase):
         self.n_nearest_clusters = n_nearest_clusters
         self.relative_margin = relative_margin
         self.absolute_cap = absolute_cap
+        self.member = member
 
     def warm_up(self) -> None:
         self.text_embedder.warm_up()
+
+    def _member_index(self) -> int:
+        members = self.text_embedder.ensemble.members
+        labels = [m.label for m in members]
+        if isinstance(self.member, int) and 0 <= self.member < len(members):
+            return self.member
+        if self.member in labels:
+            return labels.index(self.member)
+        raise ConfigError(f"member {self.member!r} is not in the ensemble (members: {', '.join(labels)})")
+
+    def _embeddings(self, corpus: Corpus, texts: list[str]) -> tuple[Corpus, np.ndarray]:
+        """Corpus and query vectors of the ensemble, or of one member in single-model mode."""
+        ens = self.text_embedder.ensemble
+        if self.member is None:
+            return corpus, ens.encode(texts, role="query")
+        i = self._member_index()
+        if ens.fusion == "mean":
+            raise ConfigError("single-model mode needs fusion 'weighted' or 'concat' (mean cannot be split)")
+        assert corpus.embeddings is not None
+        docs = split_members(corpus.embeddings, ens.dimensions, ens.weights, ens.fusion)[i]
+        if not np.any(docs):
+            raise ConfigError(f"member {self.member!r} is stored with weight 0: its vectors are gone")
+        single = dataclasses.replace(corpus, embeddings=docs)
+        return single, ens.encode_members(texts, role="query")[i]
 
     @component.output_types(**OUTPUTS)
     def run(self, queries: list[LabelledQuery]) -> dict[str, Any]:
@@ -224,7 +257,7 @@ class ClusterHardNegativeMiner(_MinerBase):
         qs = as_queries(queries)
         corpus = self.corpus()
         self.warm_up()
-        q_emb = self.text_embedder.ensemble.encode([q.text for q in qs], role="query")
+        corpus, q_emb = self._embeddings(corpus, [q.text for q in qs])
         selection = self._selection(relative_margin=self.relative_margin, absolute_cap=self.absolute_cap)
         mined, extra = mine_clusters(
             corpus,
@@ -238,12 +271,15 @@ class ClusterHardNegativeMiner(_MinerBase):
             n_nearest_clusters=self.n_nearest_clusters,
             on_missing_positive=self.on_missing_positive,
         )
+        if self.member is not None:
+            extra["single_model"] = self.text_embedder.ensemble.members[self._member_index()].label
         return self._finish(mined, corpus, extra)
 
     def to_dict(self) -> dict[str, Any]:
         return default_to_dict(
             self,
             **self._params(),
+            member=self.member,
             text_embedder=component_to_dict(self.text_embedder, "text_embedder")
             | {"type": "hardneg_haystack.components.embedders.EnsembleTextEmbedder"},
             n_clusters=self.n_clusters,
