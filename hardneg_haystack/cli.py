@@ -329,6 +329,33 @@ def mine(
 
 
 @app.command()
+def mix(
+    source: Annotated[list[str], typer.Option(help="FOLDER=N: take N negatives per query from this mining output")],
+    out: Annotated[Path, typer.Option(help="Output folder of the mix")] = Path("runs/mined/mix"),
+) -> None:
+    """Mix negative sources per query, e.g. 2 ensemble-hard + 2 random (folders written by `hardneg mine`)."""
+    from hardneg_haystack.mining.mix import mix_results
+    from hardneg_haystack.mining.result import MiningResult
+
+    try:
+        parts = []
+        for spec in source:
+            folder, sep, count = spec.rpartition("=")
+            if not sep or not count.isdigit():
+                raise HardnegError(f"--source {spec!r}: write FOLDER=N, e.g. runs/mined/ensemble=2")
+            parts.append((MiningResult.read(folder), int(count)))
+        result = mix_results(parts)
+        result.write(out)
+    except HardnegError as exc:
+        _fail(exc)
+    stats = result.stats()
+    console.print(
+        f"{stats['miner']}: {stats['negatives_per_query_mean']:.2f} negatives per query "
+        f"({_fmt(stats['sources'])}), {stats['queries_with_too_few_negatives']} queries short -> {out}"
+    )
+
+
+@app.command()
 def demo(
     work_dir: WorkOpt = Path("runs/demo"),
 ) -> None:

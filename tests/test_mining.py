@@ -223,3 +223,35 @@ def test_peer_wrapper_writes_our_format(indexed) -> None:  # type: ignore[no-unt
         assert not excluded & {n for n, _ in q.negatives}
         assert {n for n, _ in q.negatives} <= set(corpus.ids)
     assert result.extra_stats["seconds"] >= 0
+
+
+def test_mix_takes_counts_per_source_and_fills_gaps(indexed, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from hardneg_haystack.mining.mix import mix_results, parse_mix
+    from hardneg_haystack.mining.result import MiningResult
+
+    store, embedder, queries = indexed
+    hard = ClusterHardNegativeMiner(document_store=store, text_embedder=embedder, n_clusters=1, relative_margin=None)
+    rand = RandomNegativeMiner(document_store=store, num_negatives=4, seed=3)
+    r_hard, r_rand = hard.run(queries=queries)["result"], rand.run(queries=queries)["result"]
+    mixed = mix_results([(r_hard, 2), (r_rand, 2)])
+    assert mixed.miner == "ensemble2+random2" and mixed.num_negatives == 4
+    for q, qh in zip(mixed.queries, r_hard.queries, strict=True):
+        ids = [n for n, _ in q.negatives]
+        assert len(ids) == len(set(ids)) == 4  # 10 documents: always enough distinct ones
+        assert ids[:2] == [n for n, _ in qh.negatives][:2]
+        assert not set(ids) & set(q.positive_ids)
+    assert sum(mixed.stats()["sources"].values()) == 4 * len(queries)
+    # a source with too few negatives is topped up by the others
+    for q in r_hard.queries:
+        q.negatives = q.negatives[:1]
+    topped = mix_results([(r_hard, 2), (r_rand, 2)])
+    assert all(len(q.negatives) == 4 for q in topped.queries)
+    # round trip through the folder format
+    mixed.write(tmp_path / "mix")
+    back = MiningResult.read(tmp_path / "mix")
+    assert back.triplets() == mixed.triplets() and back.num_negatives == 4
+    assert parse_mix("ensemble=2, random=2") == [("ensemble", 2), ("random", 2)]
+    with pytest.raises(ConfigError, match="source=count"):
+        parse_mix("ensemble2")
+    with pytest.raises(DataError, match="mined.json"):
+        MiningResult.read(tmp_path)

@@ -104,6 +104,7 @@ class MiningResult:
         flagged = sum(len(q.possible_positives) for q in self.queries)
         return {
             "miner": self.miner,
+            "num_negatives": self.num_negatives,
             "queries": len(self.queries),
             "skipped": {r: sum(q.skipped == r for q in self.queries) for r in {q.skipped for q in self.queries} if r},
             "negatives_per_query_mean": float(counts.mean()),
@@ -130,6 +131,32 @@ class MiningResult:
         (out / "mined.json").write_text(json.dumps([asdict(q) for q in self.queries]))
         paths["stats"] = out / "stats.json"
         return paths
+
+    @classmethod
+    def read(cls, out_dir: str | Path) -> MiningResult:
+        """Load a result written by :meth:`write` (``mined.json``, ``stats.json``, texts from ``ntuples.jsonl``)."""
+        from hardneg_haystack.errors import DataError
+        from hardneg_haystack.ingest.jsonl import iter_jsonl
+
+        out = Path(out_dir)
+        for name in ("mined.json", "stats.json", "ntuples.jsonl"):
+            if not (out / name).is_file():
+                raise DataError(f"{out}: not a mining output folder ({name} is missing; run `hardneg mine`)")
+        stats = json.loads((out / "stats.json").read_text())
+        queries = []
+        for q in json.loads((out / "mined.json").read_text()):
+            q["negatives"] = [tuple(x) for x in q["negatives"]]
+            q["possible_positives"] = [tuple(x) for x in q["possible_positives"]]
+            queries.append(MinedQuery(**q))
+        contents: dict[str, str] = {}
+        for _, row in iter_jsonl(out / "ntuples.jsonl"):
+            contents[row["positive_id"]] = row["positive"]
+            contents.update(zip(row["negative_ids"], row["negatives"], strict=True))
+        if (out / "possible_positives.jsonl").is_file():
+            for _, row in iter_jsonl(out / "possible_positives.jsonl"):
+                contents[row["doc_id"]] = row["text"]
+        extra = {k: v for k, v in stats.items() if k in ("seconds", "clustering", "single_model", "sources")}
+        return cls(stats["miner"], queries, contents, int(stats.get("num_negatives", 0)), extra)
 
     def to_dataset(self, form: str = "ntuple") -> Any:
         """A Hugging Face Dataset with sentence-transformers' column layout:

@@ -129,6 +129,17 @@ def fit_weights(
             f"the equal-weight ensemble (MRR@{k} {scores['equal']:.3f}) ranks below its best member "
             f"{best_member!r} ({scores[best_member]:.3f}): weak members drag it down; use the fitted weights"
         )
+    if scores["fitted"] < scores[best_member]:
+        warnings.append(
+            f"the fitted ensemble (MRR@{k} {scores['fitted']:.3f}) still ranks below {best_member!r} alone "
+            f"({scores[best_member]:.3f}) with every member kept at >= {min_weight}: mine with that member alone "
+            "(single-model mode) or lower the floor"
+        )
+    for label in labels:
+        if contribution[label] < 0:
+            warnings.append(
+                f"member {label!r} drags the ensemble down: without it MRR@{k} rises by {-contribution[label]:.3f}"
+            )
     for i, label in enumerate(labels):
         if weights[i] == 0:
             warnings.append(f"member {label!r} gets weight 0: it adds nothing the others do not (drop it to save time)")
