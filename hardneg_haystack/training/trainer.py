@@ -1,0 +1,330 @@
+"""Fine-tune a cross-encoder re-ranker on mined (query, positive, negatives) with CrossEncoderTrainer.
+
+Everything users need to trust a run: validation held out by query, re-ranking metrics during training,
+the best checkpoint kept, early stopping, fixed seeds, resume after an interruption, a training-curve PNG,
+and a model folder with a model card that ``SentenceTransformersSimilarityRanker(model=...)`` loads as is.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from hardneg_haystack.errors import ConfigError, DataError
+from hardneg_haystack.training.data import (
+    Group,
+    group_rows,
+    load_rows,
+    split_by_query,
+    to_ntuple_dataset,
+    to_pair_dataset,
+    validation_samples,
+)
+
+logger = logging.getLogger(__name__)
+
+LossName = Literal["triplet", "mnrl", "bce"]
+MODEL_DIR = "model"
+CHECKPOINTS = "checkpoints"
+INFO_FILE = "hardneg.json"  # stored in the model folder: training summary and the blend weight
+METRIC = "validation_ndcg@10"
+
+
+@dataclass
+class TrainConfig:
+    """Hyperparameters of one training run (stored in the model card and ``hardneg.json``).
+
+    :param base_model: Hugging Face id, local folder or packaged alias; a bi-encoder checkpoint gets a fresh
+        one-label head (offline: ``minilm``, the packaged all-MiniLM-L6-v2 weights).
+    :param loss: ``mnrl`` (MultipleNegativesRankingLoss, the default: best in our SciFact measurements, see
+        docs/RESULTS.md), ``triplet`` (our hinge loss, the paper's) or ``bce`` (BinaryCrossEntropyLoss).
+    :param margin: Margin of the triplet loss.
+    :param num_negatives: Negatives per (query, positive) used in training (default: all mined).
+    :param validation_share: Share of the queries held out for validation (never trained on).
+    :param eval_steps: Evaluate (and checkpoint) every this many steps (default: 4 times per epoch).
+    :param early_stopping_patience: Stop after this many evaluations without improvement (0: never).
+    """
+
+    base_model: str = "minilm"
+    loss: LossName = "mnrl"
+    margin: float = 1.0
+    epochs: float = 1.0
+    learning_rate: float = 5e-5
+    batch_size: int = 8
+    max_length: int = 256
+    num_negatives: int | None = None
+    warmup_ratio: float = 0.1
+    validation_share: float = 0.1
+    eval_steps: int | None = None
+    early_stopping_patience: int = 3
+    seed: int = 42
+    max_steps: int = -1
+
+    def __post_init__(self) -> None:
+        if self.loss not in ("triplet", "mnrl", "bce"):
+            raise ConfigError(f"unknown loss {self.loss!r}: triplet, mnrl or bce")
+        if self.batch_size < 1 or self.epochs <= 0 or self.learning_rate <= 0:
+            raise ConfigError("batch_size, epochs and learning_rate must be positive")
+
+
+@dataclass
+class TrainResult:
+    model_dir: Path
+    metrics: dict[str, float]
+    best_step: int | None
+    steps: int
+    train_queries: int
+    validation_queries: int
+    history: list[dict[str, Any]] = field(default_factory=list)
+    blend_weight: float | None = None
+
+
+def train_cross_encoder(
+    data: str | Path | Sequence[dict[str, Any]] | Any,
+    output_dir: str | Path,
+    config: TrainConfig | None = None,
+    *,
+    validation: list[dict[str, Any]] | None = None,
+    data_description: str = "",
+    resume: bool = True,
+    device: str | None = None,
+) -> TrainResult:
+    """Train a re-ranker on mined data and write ``output_dir/model`` (plus checkpoints, curve, history).
+
+    :param data: A ``hardneg mine`` output folder, a triplets/ntuples JSONL file, rows, or a Dataset.
+    :param validation: Evaluator samples (``query``, ``positive`` and ``negative`` or ``documents`` lists;
+        optional ``scores``: first-stage scores aligned with ``documents``, used to fit the blend weight).
+        Default: the held-out queries' positives and mined negatives.
+    :param data_description: Free text for the model card (data set, miner).
+    :param resume: Continue from the last checkpoint in ``output_dir/checkpoints`` when there is one.
+    """
+    from sentence_transformers.cross_encoder import CrossEncoderTrainer, CrossEncoderTrainingArguments
+    from sentence_transformers.cross_encoder.evaluation import CrossEncoderRerankingEvaluator
+    from transformers import EarlyStoppingCallback, set_seed
+
+    from hardneg_haystack.models import load_cross_encoder
+
+    config = config or TrainConfig()
+    out = Path(output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    set_seed(config.seed)
+    groups = group_rows(load_rows(data), where=str(data) if isinstance(data, (str, Path)) else "training data")
+    train_groups, val_groups = split_by_query(groups, config.validation_share, config.seed)
+    if not train_groups:
+        raise DataError("no training queries left after holding out the validation share")
+    samples = validation if validation is not None else validation_samples(val_groups)
+    model = load_cross_encoder(config.base_model, max_length=config.max_length, device=device)
+    loss, dataset, sampler = _loss_and_dataset(model, train_groups, config)
+    steps_per_epoch = max(1, math.ceil(len(dataset) / config.batch_size))
+    eval_steps = config.eval_steps or max(1, steps_per_epoch // 4)
+    evaluator = (
+        CrossEncoderRerankingEvaluator(samples, at_k=10, name="validation", write_csv=False, batch_size=32)
+        if samples
+        else None
+    )
+    args = CrossEncoderTrainingArguments(
+        output_dir=str(out / CHECKPOINTS),
+        num_train_epochs=config.epochs,
+        max_steps=config.max_steps,
+        per_device_train_batch_size=config.batch_size,
+        learning_rate=config.learning_rate,
+        warmup_steps=int(config.warmup_ratio * steps_per_epoch * config.epochs),
+        seed=config.seed,
+        data_seed=config.seed,
+        batch_sampler=sampler,
+        eval_strategy="steps" if evaluator else "no",
+        eval_steps=eval_steps,
+        save_strategy="steps",
+        save_steps=eval_steps,
+        save_total_limit=2,
+        load_best_model_at_end=evaluator is not None,
+        metric_for_best_model=f"eval_{METRIC}" if evaluator else None,
+        greater_is_better=True,
+        logging_steps=max(1, min(eval_steps, 10)),
+        report_to="none",
+        use_cpu=device == "cpu",
+        dataloader_drop_last=False,
+    )
+    callbacks = []
+    if evaluator is not None and config.early_stopping_patience > 0:
+        callbacks.append(EarlyStoppingCallback(early_stopping_patience=config.early_stopping_patience))
+    trainer = CrossEncoderTrainer(
+        model=model,
+        args=args,
+        train_dataset=dataset,
+        loss=loss,
+        evaluator=evaluator,
+        callbacks=callbacks,
+    )
+    checkpoint = _last_checkpoint(out / CHECKPOINTS) if resume else None
+    if checkpoint:
+        logger.info("resuming from %s", checkpoint)
+    trainer.train(resume_from_checkpoint=checkpoint)
+    history = list(trainer.state.log_history)
+    metrics = dict(evaluator(model)) if evaluator is not None else {}
+    best_step = _best_step(trainer.state.best_model_checkpoint)
+    model_dir = out / MODEL_DIR
+    model.save(str(model_dir))
+    blend_weight = _fit_blend(model, samples)
+    result = TrainResult(
+        model_dir=model_dir,
+        metrics={k: float(v) for k, v in metrics.items()},
+        best_step=best_step,
+        steps=int(trainer.state.global_step),
+        train_queries=len({g.query_id for g in train_groups}),
+        validation_queries=len({g.query_id for g in val_groups}) if validation is None else len(samples),
+        history=history,
+        blend_weight=blend_weight,
+    )
+    (out / "history.json").write_text(json.dumps(history, indent=2))
+    write_training_curve(history, out / "training_curve.png")
+    write_model_card(model_dir, config, result, data_description, len(dataset))
+    return result
+
+
+def _loss_and_dataset(model: Any, groups: list[Group], config: TrainConfig) -> tuple[Any, Any, Any]:
+    from sentence_transformers.base.sampler import BatchSamplers
+    from sentence_transformers.cross_encoder.losses import BinaryCrossEntropyLoss, MultipleNegativesRankingLoss
+
+    from hardneg_haystack.training.losses import TripletMarginLoss
+
+    if config.loss == "bce":
+        return BinaryCrossEntropyLoss(model), to_pair_dataset(groups, config.num_negatives), BatchSamplers.BATCH_SAMPLER
+    dataset = to_ntuple_dataset(groups, config.num_negatives)
+    if config.loss == "triplet":
+        return TripletMarginLoss(model, margin=config.margin), dataset, BatchSamplers.BATCH_SAMPLER
+    return MultipleNegativesRankingLoss(model), dataset, BatchSamplers.NO_DUPLICATES
+
+
+def _last_checkpoint(folder: Path) -> str | None:
+    if not folder.is_dir():
+        return None
+    from transformers.trainer_utils import get_last_checkpoint
+
+    return get_last_checkpoint(str(folder))
+
+
+def _best_step(checkpoint: str | None) -> int | None:
+    if not checkpoint:
+        return None
+    tail = Path(checkpoint).name.rsplit("-", 1)[-1]
+    return int(tail) if tail.isdigit() else None
+
+
+def _fit_blend(model: Any, samples: list[dict[str, Any]] | None) -> float | None:
+    """Blend weight on validation samples that carry first-stage ``scores`` (none: no weight)."""
+    from hardneg_haystack.blend import fit_blend_weight
+
+    usable = [s for s in samples or [] if "documents" in s and "scores" in s and s["documents"]]
+    if not usable:
+        return None
+    triples = []
+    for s in usable:
+        ce = model.predict([(s["query"], d) for d in s["documents"]], batch_size=32, show_progress_bar=False)
+        triples.append((s["scores"], list(ce), [d in s["positive"] for d in s["documents"]]))
+    weight, _ = fit_blend_weight(triples)
+    return weight
+
+
+def write_training_curve(history: list[dict[str, Any]], path: Path) -> Path | None:
+    """Training loss and validation nDCG@10 / MRR@10 against the step."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    losses = [(h["step"], h["loss"]) for h in history if "loss" in h and "step" in h]
+    evals = [
+        (h["step"], h.get(f"eval_{METRIC}"), h.get("eval_validation_mrr@10")) for h in history if f"eval_{METRIC}" in h
+    ]
+    if not losses and not evals:
+        return None
+    fig, ax = plt.subplots(figsize=(7, 4))
+    if losses:
+        ax.plot(*zip(*losses, strict=True), color="tab:blue", label="training loss")
+    ax.set_xlabel("step")
+    ax.set_ylabel("training loss", color="tab:blue")
+    if evals:
+        ax2 = ax.twinx()
+        steps = [e[0] for e in evals]
+        ax2.plot(steps, [e[1] for e in evals], "o-", color="tab:green", label="validation nDCG@10")
+        ax2.plot(steps, [e[2] for e in evals], "s--", color="tab:orange", label="validation MRR@10")
+        ax2.set_ylabel("validation metric")
+        ax2.legend(loc="lower right")
+    ax.set_title("cross-encoder training")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def write_model_card(
+    model_dir: Path, config: TrainConfig, result: TrainResult, data_description: str, train_rows: int
+) -> None:
+    """README.md (human) and hardneg.json (machine: config, metrics, blend weight) in the model folder."""
+    from hardneg_haystack.models import resolve_model
+
+    info = {
+        "base_model": config.base_model,
+        "base_model_source": resolve_model(config.base_model).source,
+        "data": data_description,
+        "config": asdict(config),
+        "train_rows": train_rows,
+        "train_queries": result.train_queries,
+        "validation_queries": result.validation_queries,
+        "steps": result.steps,
+        "best_step": result.best_step,
+        "validation_metrics": result.metrics,
+        "blend_weight": result.blend_weight,
+    }
+    (model_dir / INFO_FILE).write_text(json.dumps(info, indent=2))
+    metrics = "\n".join(f"| {k} | {v:.4f} |" for k, v in sorted(result.metrics.items()))
+    hyper = "\n".join(f"| {k} | {v} |" for k, v in asdict(config).items())
+    card = f"""---
+library_name: sentence-transformers
+pipeline_tag: text-ranking
+tags: [cross-encoder, reranker, hardneg-haystack]
+---
+
+# Cross-encoder re-ranker trained with hardneg-haystack
+
+- **Base model:** `{config.base_model}` ({info["base_model_source"]})
+- **Training data:** {data_description or "mined (query, positive, negatives)"}
+- **Loss:** `{config.loss}`{f" (margin {config.margin})" if config.loss == "triplet" else ""}
+- **Rows / queries:** {train_rows} training rows from {result.train_queries} queries; \
+{result.validation_queries} validation queries held out by query
+- **Steps:** {result.steps} (best checkpoint: step {result.best_step})
+- **Blend weight** (cross-encoder share when blended with the first-stage score): {result.blend_weight}
+
+## Use it in Haystack
+
+```python
+from haystack_integrations.components.rankers.sentence_transformers import SentenceTransformersSimilarityRanker
+
+ranker = SentenceTransformersSimilarityRanker(model="{model_dir}")
+```
+
+## Validation metrics (best checkpoint)
+
+| metric | value |
+|---|---|
+{metrics or "| (no validation set) | |"}
+
+## Hyperparameters
+
+| name | value |
+|---|---|
+{hyper}
+"""
+    (model_dir / "README.md").write_text(card)
+
+
+def read_training_info(model_dir: str | Path) -> dict[str, Any]:
+    """The ``hardneg.json`` of a trained model folder (empty for models trained elsewhere)."""
+    path = Path(model_dir) / INFO_FILE
+    return json.loads(path.read_text()) if path.is_file() else {}

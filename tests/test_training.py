@@ -1,0 +1,173 @@
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from hardneg_haystack.blend import blend, fit_blend_weight, minmax, ndcg_at_k
+from hardneg_haystack.errors import DataError
+from hardneg_haystack.training import TrainConfig, TripletMarginLoss, read_training_info, train_cross_encoder
+from hardneg_haystack.training.data import group_rows, split_by_query, to_ntuple_dataset
+from hardneg_haystack.training.losses import hinge
+
+# A trivially learnable toy: the positive always shares the query's topic word, negatives never do.
+TOPICS = ["vpn", "printer", "payroll", "quota", "calendar", "badge", "invoice", "backup", "wifi", "laptop"]
+OTHER = ["holiday", "travel", "expense", "refund", "onboarding", "training", "security", "insurance"]
+
+
+def toy_rows(n_queries: int = 40) -> list[dict]:
+    rows = []
+    for i in range(n_queries):
+        t = TOPICS[i % len(TOPICS)]
+        rows.append(
+            {
+                "query_id": f"q{i}",
+                "query": f"how do i fix my {t}",
+                "positive": f"{t} {t} policy for the {t}",
+                "negatives": [f"{OTHER[(i + j) % len(OTHER)]} policy for the office" for j in range(3)],
+            }
+        )
+    return rows
+
+
+def test_hinge_hand_computed_and_gradient_sign() -> None:
+    pos = torch.tensor([2.0, 0.0], requires_grad=True)
+    neg = torch.tensor([[0.5, 1.5], [-2.0, 0.5]], requires_grad=True)
+    loss = hinge(pos, neg, margin=1.0)
+    # query 0: max(0, 1-2+0.5)=0, max(0, 1-2+1.5)=0.5 ; query 1: max(0,1-0-2)=0, max(0,1-0+0.5)=1.5
+    assert loss.item() == pytest.approx((0 + 0.5 + 0 + 1.5) / 4)
+    loss.backward()
+    assert pos.grad[1] < 0 and pos.grad[0] < 0  # raising a violated positive lowers the loss
+    assert neg.grad[0, 1] > 0 and neg.grad[0, 0] == 0  # satisfied triplets give no gradient
+    assert hinge(torch.tensor([5.0]), torch.tensor([[0.0]]), margin=1.0).item() == 0.0
+
+
+def test_triplet_loss_checks_model_and_columns(tiny_models: dict[str, str]) -> None:
+    from hardneg_haystack.models import load_cross_encoder
+
+    model = load_cross_encoder(tiny_models["bert16"])
+    loss = TripletMarginLoss(model, margin=0.5)
+    value = loss([["vpn"], ["vpn policy"], ["holiday"], ["travel"]])
+    assert value.ndim == 0 and torch.isfinite(value)
+    assert loss.get_config_dict()["margin"] == 0.5
+    with pytest.raises(ValueError, match="columns"):
+        loss([["vpn"], ["vpn policy"]])
+    with pytest.raises(ValueError, match="margin"):
+        TripletMarginLoss(model, margin=-1)
+
+
+def test_data_grouping_split_and_padding() -> None:
+    rows = [
+        {"query_id": "a", "query": "qa", "positive": "p", "negative": "n1"},
+        {"query_id": "a", "query": "qa", "positive": "p", "negative": "n2"},
+        {"query_id": "b", "query": "qb", "positive": "p2", "negatives": ["m1"]},
+    ]
+    groups = group_rows(rows)
+    assert [g.negatives for g in groups] == [["n1", "n2"], ["m1"]]
+    ds = to_ntuple_dataset(groups)
+    assert ds.column_names == ["query", "positive", "negative_1", "negative_2"]
+    assert ds[1]["negative_2"] == "m1"  # short rows repeat their own negatives
+    train, val = split_by_query(group_rows(toy_rows(20)), 0.25, seed=1)
+    assert len({g.query_id for g in val}) == 5 and not {g.query_id for g in val} & {g.query_id for g in train}
+    with pytest.raises(DataError, match="row 1 lacks"):
+        group_rows([{"query": "x", "positive": "y"}])
+
+
+def test_blend_math() -> None:
+    assert minmax([1, 3, 2]).tolist() == [0.0, 1.0, 0.5]
+    assert minmax([2, 2]).tolist() == [0.5, 0.5]
+    assert blend([0, 10], [1, 0], 0.5).tolist() == [0.5, 0.5]
+    assert ndcg_at_k([0.9, 0.1], [False, True], k=10) == pytest.approx(1 / np.log2(3))
+    # first stage right on query 1, cross-encoder right on query 2: a blend beats both alone
+    samples = [
+        ([3.0, 2.0, 0.0], [0.0, 0.5, 0.2], [True, False, False]),
+        ([1.5, 2.0, 0.0], [1.0, 0.0, 0.9], [True, False, False]),
+    ]
+    w, table = fit_blend_weight(samples)
+    assert table[w] == 1.0 and 0 < w < 1
+
+
+def test_tiny_cross_encoder_learns_toy_and_reloads(tiny_models: dict[str, str], tmp_path: Path) -> None:
+    cfg = TrainConfig(
+        base_model=tiny_models["bert16"],
+        loss="triplet",
+        epochs=6,
+        batch_size=8,
+        learning_rate=5e-3,
+        max_length=32,
+        validation_share=0.25,
+        eval_steps=5,
+        early_stopping_patience=0,
+        seed=3,
+    )
+    validation = [
+        {
+            "query": f"how do i fix my {t}",
+            "positive": [f"{t} {t} policy for the {t}"],
+            "documents": [
+                "holiday policy for the office",
+                f"{t} {t} policy for the {t}",
+                "travel policy for the office",
+            ],
+            "scores": [3.0, 2.0, 1.0],
+        }
+        for t in TOPICS[:4]
+    ]
+    res = train_cross_encoder(toy_rows(), tmp_path / "run", cfg, validation=validation, data_description="toy")
+    losses = [h["loss"] for h in res.history if "loss" in h]
+    assert all(np.isfinite(losses)) and np.mean(losses[-3:]) < np.mean(losses[:3])
+    assert res.metrics["validation_ndcg@10"] > 0.9
+    assert res.blend_weight is not None and res.blend_weight > 0
+    assert (tmp_path / "run" / "training_curve.png").stat().st_size > 1000
+    info = read_training_info(res.model_dir)
+    assert info["config"]["loss"] == "triplet" and info["data"] == "toy"
+    assert "Validation metrics" in (res.model_dir / "README.md").read_text()
+
+    # the folder loads unchanged in Haystack's ranker and scores like the trained model
+    from haystack import Document
+    from haystack_integrations.components.rankers.sentence_transformers import SentenceTransformersSimilarityRanker
+    from sentence_transformers import CrossEncoder
+
+    ranker = SentenceTransformersSimilarityRanker(model=str(res.model_dir), top_k=3, scale_score=False)
+    ranker.warm_up()
+    docs = [Document(content=d) for d in validation[0]["documents"]]
+    ranked = ranker.run(query=validation[0]["query"], documents=docs)["documents"]
+    assert ranked[0].content == validation[0]["positive"][0]
+    direct = CrossEncoder(str(res.model_dir), activation_fn=torch.nn.Identity()).predict(
+        [(validation[0]["query"], d.content) for d in ranked]
+    )
+    assert np.allclose([d.score for d in ranked], direct, atol=1e-5)
+
+
+def test_resume_continues_from_checkpoint(tiny_models: dict[str, str], tmp_path: Path) -> None:
+    base = dict(
+        base_model=tiny_models["bert16"],
+        loss="mnrl",
+        batch_size=8,
+        max_length=32,
+        validation_share=0.2,
+        eval_steps=2,
+        early_stopping_patience=0,
+    )
+    first = train_cross_encoder(toy_rows(), tmp_path / "run", TrainConfig(**base, max_steps=4))
+    assert first.steps == 4
+    second = train_cross_encoder(toy_rows(), tmp_path / "run", TrainConfig(**base, max_steps=8))
+    assert second.steps == 8
+    steps = [h["step"] for h in json.loads((tmp_path / "run" / "history.json").read_text()) if "loss" in h]
+    assert min(s for s in steps if s > 4) > 4 and 1 not in steps[len(steps) // 2 :]  # continued, not restarted
+
+
+def test_bce_option_trains(tiny_models: dict[str, str], tmp_path: Path) -> None:
+    cfg = TrainConfig(
+        base_model=tiny_models["bert16"],
+        loss="bce",
+        max_steps=3,
+        batch_size=8,
+        max_length=32,
+        validation_share=0.2,
+        eval_steps=3,
+        early_stopping_patience=0,
+    )
+    res = train_cross_encoder(toy_rows(10), tmp_path / "run", cfg)
+    assert res.steps == 3 and "validation_ndcg@10" in res.metrics
