@@ -2,6 +2,8 @@
 
 from hardneg_haystack.components.embedders import EnsembleEmbedder, EnsembleTextEmbedder
 from hardneg_haystack.components.miners import BM25NegativeMiner, ClusterHardNegativeMiner, RandomNegativeMiner
+from hardneg_haystack.components.rankers import MaxPAggregator, ScoreBlender
+from hardneg_haystack.components.trainer import TripletTrainer
 from hardneg_haystack.ensemble import Ensemble, EnsembleMember
 
 __all__ = [
@@ -11,6 +13,9 @@ __all__ = [
     "EnsembleEmbedder",
     "EnsembleMember",
     "EnsembleTextEmbedder",
+    "MaxPAggregator",
     "RandomNegativeMiner",
+    "ScoreBlender",
+    "TripletTrainer",
 ]
 __version__ = "0.1.0"

@@ -356,6 +356,91 @@ def mix(
 
 
 @app.command()
+def train(
+    mined: Annotated[Path, typer.Option(help="A `hardneg mine`/`hardneg mix` output folder or a triplets JSONL")],
+    out: Annotated[Path, typer.Option(help="Run folder (model/, checkpoints/, training_curve.png)")] = Path(
+        "runs/ranker"
+    ),
+    work_dir: Annotated[
+        Path | None, typer.Option("--work-dir", "-w", help="Index folder: validate by re-ranking its BM25 top-k")
+    ] = None,
+    base_model: Annotated[str, typer.Option(help="Hugging Face id, folder or packaged alias")] = "minilm",
+    loss: Annotated[str, typer.Option(help="mnrl | triplet | bce")] = "mnrl",
+    margin: Annotated[float, typer.Option(help="Margin of the triplet loss")] = 1.0,
+    epochs: Annotated[float, typer.Option()] = 1.0,
+    learning_rate: Annotated[float, typer.Option()] = 5e-5,
+    batch_size: Annotated[int, typer.Option()] = 8,
+    max_length: Annotated[int, typer.Option(help="Tokens per (query, document) pair")] = 256,
+    num_negatives: Annotated[int | None, typer.Option(help="Negatives per row (default: all mined)")] = None,
+    validation_share: Annotated[float, typer.Option(help="Share of queries held out")] = 0.1,
+    max_steps: Annotated[int, typer.Option(help="Stop after this many steps (-1: epochs decide)")] = -1,
+    seed: Annotated[int, typer.Option()] = 42,
+    resume: Annotated[bool, typer.Option(help="Continue from the last checkpoint in --out")] = True,
+) -> None:
+    """Fine-tune a cross-encoder re-ranker on mined negatives (best checkpoint, early stopping, resumable)."""
+    from hardneg_haystack.training import TrainConfig, train_cross_encoder
+
+    try:
+        config = TrainConfig(
+            base_model=base_model,
+            loss=loss,
+            margin=margin,
+            epochs=epochs,
+            learning_rate=learning_rate,  # type: ignore[arg-type]
+            batch_size=batch_size,
+            max_length=max_length,
+            num_negatives=num_negatives,
+            validation_share=validation_share,
+            max_steps=max_steps,
+            seed=seed,
+        )
+        validation = None
+        if work_dir is not None:
+            from hardneg_haystack.indexing import open_index
+            from hardneg_haystack.training.validation import bm25_validation
+
+            validation = bm25_validation(open_index(work_dir)[0])
+        stats_file = mined / "stats.json" if mined.is_dir() else None
+        miner = json.loads(stats_file.read_text()).get("miner", "?") if stats_file and stats_file.is_file() else "?"
+        result = train_cross_encoder(
+            mined, out, config, validation=validation, data_description=f"{mined} (miner: {miner})", resume=resume
+        )
+    except HardnegError as exc:
+        _fail(exc)
+    table = Table(
+        title=f"re-ranker trained: {result.steps} steps, best at step {result.best_step} -> {result.model_dir}"
+    )
+    table.add_column("validation metric")
+    table.add_column("value")
+    for key in sorted(result.metrics):
+        table.add_row(key, f"{result.metrics[key]:.4f}")
+    table.add_row("blend weight (share of the re-ranker)", str(result.blend_weight))
+    console.print(table)
+
+
+@app.command("swap-ranker")
+def swap_ranker_cmd(
+    pipeline: Annotated[Path, typer.Argument(help="Pipeline YAML with a ranker")],
+    model: Annotated[str, typer.Option(help="The new ranker model (folder, hub id or alias)")],
+    out: Annotated[Path | None, typer.Option(help="Write the new YAML here (default: print it)")] = None,
+    component_name: Annotated[str | None, typer.Option("--component", help="Ranker name if there are several")] = None,
+) -> None:
+    """Replace a pipeline's ranker model; every other component and connection stays as it is."""
+    from hardneg_haystack.swap import swap_ranker
+
+    try:
+        pipe = swap_ranker(pipeline, model, name=component_name)
+    except HardnegError as exc:
+        _fail(exc)
+    text = pipe.dumps()
+    if out is None:
+        console.print(text, markup=False, highlight=False)
+    else:
+        out.write_text(text)
+        console.print(f"wrote {out}")
+
+
+@app.command()
 def demo(
     work_dir: WorkOpt = Path("runs/demo"),
 ) -> None:

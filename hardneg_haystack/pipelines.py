@@ -72,3 +72,70 @@ def build_query_pipeline(*, store: Any, text_embedder: EnsembleTextEmbedder, top
     pipe.add_component("retriever", embedding_retriever_for(store, top_k=top_k))
     pipe.connect("text_embedder.embedding", "retriever.query_embedding")
     return pipe
+
+
+def bind_document_store(pipeline: Pipeline, store: Any) -> Pipeline:
+    """Point every component that reads a document store (retrievers, miners, writers) at ``store``.
+
+    YAML files name a store by its parameters; an embedded store's documents live in a work folder, so a
+    pipeline loaded from YAML is bound to the opened store (``open_index(work_dir)``) before it runs.
+    """
+    for _, comp in pipeline.walk():
+        if hasattr(comp, "document_store"):
+            comp.document_store = store
+    return pipeline
+
+
+def bm25_retriever_for(store: Any, *, top_k: int = 10) -> Any:
+    """The store's own BM25 retriever (content only on OpenSearch)."""
+    if isinstance(store, InMemoryDocumentStore):
+        from haystack.components.retrievers.in_memory import InMemoryBM25Retriever
+
+        return InMemoryBM25Retriever(document_store=store, top_k=top_k)
+    from haystack_integrations.components.retrievers.opensearch import OpenSearchBM25Retriever
+
+    return OpenSearchBM25Retriever(document_store=store, top_k=top_k)
+
+
+def build_rerank_pipeline(
+    *,
+    store: Any,
+    ranker_model: str,
+    text_embedder: EnsembleTextEmbedder | None = None,
+    candidates: int = 20,
+    top_k: int = 10,
+    blend_weight: float | None = None,
+) -> Pipeline:
+    """BM25 (or BM25 + ensemble embedding retrieval joined, when ``text_embedder`` is given) -> cross-encoder
+    ranker -> ScoreBlender (first-stage score blended in) -> MaxPAggregator (one result per parent document).
+
+    Run with ``{"retriever": {"query": q}, "ranker": {"query": q}}`` (plus ``{"text_embedder": {"text": q}}``
+    for the hybrid form).
+    """
+    from haystack.components.joiners import DocumentJoiner
+    from haystack_integrations.components.rankers.sentence_transformers import SentenceTransformersSimilarityRanker
+
+    from hardneg_haystack.components.rankers import MaxPAggregator, ScoreBlender
+
+    pipe = Pipeline()
+    pipe.add_component("retriever", bm25_retriever_for(store, top_k=candidates))
+    first_stage = "retriever.documents"
+    if text_embedder is not None:
+        pipe.add_component("text_embedder", text_embedder)
+        pipe.add_component("embedding_retriever", embedding_retriever_for(store, top_k=candidates))
+        pipe.add_component("joiner", DocumentJoiner(join_mode="distribution_based_rank_fusion"))
+        pipe.connect("text_embedder.embedding", "embedding_retriever.query_embedding")
+        pipe.connect("retriever.documents", "joiner.documents")
+        pipe.connect("embedding_retriever.documents", "joiner.documents")
+        first_stage = "joiner.documents"
+    pipe.add_component(
+        "ranker", SentenceTransformersSimilarityRanker(model=ranker_model, top_k=2 * candidates, scale_score=False)
+    )
+    model_dir = ranker_model if Path(ranker_model).is_dir() else None
+    pipe.add_component("blender", ScoreBlender(weight=blend_weight, model=model_dir, top_k=None))
+    pipe.add_component("maxp", MaxPAggregator(top_k=top_k))
+    pipe.connect(first_stage, "ranker.documents")
+    pipe.connect(first_stage, "blender.first_stage_documents")
+    pipe.connect("ranker.documents", "blender.documents")
+    pipe.connect("blender.documents", "maxp.documents")
+    return pipe

@@ -21,6 +21,7 @@ class Group:
     query: str
     positive: str
     negatives: list[str] = field(default_factory=list)
+    positive_id: str | None = None
 
 
 def load_rows(source: str | Path | Sequence[Row] | Any) -> list[Row]:
@@ -49,7 +50,7 @@ def group_rows(rows: Iterable[Row], *, where: str = "training data") -> list[Gro
             raise DataError(f"{where}: row {i} lacks field(s) {', '.join(need)}")
         qid = str(row.get("query_id", row["query"]))
         key = (qid, row["positive"])
-        group = groups.setdefault(key, Group(qid, row["query"], row["positive"]))
+        group = groups.setdefault(key, Group(qid, row["query"], row["positive"], positive_id=row.get("positive_id")))
         negs = row["negatives"] if "negatives" in row else [row["negative"]]
         group.negatives.extend(n for n in negs if n and n not in group.negatives)
     return list(groups.values())

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -89,7 +89,7 @@ def train_cross_encoder(
     output_dir: str | Path,
     config: TrainConfig | None = None,
     *,
-    validation: list[dict[str, Any]] | None = None,
+    validation: list[dict[str, Any]] | Callable[[list[Group]], list[dict[str, Any]]] | None = None,
     data_description: str = "",
     resume: bool = True,
     device: str | None = None,
@@ -98,8 +98,9 @@ def train_cross_encoder(
 
     :param data: A ``hardneg mine`` output folder, a triplets/ntuples JSONL file, rows, or a Dataset.
     :param validation: Evaluator samples (``query``, ``positive`` and ``negative`` or ``documents`` lists;
-        optional ``scores``: first-stage scores aligned with ``documents``, used to fit the blend weight).
-        Default: the held-out queries' positives and mined negatives.
+        optional ``scores``: first-stage scores aligned with ``documents``, used to fit the blend weight), or a
+        function building them from the held-out groups (:func:`~hardneg_haystack.training.validation.bm25_validation`:
+        re-rank the store's BM25 top-k, the real task). Default: the held-out queries' positives and mined negatives.
     :param data_description: Free text for the model card (data set, miner).
     :param resume: Continue from the last checkpoint in ``output_dir/checkpoints`` when there is one.
     """
@@ -117,7 +118,10 @@ def train_cross_encoder(
     train_groups, val_groups = split_by_query(groups, config.validation_share, config.seed)
     if not train_groups:
         raise DataError("no training queries left after holding out the validation share")
-    samples = validation if validation is not None else validation_samples(val_groups)
+    if callable(validation):
+        samples = validation(val_groups)
+    else:
+        samples = validation if validation is not None else validation_samples(val_groups)
     model = load_cross_encoder(config.base_model, max_length=config.max_length, device=device)
     loss, dataset, sampler = _loss_and_dataset(model, train_groups, config)
     steps_per_epoch = max(1, math.ceil(len(dataset) / config.batch_size))
@@ -177,7 +181,7 @@ def train_cross_encoder(
         best_step=best_step,
         steps=int(trainer.state.global_step),
         train_queries=len({g.query_id for g in train_groups}),
-        validation_queries=len({g.query_id for g in val_groups}) if validation is None else len(samples),
+        validation_queries=len(samples or []),
         history=history,
         blend_weight=blend_weight,
     )

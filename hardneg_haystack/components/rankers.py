@@ -1,0 +1,127 @@
+"""Query-pipeline components around the re-ranker: score blending and MaxP over chunks."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from haystack import Document, component, default_from_dict, default_to_dict
+
+from hardneg_haystack.blend import blend
+
+
+@component
+class ScoreBlender:
+    """
+    Blends the first-stage score (BM25, dense, hybrid) with the cross-encoder's score, per query.
+
+    Both scores are min-max normalised over the query's candidates, then ``weight * ranker + (1 - weight) *
+    first_stage``. The weight is chosen on validation queries when the ranker is trained and stored with the
+    model (``hardneg.json``); give ``model`` to read it from there, or set ``weight`` yourself.
+
+    ### Usage example
+
+    ```python
+    pipe.add_component("retriever", InMemoryBM25Retriever(document_store=store, top_k=50))
+    pipe.add_component("ranker", SentenceTransformersSimilarityRanker(model="runs/ranker/model", top_k=50))
+    pipe.add_component("blender", ScoreBlender(model="runs/ranker/model", top_k=10))
+    pipe.connect("retriever.documents", "ranker.documents")
+    pipe.connect("retriever.documents", "blender.first_stage_documents")
+    pipe.connect("ranker.documents", "blender.documents")
+    ```
+    """
+
+    def __init__(self, *, weight: float | None = None, model: str | None = None, top_k: int | None = 10) -> None:
+        """
+        :param weight: Share of the ranker score in [0, 1] (1: ranker alone, 0: first stage alone).
+        :param model: A model folder trained by hardneg: its stored blend weight is used when ``weight`` is None.
+        :param top_k: Documents returned (None: all).
+        """
+        from hardneg_haystack.training.trainer import read_training_info
+
+        self.model = model
+        stored = read_training_info(model).get("blend_weight") if model and Path(model).is_dir() else None
+        self.weight = weight if weight is not None else (stored if stored is not None else 0.5)
+        if not 0.0 <= self.weight <= 1.0:
+            raise ValueError(f"ScoreBlender weight must be in [0, 1], got {self.weight}")
+        self._explicit_weight = weight
+        self.top_k = top_k
+
+    @component.output_types(documents=list[Document])
+    def run(
+        self, documents: list[Document], first_stage_documents: list[Document], weight: float | None = None
+    ) -> dict[str, list[Document]]:
+        """
+        :param documents: The ranker's output (its scores).
+        :param first_stage_documents: The retriever's output (its scores), matched by document id.
+        :param weight: Override the blend weight for this call.
+        :returns: ``documents`` sorted by the blended score, with ``meta["first_stage_score"]`` and
+            ``meta["ranker_score"]``.
+        """
+        w = self.weight if weight is None else weight
+        if not documents:
+            return {"documents": []}
+        first = {d.id: d.score for d in first_stage_documents if d.score is not None}
+        floor = min(first.values()) if first else 0.0
+        fs = [first.get(d.id, floor) for d in documents]
+        rs = [d.score if d.score is not None else 0.0 for d in documents]
+        scores = blend(fs, rs, w)
+        out = [
+            replace(d, score=float(s), meta={**d.meta, "first_stage_score": f, "ranker_score": r})
+            for d, s, f, r in zip(documents, scores, fs, rs, strict=True)
+        ]
+        out.sort(key=lambda d: -(d.score or 0.0))
+        return {"documents": out[: self.top_k] if self.top_k else out}
+
+    def to_dict(self) -> dict[str, Any]:
+        return default_to_dict(self, weight=self._explicit_weight, model=self.model, top_k=self.top_k)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ScoreBlender:
+        return default_from_dict(cls, data)
+
+
+@component
+class MaxPAggregator:
+    """
+    Turns ranked chunks into ranked parent documents, each scored by its best chunk (MaxP).
+
+    Documents split into chunks at indexing keep ``meta["parent_id"]``; evaluation and users want one result
+    per document. The returned document has the parent id, the best chunk's content and score, and
+    ``meta["best_chunk_id"]``.
+
+    ### Usage example
+
+    ```python
+    pipe.add_component("maxp", MaxPAggregator(top_k=10))
+    pipe.connect("ranker.documents", "maxp.documents")
+    ```
+    """
+
+    def __init__(self, *, top_k: int | None = 10, parent_field: str = "parent_id") -> None:
+        """
+        :param top_k: Parent documents returned (None: all).
+        :param parent_field: Meta field holding the parent id (documents without it are their own parent).
+        """
+        self.top_k = top_k
+        self.parent_field = parent_field
+
+    @component.output_types(documents=list[Document])
+    def run(self, documents: list[Document]) -> dict[str, list[Document]]:
+        best: dict[str, Document] = {}
+        for d in documents:
+            parent = str(d.meta.get(self.parent_field) or d.id)
+            score = d.score if d.score is not None else float("-inf")
+            held = best.get(parent)
+            if held is None or score > (held.score if held.score is not None else float("-inf")):
+                best[parent] = replace(d, id=parent, meta={**d.meta, "best_chunk_id": d.id})
+        out = sorted(best.values(), key=lambda d: -(d.score if d.score is not None else float("-inf")))
+        return {"documents": out[: self.top_k] if self.top_k else out}
+
+    def to_dict(self) -> dict[str, Any]:
+        return default_to_dict(self, top_k=self.top_k, parent_field=self.parent_field)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> MaxPAggregator:
+        return default_from_dict(cls, data)

@@ -1,0 +1,73 @@
+"""Swap the re-ranker of a running Haystack pipeline, every other component and connection unchanged."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from haystack import Pipeline
+from haystack.core.serialization import component_from_dict, component_to_dict
+
+from hardneg_haystack.errors import ConfigError
+
+
+def find_ranker(pipeline: Pipeline, name: str | None = None) -> str:
+    """The name of the pipeline's ranker: ``name`` if given, else the one component whose class is a *Ranker."""
+    if name is not None:
+        if name not in dict(pipeline.walk()):
+            raise ConfigError(f"the pipeline has no component {name!r}")
+        return name
+    rankers = [n for n, c in pipeline.walk() if type(c).__name__.endswith("Ranker")]
+    if len(rankers) != 1:
+        found = ", ".join(rankers) or "none"
+        raise ConfigError(f"cannot tell which ranker to replace (rankers found: {found}); pass its name")
+    return rankers[0]
+
+
+def swap_ranker(
+    pipeline: Pipeline | str | Path,
+    model: str | Path,
+    *,
+    name: str | None = None,
+    update_blender: bool = True,
+    allowed_modules: Sequence[str] = (),
+) -> Pipeline:
+    """Return the pipeline with its ranker's model replaced by ``model`` (a folder, hub id or alias).
+
+    The ranker is rebuilt from its own serialised parameters with only ``model`` changed; the other
+    components are the same objects (a store keeps its documents) and every connection is restored. A
+    :class:`~hardneg_haystack.components.rankers.ScoreBlender` in the pipeline takes the model's stored blend
+    weight (when it has one) unless ``update_blender`` is False. A YAML path (or text) is loaded first.
+    """
+    from hardneg_haystack.components.rankers import ScoreBlender
+    from hardneg_haystack.models import resolve_model
+    from hardneg_haystack.pipelines import load_pipeline
+    from hardneg_haystack.training.trainer import read_training_info
+
+    if not isinstance(pipeline, Pipeline):
+        pipeline = load_pipeline(pipeline, allowed_modules=allowed_modules)
+    target = find_ranker(pipeline, name)
+    old = pipeline.get_component(target)
+    spec = component_to_dict(old, target)
+    params = spec.setdefault("init_parameters", {})
+    if "model" not in params:
+        raise ConfigError(f"component {target!r} ({type(old).__name__}) has no `model` parameter to replace")
+    resolved = resolve_model(str(model))
+    params["model"] = resolved.source
+    new = component_from_dict(type(old), spec, target)
+    connections = [(c["sender"], c["receiver"]) for c in pipeline.to_dict()["connections"] if target in _ends(c)]
+    pipeline.remove_component(target)
+    pipeline.add_component(target, new)
+    for sender, receiver in connections:
+        pipeline.connect(sender, receiver)
+    stored = read_training_info(resolved.source).get("blend_weight") if Path(resolved.source).is_dir() else None
+    if update_blender and stored is not None:
+        for _, comp in pipeline.walk():
+            if isinstance(comp, ScoreBlender):
+                comp.model, comp.weight, comp._explicit_weight = resolved.source, float(stored), None
+    return pipeline
+
+
+def _ends(connection: dict[str, Any]) -> tuple[str, str]:
+    return connection["sender"].split(".", 1)[0], connection["receiver"].split(".", 1)[0]

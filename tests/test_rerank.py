@@ -1,0 +1,107 @@
+from pathlib import Path
+
+import pytest
+from haystack import Document, Pipeline
+
+from hardneg_haystack import MaxPAggregator, ScoreBlender, TripletTrainer
+from hardneg_haystack.errors import ConfigError
+from hardneg_haystack.indexing import index_documents, open_index
+from hardneg_haystack.ingest import load_documents
+from hardneg_haystack.pipelines import bind_document_store, build_rerank_pipeline, load_pipeline
+from hardneg_haystack.swap import find_ranker, swap_ranker
+
+ROOT = Path(__file__).parents[1]
+
+
+def test_score_blender_normalises_and_blends() -> None:
+    first = [Document(id="a", content="a", score=10.0), Document(id="b", content="b", score=0.0)]
+    ranked = [Document(id="b", content="b", score=5.0), Document(id="a", content="a", score=4.0)]
+    assert [d.id for d in ScoreBlender(weight=1.0).run(ranked, first)["documents"]] == ["b", "a"]
+    assert [d.id for d in ScoreBlender(weight=0.0).run(ranked, first)["documents"]] == ["a", "b"]
+    out = ScoreBlender(weight=0.5, top_k=1).run(ranked, first)["documents"]
+    assert len(out) == 1 and out[0].meta["first_stage_score"] in (10.0, 0.0)
+    with pytest.raises(ValueError, match="weight"):
+        ScoreBlender(weight=1.5)
+    assert ScoreBlender.from_dict(ScoreBlender(weight=0.3).to_dict()).weight == 0.3
+
+
+def test_maxp_keeps_best_chunk_per_parent() -> None:
+    docs = [
+        Document(id="d1#0", content="x", score=0.2, meta={"parent_id": "d1"}),
+        Document(id="d1#1", content="y", score=0.9, meta={"parent_id": "d1"}),
+        Document(id="d2", content="z", score=0.5),
+    ]
+    out = MaxPAggregator(top_k=None).run(docs)["documents"]
+    assert [(d.id, d.score, d.meta["best_chunk_id"]) for d in out] == [("d1", 0.9, "d1#1"), ("d2", 0.5, "d2")]
+
+
+def test_rerank_yaml_files_load_and_swap(tiny_models: dict[str, str], tmp_path: Path) -> None:
+    for name in ("query_bm25_rerank.yaml", "query_hybrid_rerank.yaml"):
+        pipe = load_pipeline(ROOT / "pipelines" / name)
+        before = pipe.to_dict()
+        assert find_ranker(pipe) == "ranker"
+        swapped = swap_ranker(pipe, tiny_models["bert16"])
+        after = swapped.to_dict()
+        assert after["components"]["ranker"]["init_parameters"]["model"] == tiny_models["bert16"]
+        assert sorted(map(str, after["connections"]), key=str) == sorted(map(str, before["connections"]), key=str)
+        for comp in before["components"]:
+            if comp != "ranker":
+                assert after["components"][comp] == before["components"][comp], comp
+
+
+def test_swap_errors() -> None:
+    pipe = Pipeline()
+    pipe.add_component("blender", ScoreBlender(weight=0.5))
+    with pytest.raises(ConfigError, match="rankers found: none"):
+        swap_ranker(pipe, "minilm")
+    with pytest.raises(ConfigError, match="no component"):
+        find_ranker(pipe, "nope")
+
+
+def test_trained_ranker_swapped_into_a_live_pipeline(
+    beir_dir: Path, tiny_models: dict[str, str], tiny_members: list[dict], tmp_path: Path
+) -> None:
+    work = tmp_path / "w"
+    index_documents(load_documents(beir_dir), work_dir=work, members=tiny_members)
+    store, _, _ = open_index(work)
+    rows = [
+        {"query_id": f"q{i}", "query": q, "positive": p, "negatives": n}
+        for i, (q, p, n) in enumerate(
+            [
+                ("vpn token", "Reset your VPN token", ["Parental leave policy", "Storage quota"]),
+                ("parental leave", "Parental leave policy", ["Reset your VPN token", "Sick leave days"]),
+                ("sync conflict", "Sync conflict copy", ["API rate limit", "Printer on the network"]),
+                ("rate limit", "API rate limit", ["Sync conflict copy", "Sick leave days"]),
+            ]
+            * 3
+        )
+    ]
+    trainer = TripletTrainer(
+        output_dir=str(tmp_path / "run"),
+        base_model=tiny_models["bert16"],
+        loss="triplet",
+        max_steps=3,
+        batch_size=4,
+        max_length=32,
+        validation_share=0.25,
+        eval_steps=3,
+        early_stopping_patience=0,
+    )
+    assert TripletTrainer.from_dict(trainer.to_dict()).config == trainer.config
+    out = trainer.run(triplets=rows)
+    assert Path(out["model_path"], "hardneg.json").is_file()
+
+    pipe = build_rerank_pipeline(store=store, ranker_model=tiny_models["bert24"], candidates=5, top_k=3)
+    retriever_before = pipe.get_component("retriever")
+    swap_ranker(pipe, out["model_path"])
+    assert pipe.get_component("retriever") is retriever_before  # same object, same documents
+    q = "vpn token phone"
+    res = pipe.run({"retriever": {"query": q}, "ranker": {"query": q}})
+    docs = res["maxp"]["documents"]
+    assert 0 < len(docs) <= 3 and {"first_stage_score", "ranker_score"} <= set(docs[0].meta)
+    assert pipe.get_component("ranker").model == out["model_path"]
+
+    yaml_pipe = bind_document_store(load_pipeline(ROOT / "pipelines" / "query_bm25_rerank.yaml"), store)
+    assert yaml_pipe.get_component("retriever").document_store is store
+    with pytest.raises(TypeError, match="unknown parameter"):
+        TripletTrainer(output_dir="x", learning_rat=1.0)
