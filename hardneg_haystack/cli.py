@@ -440,6 +440,49 @@ def swap_ranker_cmd(
         console.print(f"wrote {out}")
 
 
+@app.command("eval-rerank")
+def eval_rerank(
+    data: Annotated[Path, typer.Option(help="BEIR folder (queries.jsonl + qrels/) or a queries JSONL file")],
+    model: Annotated[list[str], typer.Option(help="NAME=MODEL (folder, hub id or alias); repeat")],
+    work_dir: WorkOpt = Path("runs/index"),
+    split: Annotated[str, typer.Option(help="qrels split")] = "test",
+    candidates: Annotated[int, typer.Option(help="BM25 candidates re-ranked per query")] = 20,
+    out: Annotated[Path | None, typer.Option(help="Write the table as JSON here")] = None,
+) -> None:
+    """BM25 top-k alone, re-ranked by each model, and each model blended with BM25 (per document, MaxP)."""
+    from rich.progress import Progress
+
+    from hardneg_haystack.indexing import open_index
+    from hardneg_haystack.ingest import load_beir_queries, load_queries_jsonl
+    from hardneg_haystack.rerank_eval import METRICS, evaluate_rerankers
+
+    try:
+        queries = load_beir_queries(data, split) if data.is_dir() else load_queries_jsonl(data)
+        models = {}
+        for spec in model:
+            name, sep, ref = spec.partition("=")
+            if not sep:
+                name, ref = Path(spec).name or spec, spec
+            models[name] = ref
+        store, _, _ = open_index(work_dir)
+        with Progress(console=console) as progress:
+            task = progress.add_task("re-ranking", total=len(queries) * len(models))
+            rows = evaluate_rerankers(
+                store, queries, models, candidates=candidates, progress=lambda n: progress.advance(task, n)
+            )
+    except HardnegError as exc:
+        _fail(exc)
+    table = Table(title=f"re-ranking BM25 top-{candidates} on {len(queries)} {split} queries (per document)")
+    table.add_column("system")
+    for m in METRICS:
+        table.add_column(m)
+    for r in rows:
+        table.add_row(r["system"], *(f"{r[m]:.3f}" for m in METRICS))
+    console.print(table)
+    if out:
+        out.write_text(json.dumps(rows, indent=2))
+
+
 @app.command()
 def demo(
     work_dir: WorkOpt = Path("runs/demo"),

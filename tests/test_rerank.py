@@ -105,3 +105,22 @@ def test_trained_ranker_swapped_into_a_live_pipeline(
     assert yaml_pipe.get_component("retriever").document_store is store
     with pytest.raises(TypeError, match="unknown parameter"):
         TripletTrainer(output_dir="x", learning_rat=1.0)
+
+
+def test_eval_rerankers_blend_zero_equals_bm25(
+    beir_dir: Path, tiny_models: dict[str, str], tiny_members: list[dict], tmp_path: Path
+) -> None:
+    from hardneg_haystack.ingest import load_beir_queries
+    from hardneg_haystack.rerank_eval import evaluate_rerankers
+
+    work = tmp_path / "w"
+    index_documents(load_documents(beir_dir), work_dir=work, members=tiny_members)
+    store, _, _ = open_index(work)
+    queries = load_beir_queries(beir_dir, "train") + load_beir_queries(beir_dir, "test")
+    rows = evaluate_rerankers(
+        store, queries, {"tiny": tiny_models["bert16"]}, candidates=5, blend_weights={"tiny": 0.0}
+    )
+    by = {r["system"]: r for r in rows}
+    assert list(by) == ["bm25", "tiny", "tiny + bm25 (w=0)"]
+    assert by["tiny + bm25 (w=0)"]["ndcg@10"] == pytest.approx(by["bm25"]["ndcg@10"])
+    assert all(0.0 <= r["ndcg@10"] <= 1.0 for r in rows)
