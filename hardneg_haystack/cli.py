@@ -447,6 +447,7 @@ def eval_rerank(
     work_dir: WorkOpt = Path("runs/index"),
     split: Annotated[str, typer.Option(help="qrels split")] = "test",
     candidates: Annotated[int, typer.Option(help="BM25 candidates re-ranked per query")] = 20,
+    max_length: Annotated[int, typer.Option(help="Tokens per (query, document) pair")] = 256,
     out: Annotated[Path | None, typer.Option(help="Write the table as JSON here")] = None,
 ) -> None:
     """BM25 top-k alone, re-ranked by each model, and each model blended with BM25 (per document, MaxP)."""
