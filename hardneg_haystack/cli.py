@@ -487,17 +487,23 @@ def eval_rerank(
 @app.command()
 def demo(
     work_dir: WorkOpt = Path("runs/demo"),
+    train_steps: Annotated[int, typer.Option(help="Training steps of the demo re-ranker")] = 40,
 ) -> None:
-    """The main job on the packaged sample corpus: index with the ensemble, answer queries, evaluate."""
+    """The main job on the packaged sample corpus, end to end on the embedded store.
+
+    index with the ensemble -> answer queries -> fit ensemble weights -> mine ensemble and random negatives
+    and mix them -> fine-tune a cross-encoder -> re-rank BM25 on the held-out test queries.
+    """
     from hardneg_haystack.sample import sample_corpus_path
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     data = sample_corpus_path()
+    index_dir, mined = work_dir / "index", work_dir / "mined"
     console.rule("1. index the sample knowledge base with the packaged ensemble")
     index(
         data=data,
         urls=None,
-        work_dir=work_dir,
+        work_dir=index_dir,
         store="memory",
         index_name="demo",
         member=None,
@@ -508,15 +514,65 @@ def demo(
     console.rule("2. ensemble retrieval")
     search(
         [
-            "How do I get the VPN working again after changing my phone?",
-            "How many weeks of parental leave can I take?",
-            "Why do I see a conflicted copy of my file in Lattice Cloud?",
+            "got a new phone and the VPN times out waiting for approval",
+            "how many weeks of parental leave do I get",
+            "why is there a conflicted copy of my file in Lattice Cloud",
         ],
-        work_dir=work_dir,
+        work_dir=index_dir,
         top_k=3,
     )
-    console.rule("3. dense retrieval quality on the sample test queries")
-    eval_dense(data=data, work_dir=work_dir, split="test", out=work_dir / "dense_eval.json")
+    console.rule("3. fit ensemble weights on the training queries (no re-embedding)")
+    fit_weights_cmd(data=data, work_dir=index_dir, split="train", k=10, apply=True, min_weight=0.1)
+    console.rule("4. dense retrieval quality on the test queries")
+    eval_dense(data=data, work_dir=index_dir, split="test", out=work_dir / "dense_eval.json")
+    console.rule("5. mine negatives: ensemble + clustering, and random, from the same store; mix 2 + 2")
+    common = dict(
+        data=data,
+        work_dir=index_dir,
+        member=None,
+        split="train",
+        num_negatives=4,
+        sampling="top",
+        range_min=0,
+        range_max=50,
+        n_clusters=None,
+        clustering="auto",
+        pool="both",
+        relative_margin=0.95,
+        seed=42,
+    )
+    for miner in ("ensemble", "random"):
+        mine(out=mined / miner, miner=miner, **common)  # type: ignore[arg-type]
+    mix(source=[f"{mined / 'ensemble'}=2", f"{mined / 'random'}=2"], out=mined / "mix")
+    console.rule("6. fine-tune a cross-encoder (packaged MiniLM weights) on the mix")
+    train(
+        mined=mined / "mix",
+        out=work_dir / "ranker",
+        work_dir=index_dir,
+        base_model="minilm",
+        loss="mnrl",
+        margin=1.0,
+        epochs=1.0,
+        learning_rate=5e-5,
+        batch_size=8,
+        max_length=128,
+        num_negatives=None,
+        validation_share=0.15,
+        max_steps=train_steps,
+        seed=42,
+        resume=True,
+    )
+    console.rule("7. BM25 top-20 re-ranked on the test queries")
+    eval_rerank(
+        data=data,
+        model=[f"fine-tuned={work_dir / 'ranker' / 'model'}"],
+        work_dir=index_dir,
+        split="test",
+        candidates=20,
+        max_length=128,
+        out=work_dir / "rerank_eval.json",
+    )
+    console.print(f"[bold green]done[/]: everything is in {work_dir}")
 
 
 if __name__ == "__main__":
