@@ -46,7 +46,7 @@ class TrainConfig:
     :param margin: Margin of the triplet loss.
     :param num_negatives: Negatives per (query, positive) used in training (default: all mined).
     :param validation_share: Share of the queries held out for validation (never trained on).
-    :param eval_steps: Evaluate (and checkpoint) every this many steps (default: 4 times per epoch).
+    :param eval_steps: Evaluate (and checkpoint) every this many steps (default: 4 times per run).
     :param early_stopping_patience: Stop after this many evaluations without improvement (0: never).
     """
 
@@ -125,7 +125,8 @@ def train_cross_encoder(
     model = load_cross_encoder(config.base_model, max_length=config.max_length, device=device)
     loss, dataset, sampler = _loss_and_dataset(model, train_groups, config)
     steps_per_epoch = max(1, math.ceil(len(dataset) / config.batch_size))
-    eval_steps = config.eval_steps or max(1, steps_per_epoch // 4)
+    total_steps = config.max_steps if config.max_steps > 0 else math.ceil(steps_per_epoch * config.epochs)
+    eval_steps = config.eval_steps or max(1, total_steps // 4)
     evaluator = (
         CrossEncoderRerankingEvaluator(samples, at_k=10, name="validation", write_csv=False, batch_size=32)
         if samples
