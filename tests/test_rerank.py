@@ -124,3 +124,11 @@ def test_eval_rerankers_blend_zero_equals_bm25(
     assert list(by) == ["bm25", "tiny", "tiny + bm25 (w=0)"]
     assert by["tiny + bm25 (w=0)"]["ndcg@10"] == pytest.approx(by["bm25"]["ndcg@10"])
     assert all(0.0 <= r["ndcg@10"] <= 1.0 for r in rows)
+
+
+def test_swapped_yaml_round_trips(tiny_models: dict[str, str]) -> None:
+    swapped = swap_ranker(ROOT / "pipelines" / "query_bm25_rerank.yaml", tiny_models["bert16"])
+    again, original = load_pipeline(swapped.dumps()).to_dict(), swapped.to_dict()
+    assert again["components"] == original["components"]
+    key = lambda c: (c["sender"], c["receiver"])  # noqa: E731
+    assert sorted(again["connections"], key=key) == sorted(original["connections"], key=key)

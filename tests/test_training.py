@@ -171,3 +171,20 @@ def test_bce_option_trains(tiny_models: dict[str, str], tmp_path: Path) -> None:
     )
     res = train_cross_encoder(toy_rows(10), tmp_path / "run", cfg)
     assert res.steps == 3 and "validation_ndcg@10" in res.metrics
+
+
+def test_bad_inputs_are_named(tmp_path: Path, tiny_models: dict[str, str]) -> None:
+    from hardneg_haystack.errors import ModelLoadError
+
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("")
+    with pytest.raises(DataError, match="empty.jsonl: no training rows"):
+        train_cross_encoder(empty, tmp_path / "r1", TrainConfig(base_model=tiny_models["bert16"], validation_share=0))
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps({"query": "q", "positive": "p", "negative": "n"}) + "\n" + json.dumps({"query": "q"}))
+    with pytest.raises(DataError, match=r"bad.jsonl: row 2 lacks field\(s\) positive"):
+        train_cross_encoder(bad, tmp_path / "r2", TrainConfig(base_model=tiny_models["bert16"]))
+    with pytest.raises(DataError, match="no training data"):
+        train_cross_encoder(tmp_path / "missing", tmp_path / "r3")
+    with pytest.raises(ModelLoadError, match="no-such-model"):
+        train_cross_encoder(toy_rows(4), tmp_path / "r4", TrainConfig(base_model=str(tmp_path / "no-such-model")))

@@ -114,7 +114,10 @@ def train_cross_encoder(
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
     set_seed(config.seed)
-    groups = group_rows(load_rows(data), where=str(data) if isinstance(data, (str, Path)) else "training data")
+    where = str(data) if isinstance(data, (str, Path)) else "training data"
+    groups = group_rows(load_rows(data), where=where)
+    if not groups:
+        raise DataError(f"{where}: no training rows")
     train_groups, val_groups = split_by_query(groups, config.validation_share, config.seed)
     if not train_groups:
         raise DataError("no training queries left after holding out the validation share")
