@@ -487,7 +487,7 @@ def eval_rerank(
 @app.command()
 def demo(
     work_dir: WorkOpt = Path("runs/demo"),
-    train_steps: Annotated[int, typer.Option(help="Training steps of the demo re-ranker")] = 40,
+    train_steps: Annotated[int, typer.Option(help="Training steps of the demo re-ranker")] = 24,
 ) -> None:
     """The main job on the packaged sample corpus, end to end on the embedded store.
 
@@ -554,7 +554,7 @@ def demo(
         margin=1.0,
         epochs=1.0,
         learning_rate=5e-5,
-        batch_size=8,
+        batch_size=4,
         max_length=128,
         num_negatives=None,
         validation_share=0.15,
