@@ -110,3 +110,25 @@ def test_queries_jsonl(tmp_path: Path) -> None:
     path.write_text(json.dumps({"id": "q1", "text": "vpn"}) + "\n")
     with pytest.raises(DataError, match=r"q\.jsonl:1: missing field 'positive_ids'"):
         load_queries_jsonl(path)
+
+
+def test_packaged_sample_corpus_is_complete_and_html_is_cleaned() -> None:
+    from hardneg_haystack.ingest import load_beir_queries, load_documents
+    from hardneg_haystack.sample import sample_corpus_path
+
+    kb = sample_corpus_path()
+    docs = load_documents(kb)
+    ids = {d.id for d in docs}
+    assert len(docs) >= 150
+    assert sum(len((d.content or "").split()) > 800 for d in docs) >= 15
+    queries = load_beir_queries(kb, "train") + load_beir_queries(kb, "test")
+    assert len(queries) >= 80
+    assert all(set(q.positive_ids) <= ids for q in queries)
+    assert not {q.id for q in load_beir_queries(kb, "train")} & {q.id for q in load_beir_queries(kb, "test")}
+
+    pages = load_documents(kb / "html")
+    assert len(pages) >= 20
+    for page in pages:
+        text = page.content or ""
+        assert "Cookie settings" not in text and "strictly necessary cookies" not in text.lower()
+        assert len(text.split()) > 40  # the article itself survives
