@@ -484,95 +484,74 @@ def eval_rerank(
         out.write_text(json.dumps(rows, indent=2))
 
 
-@app.command()
-def demo(
-    work_dir: WorkOpt = Path("runs/demo"),
-    train_steps: Annotated[int, typer.Option(help="Training steps of the demo re-ranker")] = 24,
-) -> None:
-    """The main job on the packaged sample corpus, end to end on the embedded store.
+def _experiment_table(results: dict) -> Table:
+    from hardneg_haystack.experiment.report import HEADLINE, table_rows
 
-    index with the ensemble -> answer queries -> fit ensemble weights -> mine ensemble and random negatives
-    and mix them -> fine-tune a cross-encoder -> re-rank BM25 on the held-out test queries.
-    """
-    from hardneg_haystack.sample import sample_corpus_path
+    data = results["data"]
+    table = Table(
+        title=f"{data['test_queries']} held-out test queries (per document; +/-: significantly better/worse than bm25)"
+    )
+    for col in ("system", *HEADLINE):
+        table.add_column(col)
+    for row in table_rows(results, HEADLINE):
+        table.add_row(*row)
+    return table
+
+
+@app.command()
+def experiment(
+    data: Annotated[Path, typer.Option(help="BEIR folder, or a documents file/folder with the two query files")],
+    out: Annotated[Path, typer.Option(help="Run folder (re-running continues where it stopped)")] = Path(
+        "runs/experiment"
+    ),
+    config: Annotated[Path | None, typer.Option(help="experiment.yaml (any subset of the fields)")] = None,
+    quick: Annotated[bool, typer.Option(help="Minutes on 2 CPU cores: few training steps, shallow re-ranking")] = False,
+    train_queries: Annotated[Path | None, typer.Option(help="Training queries JSONL (not a BEIR folder)")] = None,
+    test_queries: Annotated[Path | None, typer.Option(help="Test queries JSONL (not a BEIR folder)")] = None,
+) -> None:
+    """Index, mine with every miner, train one re-ranker per miner, evaluate all systems, write report.md."""
+    from rich.progress import Progress
+
+    from hardneg_haystack.experiment import ExperimentConfig, run_experiment
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    data = sample_corpus_path()
-    index_dir, mined = work_dir / "index", work_dir / "mined"
-    console.rule("1. index the sample knowledge base with the packaged ensemble")
-    index(
-        data=data,
-        urls=None,
-        work_dir=index_dir,
-        store="memory",
-        index_name="demo",
-        member=None,
-        weight=None,
-        fusion="weighted",
-        max_words=300,
-    )
-    console.rule("2. ensemble retrieval")
+    try:
+        cfg = ExperimentConfig.load(config, quick=quick)
+        with Progress(console=console, transient=True) as progress:
+
+            def track(description: str, total: int):  # type: ignore[no-untyped-def]
+                task = progress.add_task(description, total=total)
+                return lambda n: progress.advance(task, n)
+
+            results = run_experiment(
+                data,
+                out,
+                cfg,
+                train_queries=train_queries,
+                test_queries=test_queries,
+                on_step=lambda name: console.rule(name),
+                progress=track,
+            )
+    except HardnegError as exc:
+        _fail(exc)
+    console.print(_experiment_table(results))
+    for step, info in results["steps"].items():
+        console.print(f"  {step:<20} {info['seconds']:>8.1f} s")
+    console.print(f"[bold green]done[/]: {out / 'report.md'}, {out / 'results.json'} and plots")
+
+
+@app.command()
+def demo(work_dir: WorkOpt = Path("runs/demo")) -> None:
+    """The main job: `hardneg experiment --quick` on the packaged sample corpus, then a few searches."""
+    from hardneg_haystack.sample import sample_corpus_path
+
+    experiment(data=sample_corpus_path(), out=work_dir, config=None, quick=True, train_queries=None, test_queries=None)
+    console.rule("ensemble retrieval on the same index")
     search(
-        [
-            "got a new phone and the VPN times out waiting for approval",
-            "how many weeks of parental leave do I get",
-            "why is there a conflicted copy of my file in Lattice Cloud",
-        ],
-        work_dir=index_dir,
+        ["got a new phone and the VPN times out waiting for approval", "how many weeks of parental leave do I get"],
+        work_dir=work_dir / "index",
         top_k=3,
     )
-    console.rule("3. fit ensemble weights on the training queries (no re-embedding)")
-    fit_weights_cmd(data=data, work_dir=index_dir, split="train", k=10, apply=True, min_weight=0.1)
-    console.rule("4. dense retrieval quality on the test queries")
-    eval_dense(data=data, work_dir=index_dir, split="test", out=work_dir / "dense_eval.json")
-    console.rule("5. mine negatives: ensemble + clustering, and random, from the same store; mix 2 + 2")
-    common = dict(
-        data=data,
-        work_dir=index_dir,
-        member=None,
-        split="train",
-        num_negatives=4,
-        sampling="top",
-        range_min=0,
-        range_max=50,
-        n_clusters=None,
-        clustering="auto",
-        pool="both",
-        relative_margin=0.95,
-        seed=42,
-    )
-    for miner in ("ensemble", "random"):
-        mine(out=mined / miner, miner=miner, **common)  # type: ignore[arg-type]
-    mix(source=[f"{mined / 'ensemble'}=2", f"{mined / 'random'}=2"], out=mined / "mix")
-    console.rule("6. fine-tune a cross-encoder (packaged MiniLM weights) on the mix")
-    train(
-        mined=mined / "mix",
-        out=work_dir / "ranker",
-        work_dir=index_dir,
-        base_model="minilm",
-        loss="mnrl",
-        margin=1.0,
-        epochs=1.0,
-        learning_rate=5e-5,
-        batch_size=4,
-        max_length=128,
-        num_negatives=None,
-        validation_share=0.15,
-        max_steps=train_steps,
-        seed=42,
-        resume=True,
-    )
-    console.rule("7. BM25 top-20 re-ranked on the test queries")
-    eval_rerank(
-        data=data,
-        model=[f"fine-tuned={work_dir / 'ranker' / 'model'}"],
-        work_dir=index_dir,
-        split="test",
-        candidates=20,
-        max_length=128,
-        out=work_dir / "rerank_eval.json",
-    )
-    console.print(f"[bold green]done[/]: everything is in {work_dir}")
 
 
 if __name__ == "__main__":

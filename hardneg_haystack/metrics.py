@@ -21,6 +21,20 @@ def evaluate_run(
     return {m: float(out[m]) for m in metrics} if isinstance(out, dict) else {metrics[0]: float(out)}
 
 
+def per_query(
+    qrels: Mapping[str, Mapping[str, int]],
+    run: Mapping[str, Mapping[str, float]],
+    metrics: Sequence[str],
+) -> dict[str, dict[str, float]]:
+    """``{metric: {query_id: score}}`` for every query of ``qrels`` (ranx; a missing query scores 0)."""
+    from ranx import Qrels, Run, evaluate
+
+    q = Qrels({k: dict(v) for k, v in qrels.items()})
+    r = Run({k: dict(run.get(k, {})) or {"__none__": 0.0} for k in qrels})
+    evaluate(q, r, list(metrics), make_comparable=True)
+    return {m: {qid: float(r.scores[m][qid]) for qid in qrels} for m in metrics}
+
+
 def top_k_by_dot(
     queries: np.ndarray, docs: np.ndarray, doc_ids: Sequence[str], k: int = 100, chunk: int = 256
 ) -> list[dict[str, float]]:

@@ -18,6 +18,7 @@ class Corpus:
     parent_ids: list[str]
     contents: list[str]
     embeddings: np.ndarray | None  # (N, D) float32, None when the store holds no embeddings
+    doc_lengths: list[int] | None = None  # words in each entry's PARENT document (meta doc_length)
     index: dict[str, int] = field(init=False)
     by_parent: dict[str, list[int]] = field(init=False)
     dedupe_keys: list[tuple[str, str]] = field(init=False)
@@ -61,4 +62,5 @@ def load_corpus(store: Any, *, need_embeddings: bool = True) -> Corpus:
         parent_ids=[str(d.meta.get("parent_id", d.id)) for d in docs],
         contents=[d.content or "" for d in docs],
         embeddings=emb,
+        doc_lengths=[int(d.meta.get("doc_length", len((d.content or "").split()))) for d in docs],
     )

@@ -1,0 +1,139 @@
+"""The experiment's one config: what to index, which miners, how to train, how to evaluate.
+
+A YAML file holds any subset of these fields (``train:`` holds :class:`~hardneg_haystack.training.TrainConfig`
+fields); ``--quick`` applies :data:`QUICK` on top. Everything is checked before any work starts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from hardneg_haystack.errors import ConfigError
+from hardneg_haystack.training.trainer import TrainConfig
+
+MINERS = ("random", "bm25", "ensemble", "single")
+METRICS = (
+    "mrr@1",
+    "mrr@3",
+    "mrr@10",
+    "precision@1",
+    "precision@3",
+    "precision@5",
+    "precision@10",
+    "ndcg@10",
+    "recall@10",
+    "recall@100",
+)
+
+
+@dataclass
+class ExperimentConfig:
+    """One experiment: index with the ensemble -> mine with each miner -> train one re-ranker per miner with
+    identical hyperparameters -> evaluate every system on held-out queries.
+
+    :param members: Ensemble members (aliases, folders or hub ids); None: the packaged default ensemble.
+    :param fit_weights: Fit member weights on the training queries before mining (no re-embedding).
+    :param max_words: Split documents longer than this many words into chunks (0: never).
+    :param miners: Negative sources, each training its own re-ranker: ``random``, ``bm25``, ``ensemble``
+        (clusters + ensemble similarity) and ``single`` (the same miner on the best member's slice alone).
+    :param num_negatives: Negatives per training query.
+    :param max_train_queries: Use at most this many training queries (the first ones, same for every miner).
+    :param train: Hyperparameters shared by every re-ranker.
+    :param candidates: BM25 depth each re-ranker re-orders; ranks below it keep their BM25 order.
+    :param depth: Ranking depth of every run (Recall@100 needs 100).
+    :param long_threshold: A query counts as "long" when one of its positives has more words than this.
+    :param train_split: qrels split whose queries are mined and trained on.
+    :param test_split: qrels split whose queries are evaluated (must not share queries with ``train_split``).
+    :param bootstrap: Resamples of the confidence intervals (95 %).
+    :param permutations: Permutations of each paired randomization test.
+    :param alpha: Significance level after the Holm correction.
+    :param seed: Seed of mining, training and the statistics.
+    """
+
+    members: list[Any] | None = None
+    fit_weights: bool = True
+    max_words: int = 300
+    miners: list[str] = field(default_factory=lambda: list(MINERS))
+    num_negatives: int = 4
+    max_train_queries: int | None = 400
+    train: TrainConfig = field(default_factory=lambda: TrainConfig(max_length=128))
+    candidates: int = 20
+    depth: int = 100
+    long_threshold: int = 300
+    train_split: str = "train"
+    test_split: str = "test"
+    bootstrap: int = 1000
+    permutations: int = 2000
+    alpha: float = 0.05
+    seed: int = 42
+
+    def __post_init__(self) -> None:
+        if isinstance(self.train, dict):
+            self.train = TrainConfig(**_known(TrainConfig, self.train, "train"))
+        unknown = [m for m in self.miners if m not in MINERS]
+        if unknown:
+            raise ConfigError(f"unknown miner(s) {', '.join(map(repr, unknown))}: choose from {', '.join(MINERS)}")
+        if not self.miners:
+            raise ConfigError("miners: name at least one negative source")
+        if self.train_split == self.test_split:
+            raise ConfigError(f"train_split and test_split are both {self.train_split!r}: evaluate on held-out queries")
+        for name in ("num_negatives", "candidates", "depth", "bootstrap", "permutations"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{name} must be >= 1, got {getattr(self, name)}")
+        if self.candidates > self.depth:
+            raise ConfigError(f"candidates ({self.candidates}) cannot exceed depth ({self.depth})")
+        if self.max_train_queries is not None and self.max_train_queries < 2:
+            raise ConfigError("max_train_queries must be >= 2 (one query is held out for validation)")
+        if not 0 < self.alpha < 1:
+            raise ConfigError(f"alpha must be in (0, 1), got {self.alpha}")
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], *, where: str = "config") -> ExperimentConfig:
+        return cls(**_known(cls, data, where))
+
+    @classmethod
+    def load(cls, path: str | Path | None = None, *, quick: bool = False) -> ExperimentConfig:
+        """The defaults, overridden by a YAML file, then by the quick profile."""
+        import yaml
+
+        data: dict[str, Any] = {}
+        if path is not None:
+            path = Path(path)
+            if not path.is_file():
+                raise ConfigError(f"{path}: no such config file")
+            try:
+                data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            except yaml.YAMLError as exc:
+                raise ConfigError(f"{path}: not valid YAML ({exc})") from exc
+            if not isinstance(data, dict):
+                raise ConfigError(f"{path}: expected a mapping of config fields")
+        if quick:
+            data = {**data, **{k: v for k, v in QUICK.items() if k != "train"}}
+            data["train"] = {**(data.get("train") or {}), **QUICK["train"]}
+        return cls.from_dict(data, where=str(path or "config"))
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def with_train(self, **changes: Any) -> ExperimentConfig:
+        return replace(self, train=replace(self.train, **changes))
+
+
+#: ``--quick``: minutes on 2 CPU cores (the demo on the packaged sample corpus).
+QUICK: dict[str, Any] = {
+    "max_train_queries": None,
+    "candidates": 20,
+    "bootstrap": 500,
+    "permutations": 1000,
+    "train": {"batch_size": 4, "max_steps": 16, "validation_share": 0.15, "max_length": 128},
+}
+
+
+def _known(cls: type, data: dict[str, Any], where: str) -> dict[str, Any]:
+    names = {f.name for f in fields(cls)}
+    unknown = sorted(set(data) - names)
+    if unknown:
+        raise ConfigError(f"{where}: unknown field(s) {', '.join(unknown)} (known: {', '.join(sorted(names))})")
+    return dict(data)

@@ -1,0 +1,364 @@
+"""results.json, report.md and the plots of an experiment (numbers from ranx and :mod:`..significance`).
+
+``results.json`` schema (``"schema": "hardneg-experiment/1"``):
+
+- ``config``, ``versions``, ``data`` (documents, store entries, queries, short/long counts), ``steps``
+  (every step's info and ``seconds``).
+- ``systems``: ``{name: {"metrics": {metric: mean}, "ci95": {metric: [low, high]},
+  "short": {metric: mean}, "long": {metric: mean}, "per_query": {metric: {query_id: score}}}}``.
+- ``comparisons``: ``[{"family", "system", "baseline", "metric", "delta", "p_value", "p_holm",
+  "significant"}]``; family ``vs_bm25`` compares every system with BM25, family ``ensemble_vs_miners`` the
+  ensemble-negative re-ranker with each other miner's (alone and blended). Holm corrects within a family and
+  metric.
+- ``miners``: per miner, its mining statistics and the ensemble similarity of its negatives (summary).
+- ``training``: per miner, steps, best step, validation metrics, blend weight, seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from hardneg_haystack.experiment.config import METRICS
+from hardneg_haystack.metrics import per_query
+from hardneg_haystack.significance import bootstrap_ci, holm, paired_p_value
+
+SCHEMA = "hardneg-experiment/1"
+HEADLINE = ("ndcg@10", "mrr@10", "precision@1", "recall@100")
+PACKAGES = ("hardneg-haystack", "haystack-ai", "sentence-transformers", "torch", "scikit-learn", "ranx", "rank-bm25")
+
+
+def _versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def _mean(values: dict[str, float], ids: list[str]) -> float:
+    return float(np.mean([values[i] for i in ids])) if ids else float("nan")
+
+
+def _family(
+    family: str, pairs: list[tuple[str, str]], per: dict[str, dict[str, dict[str, float]]], ids: list[str], cfg: Any
+) -> list[dict[str, Any]]:
+    rows = []
+    for metric in METRICS:
+        batch = []
+        for system, baseline in pairs:
+            a = [per[baseline][metric][i] for i in ids]
+            b = [per[system][metric][i] for i in ids]
+            p = paired_p_value(a, b, n_permutations=cfg.permutations, seed=cfg.seed)
+            batch.append(
+                {
+                    "family": family,
+                    "system": system,
+                    "baseline": baseline,
+                    "metric": metric,
+                    "delta": float(np.mean(b) - np.mean(a)),
+                    "p_value": p,
+                }
+            )
+        for row, adjusted in zip(batch, holm([r["p_value"] for r in batch]) if batch else [], strict=True):
+            row["p_holm"] = adjusted
+            row["significant"] = adjusted < cfg.alpha
+        rows.extend(batch)
+    return rows
+
+
+def build_results(exp: Any, runs: dict[str, dict[str, dict[str, float]]]) -> dict[str, Any]:
+    """Every number of the report from the saved runs (cheap: re-run freely)."""
+    from hardneg_haystack.indexing import open_index
+    from hardneg_haystack.mining.corpus import load_corpus
+
+    cfg = exp.config
+    corpus = load_corpus(open_index(exp.index_dir)[0], need_embeddings=False)
+    lengths: dict[str, int] = {}
+    for pid, n in zip(corpus.parent_ids, corpus.doc_lengths or [], strict=False):
+        lengths[pid] = max(n, lengths.get(pid, 0))
+    queries = exp.data.test
+    qrels = {q.id: dict.fromkeys(q.positive_ids, 1) for q in queries}
+    ids = sorted(qrels)
+    qlen = {q.id: max((lengths.get(p, 0) for p in q.positive_ids), default=0) for q in queries}
+    long_ids = [i for i in ids if qlen[i] > cfg.long_threshold]
+    short_ids = [i for i in ids if qlen[i] <= cfg.long_threshold]
+
+    per = {name: per_query(qrels, run, METRICS) for name, run in runs.items()}
+    systems = {}
+    for name, scores in per.items():
+        systems[name] = {
+            "metrics": {m: _mean(scores[m], ids) for m in METRICS},
+            "ci95": {
+                m: list(bootstrap_ci([scores[m][i] for i in ids], n_resamples=cfg.bootstrap, seed=cfg.seed))
+                for m in METRICS
+            },
+            "short": {m: _mean(scores[m], short_ids) for m in METRICS},
+            "long": {m: _mean(scores[m], long_ids) for m in METRICS},
+            "per_query": scores,
+        }
+    names = list(runs)
+    vs_bm25 = [(n, "bm25") for n in names if n != "bm25"]
+    ens = [n for n in names if n.startswith("rerank[ensemble]")]
+    others = [n for n in names if n.startswith("rerank[") and not n.startswith("rerank[ensemble]")]
+    head_to_head = [(e, o) for e in ens for o in others if ("+ bm25" in e) == ("+ bm25" in o)]
+    steps = exp.state["steps"]
+    miners = {}
+    for miner in cfg.miners:
+        info = steps[f"mine:{miner}"]
+        h = np.asarray(info.get("hardness") or [np.nan])
+        miners[miner] = {
+            "stats": info["stats"],
+            "ensemble_similarity": {
+                "mean": float(np.nanmean(h)),
+                "median": float(np.nanmedian(h)),
+                "p90": float(np.nanquantile(h, 0.9)),
+            },
+        }
+    return {
+        "schema": SCHEMA,
+        "config": cfg.to_dict(),
+        "versions": _versions(),
+        "data": {
+            "source": str(exp.data.source),
+            "documents": steps["index"].get("documents"),
+            "store_entries": steps["index"].get("entries"),
+            "train_queries": len(exp.data.train),
+            "test_queries": len(queries),
+            "test_queries_short": len(short_ids),
+            "test_queries_long": len(long_ids),
+            "long_threshold_words": cfg.long_threshold,
+        },
+        "steps": steps,
+        "systems": systems,
+        "comparisons": _family("vs_bm25", vs_bm25, per, ids, cfg)
+        + _family("ensemble_vs_miners", head_to_head, per, ids, cfg),
+        "miners": miners,
+        "training": {m: steps[f"train:{m}"] for m in cfg.miners},
+    }
+
+
+def write_report(out: str | Path, results: dict[str, Any]) -> Path:
+    """``results.json``, ``report.md`` and the PNG plots in ``out``; returns the report's path."""
+    out = Path(out)
+    (out / "results.json").write_text(json.dumps(results, indent=1))
+    plots = write_plots(out, results)
+    path = out / "report.md"
+    path.write_text(render_markdown(results, plots))
+    return path
+
+
+def _mark(results: dict[str, Any], system: str, metric: str) -> str:
+    for c in results["comparisons"]:
+        if c["family"] == "vs_bm25" and c["system"] == system and c["metric"] == metric and c["significant"]:
+            return "+" if c["delta"] > 0 else "-"
+    return ""
+
+
+def table_rows(results: dict[str, Any], metrics: tuple[str, ...] = METRICS) -> list[list[str]]:
+    """The main table: one row per system, marks ``+``/``-`` where it differs from BM25 significantly."""
+    rows = []
+    for name, s in results["systems"].items():
+        rows.append([name] + [f"{s['metrics'][m]:.3f}{_mark(results, name, m)}" for m in metrics])
+    return rows
+
+
+def verdicts(results: dict[str, Any], metric: str = "ndcg@10") -> list[str]:
+    """The significance verdicts in plain words."""
+    alpha = results["config"]["alpha"]
+    lines = []
+    for c in results["comparisons"]:
+        if c["metric"] != metric:
+            continue
+        how = "significantly" if c["significant"] else "not significantly"
+        direction = "better" if c["delta"] > 0 else "worse"
+        lines.append(
+            f"`{c['system']}` is {how} {direction} than `{c['baseline']}` on {metric} "
+            f"({c['delta']:+.3f}; Holm-adjusted p = {c['p_holm']:.3g}, alpha {alpha})."
+        )
+    return lines
+
+
+def render_markdown(results: dict[str, Any], plots: list[Path]) -> str:
+    data, cfg = results["data"], results["config"]
+    header = "| system | " + " | ".join(METRICS) + " |\n|---|" + "---|" * len(METRICS)
+    body = "\n".join("| " + " | ".join(r) + " |" for r in table_rows(results))
+    split = "\n".join(
+        f"| {name} | {s['short']['ndcg@10']:.3f} | {s['long']['ndcg@10']:.3f} |"
+        for name, s in results["systems"].items()
+    )
+    ci = "\n".join(
+        f"| {name} | {s['metrics']['ndcg@10']:.3f} | [{s['ci95']['ndcg@10'][0]:.3f}, {s['ci95']['ndcg@10'][1]:.3f}] |"
+        for name, s in results["systems"].items()
+    )
+    miners = "\n".join(
+        f"| {m} | {v['stats']['negatives_per_query_mean']:.2f} | {v['stats']['queries_with_too_few_negatives']} | "
+        f"{v['stats'].get('possible_positives', 0)} | {v['ensemble_similarity']['mean']:.3f} | "
+        f"{v['stats'].get('seconds', float('nan')):.1f} |"
+        for m, v in results["miners"].items()
+    )
+    training = "\n".join(
+        f"| {m} | {t['steps']} | {t['best_step']} | "
+        f"{_val(t, 'ndcg@10'):.3f} | {_val(t, 'base_ndcg@10'):.3f} | {t['blend_weight']} | {t['seconds']:.0f} |"
+        for m, t in results["training"].items()
+    )
+    steps = "\n".join(f"| {k} | {v['seconds']:.1f} |" for k, v in results["steps"].items())
+    versions = ", ".join(f"{k} {v}" for k, v in results["versions"].items())
+    images = "\n".join(f"![{p.stem}]({p.name})" for p in plots)
+    return f"""# Experiment report: do ensemble-mined hard negatives train a better re-ranker?
+
+Data: `{data["source"]}`: {data["documents"]} documents ({data["store_entries"]} store entries after
+splitting), {data["train_queries"]} training queries, {data["test_queries"]} held-out test queries
+({data["test_queries_short"]} short, {data["test_queries_long"]} long: a positive over
+{data["long_threshold_words"]} words). Every re-ranker: base `{cfg["train"]["base_model"]}`, loss
+`{cfg["train"]["loss"]}`, identical hyperparameters and seed {cfg["seed"]}; it re-orders BM25's top
+{cfg["candidates"]}.
+
+## Results (test queries, per parent document)
+
+`+`/`-`: significantly better/worse than BM25 (paired randomization test, Holm-corrected, alpha
+{cfg["alpha"]}).
+
+{header}
+{body}
+
+## Verdicts (nDCG@10)
+
+{chr(10).join("- " + v for v in verdicts(results))}
+
+## 95 % confidence intervals (bootstrap, nDCG@10)
+
+| system | nDCG@10 | 95 % CI |
+|---|---|---|
+{ci}
+
+## Short vs long documents (nDCG@10)
+
+| system | short | long |
+|---|---|---|
+{split}
+
+## Negatives per miner
+
+| miner | negatives / query | queries short | flagged possible positives | mean ensemble similarity | seconds |
+|---|---|---|---|---|---|
+{miners}
+
+## Training (validation: BM25 top-{cfg["candidates"]} of held-out training queries)
+
+| miner | steps | best step | val nDCG@10 | BM25 val nDCG@10 | blend weight | seconds |
+|---|---|---|---|---|---|---|
+{training}
+
+## Time per step (seconds)
+
+| step | seconds |
+|---|---|
+{steps}
+
+## Plots
+
+{images}
+
+## Config and versions
+
+```json
+{json.dumps(cfg, indent=1)}
+```
+
+{versions}
+"""
+
+
+def _val(training: dict[str, Any], key: str) -> float:
+    for k, v in (training.get("validation_metrics") or {}).items():
+        if k.endswith(key) and ("base" in key) == ("base" in k):
+            return float(v)
+    return float("nan")
+
+
+def write_plots(out: Path, results: dict[str, Any]) -> list[Path]:
+    """Metric bars with CIs, per-query win/loss against BM25, negatives' similarity, training curves."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    paths = []
+    names = list(results["systems"])
+    systems = results["systems"]
+
+    fig, axes = plt.subplots(1, len(HEADLINE), figsize=(4 * len(HEADLINE), 0.45 * len(names) + 1.5), sharey=True)
+    for ax, metric in zip(np.atleast_1d(axes), HEADLINE, strict=True):
+        means = [systems[n]["metrics"][metric] for n in names]
+        lo = [m - systems[n]["ci95"][metric][0] for n, m in zip(names, means, strict=True)]
+        hi = [systems[n]["ci95"][metric][1] - m for n, m in zip(names, means, strict=True)]
+        ax.barh(names, means, xerr=[lo, hi], color="tab:blue", alpha=0.8, capsize=3)
+        ax.set_title(metric)
+        ax.invert_yaxis()
+    fig.tight_layout()
+    paths.append(_save(fig, out / "metrics.png"))
+
+    base = systems["bm25"]["per_query"]["ndcg@10"]
+    others = [n for n in names if n != "bm25"]
+    if others:
+        fig, ax = plt.subplots(figsize=(8, 0.45 * len(others) + 1.5))
+        wins, ties, losses = [], [], []
+        for n in others:
+            d = np.array([systems[n]["per_query"]["ndcg@10"][q] - base[q] for q in base])
+            wins.append(int((d > 1e-9).sum()))
+            ties.append(int((np.abs(d) <= 1e-9).sum()))
+            losses.append(int((d < -1e-9).sum()))
+        ax.barh(others, wins, color="tab:green", label="better than BM25")
+        ax.barh(others, ties, left=wins, color="lightgray", label="tie")
+        ax.barh(others, losses, left=np.add(wins, ties), color="tab:red", label="worse than BM25")
+        ax.set_xlabel("test queries (nDCG@10)")
+        ax.invert_yaxis()
+        ax.legend(loc="lower right", fontsize="small")
+        fig.tight_layout()
+        paths.append(_save(fig, out / "win_loss_vs_bm25.png"))
+
+    fig, ax = plt.subplots(figsize=(7, 4))
+    for miner, step in ((m, results["steps"][f"mine:{m}"]) for m in results["miners"]):
+        if step.get("hardness"):
+            ax.hist(step["hardness"], bins=40, alpha=0.5, label=miner, density=True)
+    ax.set_xlabel("ensemble similarity of a negative to its query")
+    ax.set_ylabel("density")
+    ax.legend()
+    fig.tight_layout()
+    paths.append(_save(fig, out / "negative_similarity.png"))
+
+    fig, ax = plt.subplots(figsize=(7, 4))
+    for miner, t in results["training"].items():
+        history_file = Path(t["model"]).parent / "history.json"
+        if not history_file.is_file():
+            continue
+        points = [
+            (h["step"], h[k])
+            for h in json.loads(history_file.read_text())
+            for k in h
+            if k.endswith("validation_ndcg@10") and "base" not in k
+        ]
+        if points:
+            ax.plot(*zip(*points, strict=True), marker="o", label=miner)
+    ax.set_xlabel("training step")
+    ax.set_ylabel("validation nDCG@10 (BM25 top-k re-ranked)")
+    ax.legend()
+    fig.tight_layout()
+    paths.append(_save(fig, out / "training_curves.png"))
+    return paths
+
+
+def _save(fig: Any, path: Path) -> Path:
+    import matplotlib.pyplot as plt
+
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path

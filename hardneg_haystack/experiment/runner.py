@@ -1,0 +1,322 @@
+"""``hardneg experiment``: the paper's comparison end to end, resumable step by step.
+
+index -> fit ensemble weights -> mine with each miner -> train one re-ranker per miner (identical
+hyperparameters and seeds) -> evaluate every system on held-out queries -> report. Each finished step is
+recorded in ``<out>/state.json`` with its time; running again skips finished steps (training also resumes
+from its last checkpoint inside an unfinished step).
+
+Example:
+    >>> from hardneg_haystack.experiment import ExperimentConfig, run_experiment
+    >>> from hardneg_haystack.sample import sample_corpus_path
+    >>> results = run_experiment(sample_corpus_path(), "runs/exp", ExperimentConfig.load(quick=True))  # doctest: +SKIP
+    >>> results["systems"]["bm25"]["metrics"]["ndcg@10"]  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hardneg_haystack.errors import ConfigError, DataError
+from hardneg_haystack.experiment.config import ExperimentConfig
+from hardneg_haystack.ingest.queries import LabelledQuery
+
+logger = logging.getLogger(__name__)
+
+STATE = "state.json"
+
+
+@dataclass
+class ExperimentData:
+    """Documents and the two query sets, checked before any work starts."""
+
+    source: Path
+    train: list[LabelledQuery]
+    test: list[LabelledQuery]
+    documents: list[Any] = field(default_factory=list)
+
+    @classmethod
+    def load(
+        cls,
+        data: str | Path,
+        config: ExperimentConfig,
+        *,
+        train_queries: str | Path | None = None,
+        test_queries: str | Path | None = None,
+    ) -> ExperimentData:
+        from hardneg_haystack.ingest import load_beir_queries, load_queries_jsonl
+
+        source = Path(data)
+        beir = source.is_dir() and (source / "qrels").is_dir()
+        if not beir and (train_queries is None or test_queries is None):
+            raise ConfigError(
+                f"{source}: not a BEIR folder (no qrels/): give --train-queries and --test-queries JSONL files"
+            )
+        train = load_queries_jsonl(train_queries) if train_queries else load_beir_queries(source, config.train_split)
+        test = load_queries_jsonl(test_queries) if test_queries else load_beir_queries(source, config.test_split)
+        if not train or not test:
+            raise DataError(f"{source}: {'training' if not train else 'test'} queries are empty")
+        overlap = sorted({q.id for q in train} & {q.id for q in test})
+        same_text = sorted({q.text.strip().lower() for q in train} & {q.text.strip().lower() for q in test})
+        if overlap or same_text:
+            shown = overlap[:5] or same_text[:3]
+            raise DataError(
+                f"{source}: {len(overlap) or len(same_text)} test queries also appear in the training queries "
+                f"(e.g. {shown}): the evaluation must be on held-out queries"
+            )
+        if config.max_train_queries is not None:
+            train = train[: config.max_train_queries]
+        return cls(source, train, test)
+
+
+class Experiment:
+    """Runs and resumes the steps of one experiment in ``out``."""
+
+    def __init__(
+        self,
+        data: ExperimentData,
+        out: str | Path,
+        config: ExperimentConfig,
+        *,
+        on_step: Callable[[str], None] | None = None,
+        progress: Callable[[str, int], Callable[[int], None]] | None = None,
+    ) -> None:
+        self.data, self.config = data, config
+        self.out = Path(out)
+        self.out.mkdir(parents=True, exist_ok=True)
+        self.on_step = on_step or (lambda name: logger.info("step %s", name))
+        self.progress = progress or (lambda description, total: lambda n: None)
+        self.state: dict[str, Any] = self._read_state()
+
+    # ---- state ------------------------------------------------------------------------------------------
+    def _read_state(self) -> dict[str, Any]:
+        path = self.out / STATE
+        state = json.loads(path.read_text()) if path.is_file() else {"steps": {}}
+        saved = state.get("config")
+        if saved is not None and saved != self.config.to_dict():
+            changed = sorted(k for k in saved if saved.get(k) != self.config.to_dict().get(k))
+            raise ConfigError(
+                f"{self.out} holds a run with a different config (fields: {', '.join(changed)}): "
+                "use a new --out folder, or delete the folder to start over"
+            )
+        state["config"] = self.config.to_dict()
+        return state
+
+    def _save_state(self) -> None:
+        (self.out / STATE).write_text(json.dumps(self.state, indent=2))
+
+    def done(self, step: str) -> bool:
+        return step in self.state["steps"]
+
+    def _step(self, name: str, fn: Callable[[], dict[str, Any] | None]) -> dict[str, Any]:
+        if self.done(name):
+            return self.state["steps"][name]
+        self.on_step(name)
+        start = time.perf_counter()
+        info = fn() or {}
+        info["seconds"] = round(time.perf_counter() - start, 2)
+        self.state["steps"][name] = info
+        self._save_state()
+        return info
+
+    # ---- steps ------------------------------------------------------------------------------------------
+    @property
+    def index_dir(self) -> Path:
+        return self.out / "index"
+
+    def index(self) -> dict[str, Any]:
+        def run() -> dict[str, Any]:
+            from hardneg_haystack.indexing import index_documents
+            from hardneg_haystack.ingest import load_documents
+
+            docs = load_documents(self.data.source)
+            res = index_documents(
+                docs,
+                work_dir=self.index_dir,
+                members=self.config.members,
+                max_words=self.config.max_words,
+                progress=self.progress("indexing", len(docs)),
+            )
+            return {"documents": res.documents, "entries": res.written, "dimension": res.dimension}
+
+        return self._step("index", run)
+
+    def weights(self) -> dict[str, Any]:
+        def run() -> dict[str, Any]:
+            from hardneg_haystack.dense_eval import fit_member_weights
+            from hardneg_haystack.indexing import apply_weights
+
+            fit = fit_member_weights(self.index_dir, self.data.train, min_weight=0.1)
+            member_scores = {label: fit.scores[label] for label in fit.labels}
+            if self.config.fit_weights:
+                apply_weights(self.index_dir, fit.weights)
+            return {
+                "fit": fit.to_dict(),
+                "applied": self.config.fit_weights,
+                "best_member": max(member_scores, key=lambda k: member_scores[k]),
+            }
+
+        return self._step("weights", run)
+
+    def mine(self, miner: str) -> dict[str, Any]:
+        def run() -> dict[str, Any]:
+            from hardneg_haystack.components.miners import (
+                BM25NegativeMiner,
+                ClusterHardNegativeMiner,
+                RandomNegativeMiner,
+            )
+            from hardneg_haystack.indexing import open_index
+
+            store, embedder, _ = open_index(self.index_dir)
+            common = {"document_store": store, "num_negatives": self.config.num_negatives, "seed": self.config.seed}
+            if miner in ("ensemble", "single"):
+                member = self.state["steps"]["weights"]["best_member"] if miner == "single" else None
+                component = ClusterHardNegativeMiner(text_embedder=embedder, member=member, **common)
+            elif miner == "bm25":
+                component = BM25NegativeMiner(**common)
+            else:
+                component = RandomNegativeMiner(**common)
+            start = time.perf_counter()
+            result = component.run(queries=self.data.train)["result"]
+            result.extra_stats["seconds"] = round(time.perf_counter() - start, 2)
+            result.write(self.out / "mined" / miner)
+            return {"stats": result.stats(), "hardness": self._hardness(result)}
+
+        return self._step(f"mine:{miner}", run)
+
+    def _hardness(self, result: Any) -> list[float]:
+        """Every negative's fused ensemble similarity to its query: one yardstick for all miners."""
+        from hardneg_haystack.indexing import open_index
+        from hardneg_haystack.mining.corpus import load_corpus
+
+        store, embedder, _ = open_index(self.index_dir)
+        corpus = load_corpus(store)
+        queries = [q for q in result.queries if q.negatives]
+        if not queries:
+            return []
+        qv = embedder.ensemble.encode([q.query for q in queries], role="query")
+        sims = [
+            float(qv[i] @ corpus.embeddings[corpus.index[nid]])  # type: ignore[index]
+            for i, q in enumerate(queries)
+            for nid, _ in q.negatives
+            if nid in corpus.index
+        ]
+        return [round(s, 4) for s in sims]
+
+    def train(self, miner: str) -> dict[str, Any]:
+        def run() -> dict[str, Any]:
+            from dataclasses import replace
+
+            from hardneg_haystack.indexing import open_index
+            from hardneg_haystack.training import train_cross_encoder
+            from hardneg_haystack.training.validation import bm25_validation
+
+            store = open_index(self.index_dir)[0]
+            res = train_cross_encoder(
+                self.out / "mined" / miner,
+                self.out / "rankers" / miner,
+                replace(self.config.train, seed=self.config.seed),
+                validation=bm25_validation(store, k=self.config.candidates),
+                data_description=f"{self.data.source.name} training queries, {miner} negatives",
+            )
+            return {
+                "model": str(res.model_dir),
+                "steps": res.steps,
+                "best_step": res.best_step,
+                "train_queries": res.train_queries,
+                "validation_queries": res.validation_queries,
+                "validation_metrics": res.metrics,
+                "blend_weight": res.blend_weight,
+            }
+
+        return self._step(f"train:{miner}", run)
+
+    def evaluate(self) -> dict[str, Any]:
+        runs_path = self.out / "runs.json"
+
+        def run() -> dict[str, Any]:
+            from hardneg_haystack.experiment.systems import FirstStage, fit_hybrid_weight, rerank_runs
+            from hardneg_haystack.indexing import open_index
+            from hardneg_haystack.mining.corpus import load_corpus
+            from hardneg_haystack.models import load_cross_encoder
+
+            cfg = self.config
+            store, embedder, _ = open_index(self.index_dir)
+            corpus = load_corpus(store)
+            ens = embedder.ensemble
+            pool = cfg.depth * 3
+            train_first = FirstStage.compute(
+                corpus, store, self.data.train, ens.encode([q.text for q in self.data.train], "query"), pool
+            )
+            hybrid_w, _ = fit_hybrid_weight(train_first, cfg.depth)
+            del train_first
+            first = FirstStage.compute(
+                corpus, store, self.data.test, ens.encode([q.text for q in self.data.test], "query"), pool
+            )
+            runs = {
+                "bm25": first.bm25_run(cfg.depth),
+                "dense": first.dense_run(cfg.depth),
+                f"bm25 + dense (w={hybrid_w:g})": first.hybrid_run(hybrid_w, cfg.depth),
+            }
+            timings = {}
+            for miner in cfg.miners:
+                info = self.state["steps"][f"train:{miner}"]
+                model = load_cross_encoder(info["model"], max_length=cfg.train.max_length)
+                weight = info["blend_weight"] if info["blend_weight"] is not None else 0.5
+                start = time.perf_counter()
+                alone, blended = rerank_runs(
+                    first,
+                    lambda pairs, m=model: m.predict(pairs, batch_size=32, show_progress_bar=False),
+                    candidates=cfg.candidates,
+                    depth=cfg.depth,
+                    weight=weight,
+                    progress=self.progress(f"re-ranking with the {miner} re-ranker", len(first.queries)),
+                )
+                timings[miner] = round(time.perf_counter() - start, 2)
+                runs[f"rerank[{miner}]"] = alone
+                runs[f"rerank[{miner}] + bm25 (w={weight:g})"] = blended
+            runs_path.write_text(json.dumps(runs))
+            return {"hybrid_weight": hybrid_w, "rerank_seconds": timings, "systems": list(runs)}
+
+        info = self._step("evaluate", run)
+        if not runs_path.is_file():  # state survived but the runs file did not: redo
+            del self.state["steps"]["evaluate"]
+            return self.evaluate()
+        return info
+
+    def run(self) -> dict[str, Any]:
+        from hardneg_haystack.experiment.report import build_results, write_report
+
+        self.index()
+        self.weights()
+        for miner in self.config.miners:
+            self.mine(miner)
+        for miner in self.config.miners:
+            self.train(miner)
+        self.evaluate()
+        self.on_step("report")
+        runs = json.loads((self.out / "runs.json").read_text())
+        results = build_results(self, runs)
+        write_report(self.out, results)
+        return results
+
+
+def run_experiment(
+    data: str | Path,
+    out: str | Path,
+    config: ExperimentConfig | None = None,
+    *,
+    train_queries: str | Path | None = None,
+    test_queries: str | Path | None = None,
+    on_step: Callable[[str], None] | None = None,
+    progress: Callable[[str, int], Callable[[int], None]] | None = None,
+) -> dict[str, Any]:
+    """Run (or resume) an experiment and return ``results.json``'s content; see the module docstring."""
+    config = config or ExperimentConfig()
+    exp_data = ExperimentData.load(data, config, train_queries=train_queries, test_queries=test_queries)
+    return Experiment(exp_data, out, config, on_step=on_step, progress=progress).run()

@@ -1,0 +1,130 @@
+"""The systems an experiment compares, as runs ``{query_id: {parent_doc_id: score}}`` over held-out queries.
+
+- ``bm25``: the store's BM25 (same analyzer as the BM25 miner), top ``depth``.
+- ``dense``: the ensemble's fused vectors, exact dot product, top ``depth``.
+- ``bm25 + dense``: both scores min-max blended over the union of their candidates; the weight is fitted
+  on training queries (no model is trained: the strongest cheap baseline).
+- ``rerank[<miner>]``: BM25 top ``candidates`` re-ordered by the re-ranker trained on that miner's
+  negatives; ranks below keep their BM25 order. ``rerank[<miner>] + bm25``: the same, blended with the BM25
+  score using the weight stored with the model.
+
+Every run is folded from chunks to parent documents by best chunk (MaxP) before it is scored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from hardneg_haystack.blend import blend, fit_blend_weight
+from hardneg_haystack.ingest.queries import LabelledQuery
+from hardneg_haystack.mining.corpus import Corpus
+
+Run = dict[str, dict[str, float]]
+
+
+def maxp(scores: dict[int, float], corpus: Corpus, depth: int) -> dict[str, float]:
+    """Fold ``{corpus index: score}`` to ``{parent id: best score}``, keep the ``depth`` best parents."""
+    out: dict[str, float] = {}
+    for i, s in scores.items():
+        p = corpus.parent_ids[i]
+        if s > out.get(p, -np.inf):
+            out[p] = float(s)
+    return dict(sorted(out.items(), key=lambda x: -x[1])[:depth])
+
+
+def rank_scores(order: Sequence[int]) -> dict[int, float]:
+    """Scores that reproduce ``order`` (best first): ``n, n-1, ..., 1``."""
+    n = len(order)
+    return {i: float(n - r) for r, i in enumerate(order)}
+
+
+@dataclass
+class FirstStage:
+    """BM25 and dense scores of the test queries, computed once and shared by every system."""
+
+    corpus: Corpus
+    queries: list[LabelledQuery]
+    bm25: list[list[tuple[int, float]]]  # per query: (corpus index, score), best first, ``pool`` deep
+    dense: np.ndarray  # (queries x corpus) fused dot products
+
+    @classmethod
+    def compute(
+        cls, corpus: Corpus, store: Any, queries: Sequence[LabelledQuery], query_vectors: np.ndarray, pool: int
+    ) -> FirstStage:
+        from hardneg_haystack.mining.baselines import Bm25Scorer
+
+        if corpus.embeddings is None:
+            raise ValueError("the corpus was loaded without embeddings")
+        scorer = Bm25Scorer(corpus, store)
+        bm25 = []
+        for q in queries:
+            idx, scores = scorer.top(q.text, pool)
+            bm25.append(sorted(zip(idx.tolist(), scores.tolist(), strict=True), key=lambda x: -x[1]))
+        return cls(corpus, list(queries), bm25, query_vectors @ corpus.embeddings.T)
+
+    def bm25_run(self, depth: int) -> Run:
+        return {q.id: maxp(dict(c), self.corpus, depth) for q, c in zip(self.queries, self.bm25, strict=True)}
+
+    def dense_run(self, depth: int) -> Run:
+        out: Run = {}
+        for q, row in zip(self.queries, self.dense, strict=True):
+            k = min(len(row), depth * 3)  # chunks: take more, fold to parents, keep depth
+            idx = np.argpartition(-row, k - 1)[:k]
+            out[q.id] = maxp({int(i): float(row[i]) for i in idx}, self.corpus, depth)
+        return out
+
+    def hybrid_candidates(self, qi: int, depth: int) -> tuple[list[int], list[float], list[float]]:
+        """Union of BM25 and dense top ``depth``: indices, BM25 scores (0 below BM25's list), dense scores."""
+        row = self.dense[qi]
+        k = min(len(row), depth)
+        dense_top = np.argpartition(-row, k - 1)[:k].tolist()
+        bm = dict(self.bm25[qi][:depth])
+        idx = list(dict.fromkeys([*bm, *dense_top]))
+        return idx, [bm.get(i, 0.0) for i in idx], [float(row[i]) for i in idx]
+
+    def hybrid_run(self, weight: float, depth: int) -> Run:
+        out: Run = {}
+        for qi, q in enumerate(self.queries):
+            idx, bm, dn = self.hybrid_candidates(qi, depth)
+            out[q.id] = maxp(dict(zip(idx, blend(bm, dn, weight).tolist(), strict=True)), self.corpus, depth)
+        return out
+
+
+def fit_hybrid_weight(train: FirstStage, depth: int) -> tuple[float, dict[float, float]]:
+    """The dense share of ``bm25 + dense`` maximising nDCG@10 on TRAINING queries."""
+    samples = []
+    for qi, q in enumerate(train.queries):
+        idx, bm, dn = train.hybrid_candidates(qi, depth)
+        positives = set(train.corpus.positive_indices(q.positive_ids))
+        if positives:
+            samples.append((bm, dn, [i in positives for i in idx]))
+    return fit_blend_weight(samples)
+
+
+def rerank_runs(
+    first: FirstStage,
+    score_pairs: Callable[[list[tuple[str, str]]], Sequence[float]],
+    *,
+    candidates: int,
+    depth: int,
+    weight: float,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[Run, Run]:
+    """(re-ranker alone, blended with BM25) over each query's BM25 top ``candidates``; deeper ranks keep
+    their BM25 order below the re-ranked ones."""
+    alone: Run = {}
+    blended: Run = {}
+    for q, cands in zip(first.queries, first.bm25, strict=True):
+        head, tail = cands[:candidates], [i for i, _ in cands[candidates : depth * 3]]
+        ce = np.asarray(score_pairs([(q.text, first.corpus.contents[i]) for i, _ in head]), dtype=np.float64)
+        mixed = blend([s for _, s in head], ce, weight) if head else np.zeros(0)
+        for run, scores in ((alone, ce), (blended, mixed)):
+            order = [head[j][0] for j in np.argsort(-scores, kind="stable")] + tail
+            run[q.id] = maxp(rank_scores(order), first.corpus, depth)
+        if progress is not None:
+            progress(1)
+    return alone, blended

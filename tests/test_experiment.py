@@ -1,0 +1,211 @@
+"""`hardneg experiment`: statistics, systems, config checks, and the whole run on a tiny corpus with resume."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from hardneg_haystack.errors import ConfigError, DataError
+from hardneg_haystack.experiment import Experiment, ExperimentConfig, ExperimentData, run_experiment
+from hardneg_haystack.experiment.config import METRICS
+from hardneg_haystack.experiment.report import SCHEMA
+from hardneg_haystack.experiment.systems import FirstStage, maxp, rank_scores, rerank_runs
+from hardneg_haystack.metrics import per_query
+from hardneg_haystack.mining.corpus import Corpus
+from hardneg_haystack.significance import bootstrap_ci, holm, paired_p_value
+
+# ---- statistics ---------------------------------------------------------------------------------------------
+
+
+def test_per_query_metrics_match_hand_computed_values() -> None:
+    qrels = {"q1": {"a": 1}, "q2": {"b": 1, "c": 1}}
+    run = {"q1": {"x": 3.0, "a": 2.0, "y": 1.0}, "q2": {"b": 3.0, "x": 2.0, "c": 1.0}}
+    out = per_query(qrels, run, ["mrr@1", "mrr@3", "precision@3", "recall@1", "ndcg@10"])
+    assert out["mrr@1"] == {"q1": 0.0, "q2": 1.0}
+    assert out["mrr@3"] == {"q1": 0.5, "q2": 1.0}
+    assert out["precision@3"] == pytest.approx({"q1": 1 / 3, "q2": 2 / 3})
+    assert out["recall@1"] == {"q1": 0.0, "q2": 0.5}
+    # q2: gains at ranks 1 and 3 -> (1 + 1/log2(4)) / (1 + 1/log2(3))
+    assert out["ndcg@10"]["q2"] == pytest.approx((1 + 0.5) / (1 + 1 / np.log2(3)))
+    assert per_query(qrels, {"q1": run["q1"]}, ["mrr@3"])["mrr@3"]["q2"] == 0.0  # missing query scores 0
+
+
+def test_holm_adjustment_by_hand() -> None:
+    # sorted 0.01, 0.02, 0.04 -> x3, x2, x1 = 0.03, 0.04, 0.04 (monotone)
+    assert holm([0.04, 0.01, 0.02]) == pytest.approx([0.04, 0.03, 0.04])
+    assert holm([0.6, 0.5]) == [1.0, 1.0]
+
+
+def test_paired_test_and_bootstrap() -> None:
+    rng = np.random.default_rng(0)
+    a = rng.uniform(0, 1, 200)
+    assert paired_p_value(a, a) == 1.0
+    assert paired_p_value(a, a + 0.2) < 0.01
+    assert paired_p_value(a, a + rng.normal(0, 0.01, 200)) > 0.05
+    lo, hi = bootstrap_ci(a)
+    assert lo < a.mean() < hi and hi - lo < 0.2
+    with pytest.raises(ValueError, match="paired"):
+        paired_p_value([1.0, 2.0], [1.0])
+
+
+# ---- systems ------------------------------------------------------------------------------------------------
+
+
+def _corpus() -> Corpus:
+    return Corpus(
+        ids=["a#0", "a#1", "b", "c", "d"],
+        parent_ids=["a", "a", "b", "c", "d"],
+        contents=["alpha one", "alpha two", "beta", "gamma", "delta"],
+        embeddings=np.eye(5, dtype=np.float32),
+    )
+
+
+def test_maxp_and_rank_scores() -> None:
+    corpus = _corpus()
+    assert maxp({0: 0.2, 1: 0.9, 2: 0.5}, corpus, depth=10) == {"a": 0.9, "b": 0.5}
+    assert list(maxp({0: 0.2, 1: 0.9, 2: 0.5}, corpus, depth=1)) == ["a"]
+    assert rank_scores([4, 2, 0]) == {4: 3.0, 2: 2.0, 0: 1.0}
+
+
+def test_rerank_reorders_only_the_candidates_and_keeps_bm25_order_below() -> None:
+    from hardneg_haystack.ingest.queries import LabelledQuery
+
+    corpus = _corpus()
+    first = FirstStage(
+        corpus=corpus,
+        queries=[LabelledQuery("q", "find gamma", ("c",))],
+        bm25=[[(2, 9.0), (3, 5.0), (4, 3.0), (0, 1.0)]],  # b, c, d, a#0
+        dense=np.zeros((1, 5)),
+    )
+    scores = {"beta": 0.1, "gamma": 0.9, "delta": 5.0, "alpha one": 7.0}
+    alone, blended = rerank_runs(first, lambda pairs: [scores[d] for _, d in pairs], candidates=2, depth=10, weight=1.0)
+    assert list(alone["q"]) == ["c", "b", "d", "a"]  # only the top 2 re-ordered; d and a keep BM25 order
+    assert blended["q"] == alone["q"]  # weight 1: the re-ranker alone
+    _, bm25_only = rerank_runs(first, lambda pairs: [scores[d] for _, d in pairs], candidates=2, depth=10, weight=0.0)
+    assert list(bm25_only["q"]) == ["b", "c", "d", "a"]
+
+
+# ---- config and data checks ---------------------------------------------------------------------------------
+
+
+def test_bad_configs_fail_early(tmp_path: Path, beir_dir: Path) -> None:
+    with pytest.raises(ConfigError, match="unknown miner.*'hnsw'"):
+        ExperimentConfig(miners=["bm25", "hnsw"])
+    with pytest.raises(ConfigError, match="held-out"):
+        ExperimentConfig(train_split="test", test_split="test")
+    with pytest.raises(ConfigError, match="unknown field.*cadidates"):
+        ExperimentConfig.from_dict({"cadidates": 5})
+    with pytest.raises(ConfigError, match="train: unknown field.*lr"):
+        ExperimentConfig.from_dict({"train": {"lr": 1.0}})
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("miners: [random\n")
+    with pytest.raises(ConfigError, match="bad.yaml: not valid YAML"):
+        ExperimentConfig.load(bad)
+    with pytest.raises(DataError, match="qrels split 'dev' not found"):
+        ExperimentData.load(beir_dir, ExperimentConfig(test_split="dev"))
+
+
+def test_test_queries_overlapping_training_queries_are_refused(beir_dir: Path) -> None:
+    test_file = beir_dir / "qrels" / "test.tsv"
+    test_file.write_text(test_file.read_text() + "q1\tit-1\t1\n")
+    with pytest.raises(DataError, match="also appear in the training queries.*q1"):
+        ExperimentData.load(beir_dir, ExperimentConfig())
+
+
+def test_quick_profile_overrides_training_only_where_it_says() -> None:
+    cfg = ExperimentConfig.load(quick=True)
+    assert cfg.train.max_steps == 16 and cfg.train.batch_size == 4
+    assert cfg.train.loss == ExperimentConfig().train.loss
+
+
+# ---- the whole experiment -----------------------------------------------------------------------------------
+
+
+def _tiny_config(tiny_models: dict[str, str], tiny_members: list[dict]) -> ExperimentConfig:
+    return ExperimentConfig.from_dict(
+        {
+            "members": tiny_members,
+            "num_negatives": 2,
+            "candidates": 4,
+            "depth": 8,
+            "long_threshold": 9,
+            "bootstrap": 50,
+            "permutations": 50,
+            "train": {
+                "base_model": tiny_models["bert16"],
+                "max_steps": 2,
+                "batch_size": 2,
+                "max_length": 32,
+                "validation_share": 0.5,
+                "early_stopping_patience": 0,
+            },
+        }
+    )
+
+
+def test_experiment_end_to_end_and_resume(
+    beir_dir: Path, tiny_models: dict[str, str], tiny_members: list[dict], tmp_path: Path, monkeypatch
+) -> None:
+    cfg = _tiny_config(tiny_models, tiny_members)
+    out = tmp_path / "exp"
+    calls: list[str] = []
+    real_train = Experiment.train
+
+    def crash_on_bm25(self: Experiment, miner: str) -> dict:
+        calls.append(miner)
+        if miner == "bm25":
+            raise RuntimeError("simulated crash")
+        return real_train(self, miner)
+
+    monkeypatch.setattr(Experiment, "train", crash_on_bm25)
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        run_experiment(beir_dir, out, cfg)
+    state = json.loads((out / "state.json").read_text())
+    assert {"index", "weights", "mine:random", "mine:bm25", "mine:ensemble", "mine:single", "train:random"} <= set(
+        state["steps"]
+    )
+    assert "train:bm25" not in state["steps"]
+    done_before = {k: v["seconds"] for k, v in state["steps"].items()}
+
+    monkeypatch.setattr(Experiment, "train", real_train)
+    steps_run: list[str] = []
+    results = run_experiment(beir_dir, out, cfg, on_step=steps_run.append)
+    assert steps_run == ["train:bm25", "train:ensemble", "train:single", "evaluate", "report"]
+    assert all(results["steps"][k]["seconds"] == v for k, v in done_before.items())  # finished steps kept
+
+    # results.json follows the documented schema
+    saved = json.loads((out / "results.json").read_text())
+    assert saved["schema"] == SCHEMA
+    names = list(saved["systems"])
+    assert names[:2] == ["bm25", "dense"] and names[2].startswith("bm25 + dense")
+    for miner in ("random", "bm25", "ensemble", "single"):
+        assert f"rerank[{miner}]" in names and any(n.startswith(f"rerank[{miner}] + bm25") for n in names)
+    for system in saved["systems"].values():
+        assert set(system["metrics"]) == set(METRICS)
+        assert set(system["per_query"]["ndcg@10"]) == {"q3", "q4"}
+        low, high = system["ci95"]["ndcg@10"]
+        assert low <= system["metrics"]["ndcg@10"] <= high
+    assert saved["data"]["test_queries"] == 2
+    assert saved["data"]["test_queries_short"] + saved["data"]["test_queries_long"] == 2
+    families = {c["family"] for c in saved["comparisons"]}
+    assert families == {"vs_bm25", "ensemble_vs_miners"}
+    assert all(0 <= c["p_holm"] <= 1 and c["p_holm"] >= c["p_value"] for c in saved["comparisons"])
+    assert set(saved["miners"]) == {"random", "bm25", "ensemble", "single"}
+    for png in ("metrics.png", "win_loss_vs_bm25.png", "negative_similarity.png", "training_curves.png"):
+        assert (out / png).stat().st_size > 1000
+    report = (out / "report.md").read_text()
+    assert "| bm25 |" in report and "Verdicts" in report and "rerank[ensemble]" in report
+
+    # BM25's numbers are its own: hand-check mrr@10 from the saved run
+    runs = json.loads((out / "runs.json").read_text())
+    for qid, positive in (("q3", "pr-1"), ("q4", "pr-3")):
+        ranked = list(runs["bm25"][qid])
+        expected = 1 / (ranked.index(positive) + 1) if positive in ranked[:10] else 0.0
+        assert saved["systems"]["bm25"]["per_query"]["mrr@10"][qid] == pytest.approx(expected)
+
+    # a different config in the same folder is refused instead of mixing runs
+    with pytest.raises(ConfigError, match="different config.*num_negatives"):
+        Experiment(
+            ExperimentData.load(beir_dir, cfg), out, ExperimentConfig.from_dict({**cfg.to_dict(), "num_negatives": 3})
+        )
