@@ -554,5 +554,169 @@ def demo(work_dir: WorkOpt = Path("runs/demo")) -> None:
     )
 
 
+ab_app = typer.Typer(help="A/B test rankers: serve, simulate clicks, load-test, report; offline A/B.")
+app.add_typer(ab_app, name="ab")
+QueriesOpt = Annotated[Path, typer.Option(help="BEIR folder (queries.jsonl + qrels/) or a queries JSONL file")]
+
+
+def _load_queries(data: Path, split: str) -> list:
+    from hardneg_haystack.ingest import load_beir_queries, load_queries_jsonl
+
+    return load_beir_queries(data, split) if data.is_dir() else load_queries_jsonl(data)
+
+
+@ab_app.command("serve")
+def ab_serve(
+    pipeline: Annotated[Path, typer.Option(help="A/B query pipeline YAML (one ABRanker)")] = Path(
+        "pipelines/query_ab.yaml"
+    ),
+    work_dir: Annotated[Path | None, typer.Option("--work-dir", "-w", help="Indexed work folder to bind")] = None,
+    events: Annotated[Path, typer.Option(help="Event log (append-only JSONL)")] = Path("runs/ab/events.jsonl"),
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8000,
+) -> None:
+    """Serve the A/B pipeline over HTTP: POST /search, POST /feedback, GET /health."""
+    import uvicorn
+
+    from hardneg_haystack.ab.events import EventLog
+    from hardneg_haystack.ab.server import create_app, load_ab_pipeline
+
+    try:
+        app_ = create_app(load_ab_pipeline(pipeline, work_dir), EventLog(events))
+    except HardnegError as exc:
+        _fail(exc)
+    console.print(f"serving {pipeline} on http://{host}:{port} (events -> {events})")
+    uvicorn.run(app_, host=host, port=port, log_level="warning")
+
+
+@ab_app.command("simulate")
+def ab_simulate(
+    data: QueriesOpt,
+    url: Annotated[str, typer.Option(help="The running A/B server")] = "http://127.0.0.1:8000",
+    split: Annotated[str, typer.Option(help="qrels split")] = "test",
+    users: Annotated[int, typer.Option(help="Simulated users (sticky arms)")] = 50,
+    rounds: Annotated[int, typer.Option(help="Times each query is replayed")] = 1,
+    eta: Annotated[float, typer.Option(help="Position bias: examine rank r with 1/(r+1)^eta")] = 1.0,
+    seed: Annotated[int, typer.Option()] = 42,
+) -> None:
+    """Replay labelled queries against the server and click with a position-biased model driven by the qrels."""
+    from rich.progress import Progress
+
+    from hardneg_haystack.ab.clicks import ClickModel
+    from hardneg_haystack.ab.simulate import simulate
+
+    try:
+        queries = _load_queries(data, split)
+    except HardnegError as exc:
+        _fail(exc)
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("simulating", total=len(queries) * rounds)
+        counts = simulate(
+            url, queries, users=users, rounds=rounds, model=ClickModel(eta=eta), seed=seed,
+            progress=lambda n: progress.advance(task, n),
+        )  # fmt: skip
+    console.print(f"simulated {counts['requests']} requests, {counts['clicks']} clicks, {counts['errors']} errors")
+
+
+@ab_app.command("load")
+def ab_load(
+    data: QueriesOpt,
+    url: Annotated[str, typer.Option(help="The running A/B server")] = "http://127.0.0.1:8000",
+    split: Annotated[str, typer.Option(help="qrels split")] = "test",
+    requests: Annotated[int, typer.Option(help="Requests in all")] = 200,
+    concurrency: Annotated[int, typer.Option(help="Requests in flight at once")] = 8,
+    events: Annotated[Path | None, typer.Option(help="The server's event log: check every impression")] = None,
+    out: Annotated[Path | None, typer.Option(help="Write the figures as JSON here")] = None,
+) -> None:
+    """Bounded load test: p50/p95 latency, error rate, impressions missing from the log."""
+    from hardneg_haystack.ab.load import load_test
+
+    try:
+        queries = [q.text for q in _load_queries(data, split)]
+    except HardnegError as exc:
+        _fail(exc)
+    res = load_test(url, queries, requests=requests, concurrency=concurrency, event_log=events)
+    table = Table(title=f"load test: {requests} requests, concurrency {concurrency}")
+    table.add_column("figure")
+    table.add_column("value")
+    for key, value in res.items():
+        table.add_row(key, _fmt(value))
+    console.print(table)
+    if out:
+        out.write_text(json.dumps(res, indent=2))
+
+
+@ab_app.command("report")
+def ab_report_cmd(
+    events: Annotated[Path, typer.Option(help="Event log written by `hardneg ab serve`")] = Path(
+        "runs/ab/events.jsonl"
+    ),
+    out_dir: Annotated[Path | None, typer.Option(help="Write ab_report.json and ab_report.png here")] = None,
+    alpha: Annotated[float, typer.Option()] = 0.05,
+) -> None:
+    """Per arm CTR and MRR of the first click with intervals, or interleaving wins; tests and a verdict."""
+    from hardneg_haystack.ab.report import ab_report, write_ab_plot
+
+    if not events.is_file():
+        _fail(HardnegError(f"{events}: no event log here (start `hardneg ab serve` first)"))
+    rep = ab_report(events, alpha=alpha)
+    if "arms" in rep:
+        table = Table(title=f"A/B: {rep['requests']} requests, {rep['clicks']} clicks")
+        for col in ("arm", "requests", "CTR", "CTR 95% CI", "MRR first click", "MRR 95% CI"):
+            table.add_column(col)
+        for arm, a in rep["arms"].items():
+            table.add_row(
+                arm, str(a["requests"]), f"{a['ctr']:.3f}", "[{:.3f}, {:.3f}]".format(*a["ctr_ci95"]),
+                f"{a['mrr_first_click']:.3f}", "[{:.3f}, {:.3f}]".format(*a["mrr_ci95"]),
+            )  # fmt: skip
+        console.print(table)
+    if "interleaving" in rep:
+        console.print(f"interleaving: {rep['interleaving']}")
+    console.print(f"[bold]verdict:[/] {rep['verdict']}")
+    if out_dir:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        (out_dir / "ab_report.json").write_text(json.dumps(rep, indent=2))
+        write_ab_plot(rep, out_dir / "ab_report.png")
+
+
+@ab_app.command("offline")
+def ab_offline(
+    data: QueriesOpt,
+    arm: Annotated[list[str], typer.Option(help="NAME=MODEL or NAME=bm25; exactly two, baseline first")],
+    work_dir: WorkOpt = Path("runs/index"),
+    split: Annotated[str, typer.Option(help="qrels split")] = "test",
+    candidates: Annotated[int, typer.Option(help="BM25 candidates each model re-ranks")] = 20,
+    blend: Annotated[list[str] | None, typer.Option(help="NAME=WEIGHT: blend that arm with BM25")] = None,
+    max_length: Annotated[int, typer.Option(help="Tokens per (query, document) pair")] = 256,
+    out: Annotated[Path | None, typer.Option(help="Write the result as JSON here")] = None,
+) -> None:
+    """Offline A/B: both arms over labelled queries, per query, with a paired randomization test."""
+    from hardneg_haystack.ab.offline import offline_ab
+
+    try:
+        arms = {}
+        for spec in arm:
+            name, sep, ref = spec.partition("=")
+            if not sep or not ref:
+                raise HardnegError(f"--arm {spec!r}: write NAME=MODEL or NAME=bm25")
+            arms[name] = None if ref == "bm25" else ref
+        weights = {k: float(v) for k, _, v in (b.partition("=") for b in blend or [])}
+        res = offline_ab(
+            work_dir, _load_queries(data, split), arms, candidates=candidates, blend=weights, max_length=max_length
+        )
+    except (HardnegError, ValueError) as exc:
+        _fail(exc)
+    table = Table(title=f"offline A/B on {res['queries']} queries: {res['treatment']} vs {res['baseline']}")
+    for col in ("metric", *res["arms"], "delta", "p"):
+        table.add_column(col)
+    for m, t in res["tests"].items():
+        table.add_row(
+            m, *(f"{res['arms'][a][m]:.3f}" for a in res["arms"]), f"{t['delta']:+.3f}", f"{t['p_value']:.3g}"
+        )
+    console.print(table)
+    if out:
+        out.write_text(json.dumps(res, indent=2))
+
+
 if __name__ == "__main__":
     app()

@@ -1,0 +1,115 @@
+"""Serve an A/B query pipeline over HTTP (FastAPI + uvicorn) with an impression/click log.
+
+Endpoints:
+
+- ``POST /search`` ``{"query", "user_id", "top_k"?}`` -> ``{"request_id", "arm", "documents": [{"id", "score",
+  "content"}], "attribution"}``; the impression is logged before the response leaves.
+- ``POST /feedback`` ``{"request_id", "document_id", "position"}`` -> ``{"ok": true}``; 404 for an unknown
+  request id, 422 for a document that request did not show at that position.
+- ``GET /health``.
+
+Hayhooks serves a pipeline's ``run`` well, but an A/B test also needs the feedback endpoint and one event log
+shared by both routes with a clean-shutdown flush; a small FastAPI app (the framework Hayhooks is built on)
+does that directly.
+"""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from hardneg_haystack.ab.events import EventLog, UnknownRequestError
+from hardneg_haystack.components.ab import ABRanker
+from hardneg_haystack.errors import ConfigError
+
+
+class SearchRequest(BaseModel):
+    query: str = Field(min_length=1)
+    user_id: str = Field(min_length=1)
+    top_k: int | None = Field(default=None, ge=1, le=1000)
+
+
+class Feedback(BaseModel):
+    request_id: str
+    document_id: str
+    position: int = Field(ge=0)
+
+
+def find_ab_component(pipeline: Any) -> str:
+    names = [name for name, comp in pipeline.walk() if isinstance(comp, ABRanker)]
+    if len(names) != 1:
+        raise ConfigError(f"the pipeline needs exactly one ABRanker component, found {len(names)}: {names}")
+    return names[0]
+
+
+def search(pipeline: Any, ab_name: str, query: str, user_id: str, top_k: int | None = None) -> dict[str, Any]:
+    """Run the pipeline for one request: the query goes to every component that takes one."""
+    data: dict[str, dict[str, Any]] = {}
+    for name, sockets in pipeline.inputs().items():
+        if "query" in sockets:
+            data.setdefault(name, {})["query"] = query
+    data.setdefault(ab_name, {})["unit_id"] = user_id
+    if top_k:
+        data[ab_name]["top_k"] = top_k
+    return pipeline.run(data)[ab_name]
+
+
+def create_app(pipeline: Any, events: EventLog) -> Any:
+    """A FastAPI app serving ``pipeline`` (which holds one :class:`ABRanker`) and logging to ``events``."""
+    from fastapi import FastAPI, HTTPException
+
+    ab_name = find_ab_component(pipeline)
+    pipeline.warm_up()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
+        yield
+        events.close()  # clean stop: everything queued reaches the disk
+
+    app = FastAPI(title="hardneg A/B search", lifespan=lifespan)
+
+    @app.get("/health")
+    def health() -> dict[str, Any]:
+        comp = pipeline.get_component(ab_name)
+        return {"status": "ok", "mode": comp.mode, "arms": list(comp.arms)}
+
+    @app.post("/search")
+    def search_route(req: SearchRequest) -> dict[str, Any]:
+        out = search(pipeline, ab_name, req.query, req.user_id, req.top_k)
+        ids = [d.id for d in out["documents"]]
+        request_id = events.impression(
+            arm=out["arm"], query=req.query, unit_id=req.user_id, documents=ids, attribution=out["attribution"]
+        )
+        return {
+            "request_id": request_id,
+            "arm": out["arm"],
+            "attribution": out["attribution"],
+            "documents": [{"id": d.id, "score": d.score, "content": d.content} for d in out["documents"]],
+        }
+
+    @app.post("/feedback")
+    def feedback(fb: Feedback) -> dict[str, Any]:
+        try:
+            events.click(fb.request_id, document_id=fb.document_id, position=fb.position)
+        except UnknownRequestError as exc:
+            status = 404 if "unknown request id" in str(exc) else 422
+            raise HTTPException(status_code=status, detail=str(exc)) from exc
+        return {"ok": True}
+
+    return app
+
+
+def load_ab_pipeline(path: str | Path, work_dir: str | Path | None = None) -> Any:
+    """A YAML A/B pipeline, bound to the store of an indexed work folder when one is given."""
+    from hardneg_haystack.pipelines import bind_document_store, load_pipeline
+
+    pipe = load_pipeline(path)
+    if work_dir is not None:
+        from hardneg_haystack.indexing import open_index
+
+        pipe = bind_document_store(pipe, open_index(work_dir)[0])
+    find_ab_component(pipe)
+    return pipe
