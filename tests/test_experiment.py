@@ -90,6 +90,8 @@ def test_rerank_reorders_only_the_candidates_and_keeps_bm25_order_below() -> Non
 
 
 def test_bad_configs_fail_early(tmp_path: Path, beir_dir: Path) -> None:
+    with pytest.raises(ConfigError, match="mix: give positive counts"):
+        ExperimentConfig(mix={"ensemble": 2, "cosine": 2})
     with pytest.raises(ConfigError, match="unknown miner.*'hnsw'"):
         ExperimentConfig(miners=["bm25", "hnsw"])
     with pytest.raises(ConfigError, match="held-out"):
@@ -162,16 +164,15 @@ def test_experiment_end_to_end_and_resume(
     with pytest.raises(RuntimeError, match="simulated crash"):
         run_experiment(beir_dir, out, cfg)
     state = json.loads((out / "state.json").read_text())
-    assert {"index", "weights", "mine:random", "mine:bm25", "mine:ensemble", "mine:single", "train:random"} <= set(
-        state["steps"]
-    )
+    mined = {f"mine:{m}" for m in ("random", "bm25", "ensemble", "single", "mix")}
+    assert {"index", "weights", "train:random", *mined} <= set(state["steps"])
     assert "train:bm25" not in state["steps"]
     done_before = {k: v["seconds"] for k, v in state["steps"].items()}
 
     monkeypatch.setattr(Experiment, "train", real_train)
     steps_run: list[str] = []
     results = run_experiment(beir_dir, out, cfg, on_step=steps_run.append)
-    assert steps_run == ["train:bm25", "train:ensemble", "train:single", "evaluate", "report"]
+    assert steps_run == ["train:bm25", "train:ensemble", "train:single", "train:mix", "evaluate", "report"]
     assert all(results["steps"][k]["seconds"] == v for k, v in done_before.items())  # finished steps kept
 
     # results.json follows the documented schema
@@ -179,7 +180,7 @@ def test_experiment_end_to_end_and_resume(
     assert saved["schema"] == SCHEMA
     names = list(saved["systems"])
     assert names[:2] == ["bm25", "dense"] and names[2].startswith("bm25 + dense")
-    for miner in ("random", "bm25", "ensemble", "single"):
+    for miner in ("random", "bm25", "ensemble", "single", "mix"):
         assert f"rerank[{miner}]" in names and any(n.startswith(f"rerank[{miner}] + bm25") for n in names)
     for system in saved["systems"].values():
         assert set(system["metrics"]) == set(METRICS)
@@ -191,7 +192,8 @@ def test_experiment_end_to_end_and_resume(
     families = {c["family"] for c in saved["comparisons"]}
     assert families == {"vs_bm25", "ensemble_vs_miners"}
     assert all(0 <= c["p_holm"] <= 1 and c["p_holm"] >= c["p_value"] for c in saved["comparisons"])
-    assert set(saved["miners"]) == {"random", "bm25", "ensemble", "single"}
+    assert set(saved["miners"]) == {"random", "bm25", "ensemble", "single", "mix"}
+    assert set(saved["miners"]["mix"]["stats"]["sources"]) == {"ensemble", "random"}  # negatives from both sources
     for png in ("metrics.png", "win_loss_vs_bm25.png", "negative_similarity.png", "training_curves.png"):
         assert (out / png).stat().st_size > 1000
     report = (out / "report.md").read_text()

@@ -13,7 +13,7 @@ from typing import Any
 from hardneg_haystack.errors import ConfigError
 from hardneg_haystack.training.trainer import TrainConfig
 
-MINERS = ("random", "bm25", "ensemble", "single")
+MINERS = ("random", "bm25", "ensemble", "single", "mix")
 METRICS = (
     "mrr@1",
     "mrr@3",
@@ -37,7 +37,10 @@ class ExperimentConfig:
     :param fit_weights: Fit member weights on the training queries before mining (no re-embedding).
     :param max_words: Split documents longer than this many words into chunks (0: never).
     :param miners: Negative sources, each training its own re-ranker: ``random``, ``bm25``, ``ensemble``
-        (clusters + ensemble similarity) and ``single`` (the same miner on the best member's slice alone).
+        (clusters + ensemble similarity), ``single`` (the same miner on the best member's slice alone) and
+        ``mix`` (per query, negatives from several of those sources, as set by ``mix``).
+    :param mix: Negatives per source for the ``mix`` miner (default 2 ensemble + 2 random: hard negatives
+        alone hurt small-data cross-encoders in the design probe, random ones keep the easy cases covered).
     :param num_negatives: Negatives per training query.
     :param max_train_queries: Use at most this many training queries (the first ones, same for every miner).
     :param train: Hyperparameters shared by every re-ranker.
@@ -57,6 +60,7 @@ class ExperimentConfig:
     max_words: int = 300
     miners: list[str] = field(default_factory=lambda: list(MINERS))
     num_negatives: int = 4
+    mix: dict[str, int] = field(default_factory=lambda: {"ensemble": 2, "random": 2})
     max_train_queries: int | None = 400
     train: TrainConfig = field(default_factory=lambda: TrainConfig(max_length=128))
     candidates: int = 20
@@ -77,6 +81,9 @@ class ExperimentConfig:
             raise ConfigError(f"unknown miner(s) {', '.join(map(repr, unknown))}: choose from {', '.join(MINERS)}")
         if not self.miners:
             raise ConfigError("miners: name at least one negative source")
+        bad_mix = [m for m in self.mix if m not in MINERS or m == "mix"]
+        if "mix" in self.miners and (bad_mix or not self.mix or any(n < 1 for n in self.mix.values())):
+            raise ConfigError(f"mix: give positive counts per source miner ({', '.join(MINERS[:4])}), got {self.mix}")
         if self.train_split == self.test_split:
             raise ConfigError(f"train_split and test_split are both {self.train_split!r}: evaluate on held-out queries")
         for name in ("num_negatives", "candidates", "depth", "bootstrap", "permutations"):
@@ -123,6 +130,7 @@ class ExperimentConfig:
 
 #: ``--quick``: minutes on 2 CPU cores (the demo on the packaged sample corpus).
 QUICK: dict[str, Any] = {
+    "miners": ["random", "bm25", "ensemble", "mix"],
     "max_train_queries": None,
     "candidates": 20,
     "bootstrap": 500,

@@ -164,6 +164,10 @@ class Experiment:
         return self._step("weights", run)
 
     def mine(self, miner: str) -> dict[str, Any]:
+        if miner == "mix":
+            for source in self.config.mix:
+                self.mine(source)
+
         def run() -> dict[str, Any]:
             from hardneg_haystack.components.miners import (
                 BM25NegativeMiner,
@@ -172,6 +176,14 @@ class Experiment:
             )
             from hardneg_haystack.indexing import open_index
 
+            if miner == "mix":
+                from hardneg_haystack.mining.mix import mix_results
+                from hardneg_haystack.mining.result import MiningResult
+
+                parts = [(MiningResult.read(self.out / "mined" / s), n) for s, n in self.config.mix.items()]
+                result = mix_results(parts)
+                result.write(self.out / "mined" / miner)
+                return {"stats": result.stats(), "hardness": self._hardness(result)}
             store, embedder, _ = open_index(self.index_dir)
             common = {"document_store": store, "num_negatives": self.config.num_negatives, "seed": self.config.seed}
             if miner in ("ensemble", "single"):
