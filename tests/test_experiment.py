@@ -111,8 +111,17 @@ def test_bad_configs_fail_early(tmp_path: Path, beir_dir: Path) -> None:
 def test_test_queries_overlapping_training_queries_are_refused(beir_dir: Path) -> None:
     test_file = beir_dir / "qrels" / "test.tsv"
     test_file.write_text(test_file.read_text() + "q1\tit-1\t1\n")
-    with pytest.raises(DataError, match="also appear in the training queries.*q1"):
+    with pytest.raises(DataError, match="test query ids also appear in the training queries.*q1"):
         ExperimentData.load(beir_dir, ExperimentConfig())
+
+
+def test_training_queries_with_a_test_querys_text_are_left_out(beir_dir: Path) -> None:
+    queries = beir_dir / "queries.jsonl"
+    queries.write_text(queries.read_text() + json.dumps({"_id": "q9", "text": "API rate limit error"}) + "\n")
+    train_file = beir_dir / "qrels" / "train.tsv"
+    train_file.write_text(train_file.read_text() + "q9\tpr-3\t1\n")
+    data = ExperimentData.load(beir_dir, ExperimentConfig())
+    assert [q.id for q in data.train] == ["q1", "q2"] and len(data.test) == 2
 
 
 def test_quick_profile_overrides_training_only_where_it_says() -> None:
