@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from hardneg_haystack.errors import HardnegError
@@ -494,7 +495,7 @@ def _experiment_table(results: dict) -> Table:
     for col in ("system", *HEADLINE):
         table.add_column(col)
     for row in table_rows(results, HEADLINE):
-        table.add_row(*row)
+        table.add_row(escape(row[0]), *row[1:])  # system names hold [brackets]: not rich markup
     return table
 
 

@@ -126,7 +126,7 @@ def test_training_queries_with_a_test_querys_text_are_left_out(beir_dir: Path) -
 
 def test_quick_profile_overrides_training_only_where_it_says() -> None:
     cfg = ExperimentConfig.load(quick=True)
-    assert cfg.train.max_steps == 16 and cfg.train.batch_size == 4
+    assert cfg.train.max_steps == 12 and cfg.train.batch_size == 4 and cfg.candidates == 10
     assert cfg.train.loss == ExperimentConfig().train.loss
 
 

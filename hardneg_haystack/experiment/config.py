@@ -132,10 +132,10 @@ class ExperimentConfig:
 QUICK: dict[str, Any] = {
     "miners": ["random", "bm25", "ensemble", "mix"],
     "max_train_queries": None,
-    "candidates": 20,
+    "candidates": 10,
     "bootstrap": 500,
     "permutations": 1000,
-    "train": {"batch_size": 4, "max_steps": 16, "validation_share": 0.15, "max_length": 128},
+    "train": {"batch_size": 4, "max_steps": 12, "validation_share": 0.15, "max_length": 128},
 }
 
 
