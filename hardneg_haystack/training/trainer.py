@@ -42,7 +42,8 @@ class TrainConfig:
     :param base_model: Hugging Face id, local folder or packaged alias; a bi-encoder checkpoint gets a fresh
         one-label head (offline: ``minilm``, the packaged all-MiniLM-L6-v2 weights).
     :param loss: ``mnrl`` (MultipleNegativesRankingLoss, the default: best validation and test re-ranker on
-        SciFact among the three, docs/RESULTS.md section 5a), ``triplet`` (our hinge loss, the paper's) or ``bce`` (BinaryCrossEntropyLoss).
+        SciFact among the three, docs/RESULTS.md section 5a), ``triplet`` (our hinge loss, the paper's) or
+        ``bce`` (BinaryCrossEntropyLoss).
     :param margin: Margin of the triplet loss.
     :param num_negatives: Negatives per (query, positive) used in training (default: all mined).
     :param validation_share: Share of the queries held out for validation (never trained on).
