@@ -214,3 +214,24 @@ def test_interleave_mode_credits_both_arms(tiny_models: dict[str, str]) -> None:
     assert set(out["attribution"]) == {"bm25", "tuned"}
     assert out["documents"][:2][0].id == "d0" or out["documents"][1].id == "d0"  # BM25's top is among the first two
     assert ab.run(query="vpn", documents=docs, unit_id="u1")["attribution"] == out["attribution"]  # deterministic
+
+
+def test_offline_ab_compares_two_arms_per_query(
+    beir_dir: Path, tiny_models: dict[str, str], tiny_members: list[dict], tmp_path: Path
+) -> None:
+    from hardneg_haystack.ab.offline import OFFLINE_METRICS, offline_ab
+    from hardneg_haystack.indexing import index_documents
+    from hardneg_haystack.ingest import load_beir_queries, load_documents
+
+    work = tmp_path / "w"
+    index_documents(load_documents(beir_dir), work_dir=work, members=tiny_members)
+    queries = load_beir_queries(beir_dir, "train") + load_beir_queries(beir_dir, "test")
+    same = offline_ab(work, queries, {"a": None, "b": None}, candidates=4, depth=8)
+    assert same["queries"] == 4 and all(t["delta"] == 0 and t["p_value"] == 1.0 for t in same["tests"].values())
+    res = offline_ab(
+        work, queries, {"bm25": None, "tiny": tiny_models["bert16"]}, candidates=4, depth=8, blend={"tiny": 0.0}
+    )
+    assert set(res["tests"]) == set(OFFLINE_METRICS)
+    assert res["arms"]["tiny"] == res["arms"]["bm25"]  # blend weight 0: the BM25 order again
+    with pytest.raises(ValueError, match="exactly two arms"):
+        offline_ab(work, queries, {"a": None})
