@@ -104,3 +104,40 @@ def test_opensearch_url_fixture_uses_env_when_set(opensearch_url: str) -> None:
         assert opensearch_url == os.environ["OPENSEARCH_URL"]
     else:
         assert opensearch_url.startswith("http://127.0.0.1:")
+
+
+def test_mining_gives_the_same_negatives_on_both_stores(
+    opensearch_url: str, index_name: str, beir_dir: Path, tiny_members: list[dict], tmp_path: Path
+) -> None:
+    """Ensemble and random negatives are identical on the embedded store and OpenSearch for the same seed;
+    BM25 negatives come from each engine's own BM25 and may differ in order, so only their validity is checked."""
+    from hardneg_haystack import BM25NegativeMiner, ClusterHardNegativeMiner, RandomNegativeMiner
+    from hardneg_haystack.ingest import load_beir_queries
+
+    docs = load_documents(beir_dir)
+    queries = load_beir_queries(beir_dir, "train") + load_beir_queries(beir_dir, "test")
+    index_documents(docs, work_dir=tmp_path / "mem", members=tiny_members)
+    index_documents(
+        docs, work_dir=tmp_path / "os", store_config=_os_config(opensearch_url, index_name), members=tiny_members
+    )
+    mem_store, mem_embedder, _ = open_index(tmp_path / "mem")
+    os_store, os_embedder, _ = open_index(tmp_path / "os")
+    os_store._client.indices.refresh(index=index_name)
+
+    def negatives(result) -> dict:  # type: ignore[no-untyped-def]
+        return {q.query_id: [n for n, _ in q.negatives] for q in result.queries}
+
+    for make in (
+        lambda store, emb: RandomNegativeMiner(document_store=store, num_negatives=3, seed=7),
+        lambda store, emb: ClusterHardNegativeMiner(
+            document_store=store, text_embedder=emb, num_negatives=3, n_clusters=2, seed=7
+        ),
+    ):
+        on_memory = make(mem_store, mem_embedder).run(queries=queries)["result"]
+        on_opensearch = make(os_store, os_embedder).run(queries=queries)["result"]
+        assert negatives(on_memory) == negatives(on_opensearch) and any(negatives(on_memory).values())
+    bm25 = BM25NegativeMiner(document_store=os_store, num_negatives=2).run(queries=queries)["result"]
+    ids = {d.id for d in docs}
+    assert any(q.negatives for q in bm25.queries)  # a query sharing no term with other documents gets none
+    for q in bm25.queries:
+        assert all(n in ids and n not in q.positive_ids for n, _ in q.negatives)
