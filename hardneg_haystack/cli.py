@@ -22,6 +22,18 @@ StoreOpt = Annotated[str, typer.Option(help="'memory' (embedded, persisted in th
 WorkOpt = Annotated[Path, typer.Option("--work-dir", "-w", help="Work folder (index, cache, manifest)")]
 
 
+QueriesOpt = Annotated[Path, typer.Option(help="BEIR folder (queries.jsonl + qrels/) or a queries JSONL file")]
+SplitOpt = Annotated[str, typer.Option(help="qrels split")]
+UrlOpt = Annotated[str, typer.Option(help="The running A/B server")]
+
+
+def _load_queries(data: Path, split: str) -> list:
+    """Labelled queries from a BEIR folder's ``split`` or from a queries JSONL file."""
+    from hardneg_haystack.ingest import load_beir_queries, load_queries_jsonl
+
+    return load_beir_queries(data, split) if data.is_dir() else load_queries_jsonl(data)
+
+
 def _fail(exc: Exception) -> None:
     console.print(f"[bold red]error:[/] {exc}")
     raise typer.Exit(code=2)
@@ -138,7 +150,7 @@ def search(
 def eval_dense(
     data: Annotated[Path, typer.Option(help="BEIR folder with queries.jsonl and qrels/")],
     work_dir: WorkOpt = Path("runs/index"),
-    split: Annotated[str, typer.Option(help="qrels split")] = "test",
+    split: SplitOpt = "test",
     out: Annotated[Path | None, typer.Option(help="Write the table as JSON here")] = None,
 ) -> None:
     """Dense retrieval quality of each ensemble member alone and of the ensemble (nothing re-embedded)."""
@@ -170,10 +182,9 @@ def fit_weights_cmd(
     """Fit the ensemble's member weights on training queries; report each member's contribution."""
     from hardneg_haystack.dense_eval import fit_member_weights
     from hardneg_haystack.indexing import apply_weights
-    from hardneg_haystack.ingest import load_beir_queries, load_queries_jsonl
 
     try:
-        queries = load_beir_queries(data, split) if data.is_dir() else load_queries_jsonl(data)
+        queries = _load_queries(data, split)
         fit = fit_member_weights(work_dir, queries, k=k, min_weight=min_weight)
     except HardnegError as exc:
         _fail(exc)
@@ -269,10 +280,9 @@ def mine(
 
     from hardneg_haystack.components.miners import BM25NegativeMiner, ClusterHardNegativeMiner, RandomNegativeMiner
     from hardneg_haystack.indexing import open_index
-    from hardneg_haystack.ingest import load_beir_queries, load_queries_jsonl
 
     try:
-        queries = load_beir_queries(data, split) if data.is_dir() else load_queries_jsonl(data)
+        queries = _load_queries(data, split)
         store, embedder, _ = open_index(work_dir)
         common = {
             "document_store": store,
@@ -446,7 +456,7 @@ def eval_rerank(
     data: Annotated[Path, typer.Option(help="BEIR folder (queries.jsonl + qrels/) or a queries JSONL file")],
     model: Annotated[list[str], typer.Option(help="NAME=MODEL (folder, hub id or alias); repeat")],
     work_dir: WorkOpt = Path("runs/index"),
-    split: Annotated[str, typer.Option(help="qrels split")] = "test",
+    split: SplitOpt = "test",
     candidates: Annotated[int, typer.Option(help="BM25 candidates re-ranked per query")] = 20,
     max_length: Annotated[int, typer.Option(help="Tokens per (query, document) pair")] = 256,
     out: Annotated[Path | None, typer.Option(help="Write the table as JSON here")] = None,
@@ -455,11 +465,10 @@ def eval_rerank(
     from rich.progress import Progress
 
     from hardneg_haystack.indexing import open_index
-    from hardneg_haystack.ingest import load_beir_queries, load_queries_jsonl
     from hardneg_haystack.rerank_eval import METRICS, evaluate_rerankers
 
     try:
-        queries = load_beir_queries(data, split) if data.is_dir() else load_queries_jsonl(data)
+        queries = _load_queries(data, split)
         models = {}
         for spec in model:
             name, sep, ref = spec.partition("=")
@@ -557,13 +566,6 @@ def demo(work_dir: WorkOpt = Path("runs/demo")) -> None:
 
 ab_app = typer.Typer(help="A/B test rankers: serve, simulate clicks, load-test, report; offline A/B.")
 app.add_typer(ab_app, name="ab")
-QueriesOpt = Annotated[Path, typer.Option(help="BEIR folder (queries.jsonl + qrels/) or a queries JSONL file")]
-
-
-def _load_queries(data: Path, split: str) -> list:
-    from hardneg_haystack.ingest import load_beir_queries, load_queries_jsonl
-
-    return load_beir_queries(data, split) if data.is_dir() else load_queries_jsonl(data)
 
 
 @ab_app.command("serve")
@@ -593,8 +595,8 @@ def ab_serve(
 @ab_app.command("simulate")
 def ab_simulate(
     data: QueriesOpt,
-    url: Annotated[str, typer.Option(help="The running A/B server")] = "http://127.0.0.1:8000",
-    split: Annotated[str, typer.Option(help="qrels split")] = "test",
+    url: UrlOpt = "http://127.0.0.1:8000",
+    split: SplitOpt = "test",
     users: Annotated[int, typer.Option(help="Simulated users (sticky arms)")] = 50,
     rounds: Annotated[int, typer.Option(help="Times each query is replayed")] = 1,
     eta: Annotated[float, typer.Option(help="Position bias: examine rank r with 1/(r+1)^eta")] = 1.0,
@@ -622,8 +624,8 @@ def ab_simulate(
 @ab_app.command("load")
 def ab_load(
     data: QueriesOpt,
-    url: Annotated[str, typer.Option(help="The running A/B server")] = "http://127.0.0.1:8000",
-    split: Annotated[str, typer.Option(help="qrels split")] = "test",
+    url: UrlOpt = "http://127.0.0.1:8000",
+    split: SplitOpt = "test",
     requests: Annotated[int, typer.Option(help="Requests in all")] = 200,
     concurrency: Annotated[int, typer.Option(help="Requests in flight at once")] = 8,
     events: Annotated[Path | None, typer.Option(help="The server's event log: check every impression")] = None,
@@ -685,7 +687,7 @@ def ab_offline(
     data: QueriesOpt,
     arm: Annotated[list[str], typer.Option(help="NAME=MODEL or NAME=bm25; exactly two, baseline first")],
     work_dir: WorkOpt = Path("runs/index"),
-    split: Annotated[str, typer.Option(help="qrels split")] = "test",
+    split: SplitOpt = "test",
     candidates: Annotated[int, typer.Option(help="BM25 candidates each model re-ranks")] = 20,
     blend: Annotated[list[str] | None, typer.Option(help="NAME=WEIGHT: blend that arm with BM25")] = None,
     max_length: Annotated[int, typer.Option(help="Tokens per (query, document) pair")] = 256,

@@ -20,16 +20,11 @@ METRICS = ("ndcg@10", "mrr@10", "precision@1", "recall@10")
 
 def bm25_candidates(store: Any, queries: Sequence[LabelledQuery], k: int) -> tuple[Any, list[list[tuple[int, float]]]]:
     """The corpus and, per query, its BM25 top-``k`` as ``(corpus index, score)`` best first."""
-    from hardneg_haystack.mining.baselines import Bm25Scorer
+    from hardneg_haystack.experiment.systems import bm25_lists
     from hardneg_haystack.mining.corpus import load_corpus
 
     corpus = load_corpus(store, need_embeddings=False)
-    scorer = Bm25Scorer(corpus, store)
-    out = []
-    for q in queries:
-        idx, scores = scorer.top(q.text, k)
-        out.append(sorted(zip(idx.tolist(), scores.tolist(), strict=True), key=lambda x: -x[1]))
-    return corpus, out
+    return corpus, bm25_lists(corpus, store, queries, k)
 
 
 def evaluate_rerankers(

@@ -35,7 +35,6 @@ def offline_ab(
     """``arms``: name -> model reference, or None for BM25 alone. Returns metrics per arm and the test of the
     second arm against the first on every metric."""
     from hardneg_haystack.indexing import open_index
-    from hardneg_haystack.mining.baselines import Bm25Scorer
     from hardneg_haystack.mining.corpus import load_corpus
     from hardneg_haystack.models import load_cross_encoder
 
@@ -43,12 +42,7 @@ def offline_ab(
         raise ValueError(f"offline A/B compares exactly two arms, got {list(arms)}")
     store = open_index(work_dir)[0]
     corpus = load_corpus(store, need_embeddings=False)
-    scorer = Bm25Scorer(corpus, store)
-    bm25 = []
-    for q in queries:
-        idx, scores = scorer.top(q.text, depth * 3)
-        bm25.append(sorted(zip(idx.tolist(), scores.tolist(), strict=True), key=lambda x: -x[1]))
-    first = FirstStage(corpus, list(queries), bm25, np.zeros((len(queries), 0), dtype=np.float32))
+    first = FirstStage.bm25_only(corpus, store, queries, depth * 3)
     runs = {}
     for name, model_ref in arms.items():
         if model_ref is None:

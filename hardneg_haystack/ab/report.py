@@ -57,10 +57,10 @@ def ab_report(log: str | Path, *, alpha: float = 0.05, seed: int = 42) -> dict[s
         by_arm: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for r in split:
             by_arm[r["arm"]].append(r)
-        arms = {}
+        arms, rr_of = {}, {}
         for arm, rs in sorted(by_arm.items()):
             clicked = sum(bool(r["clicks"]) for r in rs)
-            rr = [1.0 / (min(r["clicks"]) + 1) if r["clicks"] else 0.0 for r in rs]
+            rr = rr_of[arm] = [1.0 / (min(r["clicks"]) + 1) if r["clicks"] else 0.0 for r in rs]
             arms[arm] = {
                 "requests": len(rs),
                 "clicked_requests": clicked,
@@ -68,7 +68,6 @@ def ab_report(log: str | Path, *, alpha: float = 0.05, seed: int = 42) -> dict[s
                 "ctr_ci95": list(wilson(clicked, len(rs))),
                 "mrr_first_click": float(np.mean(rr)),
                 "mrr_ci95": list(bootstrap_ci(rr, seed=seed)),
-                "_rr": rr,
             }
         names = list(arms)
         tests = []
@@ -79,11 +78,8 @@ def ab_report(log: str | Path, *, alpha: float = 0.05, seed: int = 42) -> dict[s
                 [b["clicked_requests"], b["requests"] - b["clicked_requests"]],
             ]
             p_ctr = float(fisher_exact(table)[1])
-            p_mrr = (
-                float(ttest_ind(a["_rr"], b["_rr"], equal_var=False).pvalue)
-                if min(len(a["_rr"]), len(b["_rr"])) > 1
-                else 1.0
-            )
+            ra, rb = rr_of[names[0]], rr_of[other]
+            p_mrr = float(ttest_ind(ra, rb, equal_var=False).pvalue) if min(len(ra), len(rb)) > 1 else 1.0
             p_mrr = 1.0 if math.isnan(p_mrr) else p_mrr
             delta = b["mrr_first_click"] - a["mrr_first_click"]
             tests.append({"arm": other, "baseline": names[0], "p_ctr": p_ctr, "p_mrr": p_mrr, "mrr_delta": delta})
@@ -95,8 +91,6 @@ def ab_report(log: str | Path, *, alpha: float = 0.05, seed: int = 42) -> dict[s
                     f"no significant MRR difference between {names[0]} and {other} ({delta:+.3f}, p = {p_mrr:.3g}); "
                     "keep collecting traffic."
                 )
-        for a in arms.values():
-            a.pop("_rr")
         out["arms"], out["tests"] = arms, tests
     if inter:
         names = tuple(dict.fromkeys(t for r in inter for t in r.get("attribution", [])))

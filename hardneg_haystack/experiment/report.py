@@ -76,11 +76,8 @@ def _family(
 
 def build_results(exp: Any, runs: dict[str, dict[str, dict[str, float]]]) -> dict[str, Any]:
     """Every number of the report from the saved runs (cheap: re-run freely)."""
-    from hardneg_haystack.indexing import open_index
-    from hardneg_haystack.mining.corpus import load_corpus
-
     cfg = exp.config
-    corpus = load_corpus(open_index(exp.index_dir)[0], need_embeddings=False)
+    corpus = exp.opened()[2]
     lengths: dict[str, int] = {}
     for pid, n in zip(corpus.parent_ids, corpus.doc_lengths or [], strict=False):
         lengths[pid] = max(n, lengths.get(pid, 0))

@@ -99,6 +99,7 @@ class Experiment:
         self.on_step = on_step or (lambda name: logger.info("step %s", name))
         self.progress = progress or (lambda description, total: lambda n: None)
         self.state: dict[str, Any] = self._read_state()
+        self._open: tuple[Any, Any, Any] | None = None
 
     # ---- state ------------------------------------------------------------------------------------------
     def _read_state(self) -> dict[str, Any]:
@@ -136,6 +137,17 @@ class Experiment:
     def index_dir(self) -> Path:
         return self.out / "index"
 
+    def opened(self) -> tuple[Any, Any, Any]:
+        """``(store, text embedder, corpus with embeddings)``: the store is opened and scanned once, not per
+        step (re-opened after a step that rewrites the vectors)."""
+        if self._open is None:
+            from hardneg_haystack.indexing import open_index
+            from hardneg_haystack.mining.corpus import load_corpus
+
+            store, embedder, _ = open_index(self.index_dir)
+            self._open = (store, embedder, load_corpus(store))
+        return self._open
+
     def index(self) -> dict[str, Any]:
         def run() -> dict[str, Any]:
             from hardneg_haystack.indexing import index_documents
@@ -149,6 +161,7 @@ class Experiment:
                 max_words=self.config.max_words,
                 progress=self.progress("indexing", len(docs)),
             )
+            self._open = None
             return {"documents": res.documents, "entries": res.written, "dimension": res.dimension}
 
         return self._step("index", run)
@@ -162,6 +175,7 @@ class Experiment:
             member_scores = {label: fit.scores[label] for label in fit.labels}
             if self.config.fit_weights:
                 apply_weights(self.index_dir, fit.weights)
+                self._open = None
             return {
                 "fit": fit.to_dict(),
                 "applied": self.config.fit_weights,
@@ -181,7 +195,6 @@ class Experiment:
                 ClusterHardNegativeMiner,
                 RandomNegativeMiner,
             )
-            from hardneg_haystack.indexing import open_index
 
             if miner == "mix":
                 from hardneg_haystack.mining.mix import mix_results
@@ -191,7 +204,7 @@ class Experiment:
                 result = mix_results(parts)
                 result.write(self.out / "mined" / miner)
                 return {"stats": result.stats(), "hardness": self._hardness(result)}
-            store, embedder, _ = open_index(self.index_dir)
+            store, embedder, _ = self.opened()
             common = {"document_store": store, "num_negatives": self.config.num_negatives, "seed": self.config.seed}
             if miner in ("ensemble", "single"):
                 member = self.state["steps"]["weights"]["best_member"] if miner == "single" else None
@@ -210,11 +223,7 @@ class Experiment:
 
     def _hardness(self, result: Any) -> list[float]:
         """Every negative's fused ensemble similarity to its query: one yardstick for all miners."""
-        from hardneg_haystack.indexing import open_index
-        from hardneg_haystack.mining.corpus import load_corpus
-
-        store, embedder, _ = open_index(self.index_dir)
-        corpus = load_corpus(store)
+        _, embedder, corpus = self.opened()
         queries = [q for q in result.queries if q.negatives]
         if not queries:
             return []
@@ -231,11 +240,10 @@ class Experiment:
         def run() -> dict[str, Any]:
             from dataclasses import replace
 
-            from hardneg_haystack.indexing import open_index
             from hardneg_haystack.training import train_cross_encoder
             from hardneg_haystack.training.validation import bm25_validation
 
-            store = open_index(self.index_dir)[0]
+            store = self.opened()[0]
             res = train_cross_encoder(
                 self.out / "mined" / miner,
                 self.out / "rankers" / miner,
@@ -260,13 +268,10 @@ class Experiment:
 
         def run() -> dict[str, Any]:
             from hardneg_haystack.experiment.systems import FirstStage, fit_hybrid_weight, rerank_runs
-            from hardneg_haystack.indexing import open_index
-            from hardneg_haystack.mining.corpus import load_corpus
             from hardneg_haystack.models import load_cross_encoder
 
             cfg = self.config
-            store, embedder, _ = open_index(self.index_dir)
-            corpus = load_corpus(store)
+            store, embedder, corpus = self.opened()
             ens = embedder.ensemble
             pool = cfg.depth * 3
             train_first = FirstStage.compute(

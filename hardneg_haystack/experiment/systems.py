@@ -42,6 +42,18 @@ def rank_scores(order: Sequence[int]) -> dict[int, float]:
     return {i: float(n - r) for r, i in enumerate(order)}
 
 
+def bm25_lists(corpus: Corpus, store: Any, queries: Sequence[LabelledQuery], k: int) -> list[list[tuple[int, float]]]:
+    """Per query, the store's BM25 top ``k`` as ``(corpus index, score)``, best first (the miners' analyzer)."""
+    from hardneg_haystack.mining.baselines import Bm25Scorer
+
+    scorer = Bm25Scorer(corpus, store)
+    out = []
+    for q in queries:
+        idx, scores = scorer.top(q.text, k)
+        out.append(sorted(zip(idx.tolist(), scores.tolist(), strict=True), key=lambda x: -x[1]))
+    return out
+
+
 @dataclass
 class FirstStage:
     """BM25 and dense scores of the test queries, computed once and shared by every system."""
@@ -55,16 +67,15 @@ class FirstStage:
     def compute(
         cls, corpus: Corpus, store: Any, queries: Sequence[LabelledQuery], query_vectors: np.ndarray, pool: int
     ) -> FirstStage:
-        from hardneg_haystack.mining.baselines import Bm25Scorer
-
         if corpus.embeddings is None:
             raise ValueError("the corpus was loaded without embeddings")
-        scorer = Bm25Scorer(corpus, store)
-        bm25 = []
-        for q in queries:
-            idx, scores = scorer.top(q.text, pool)
-            bm25.append(sorted(zip(idx.tolist(), scores.tolist(), strict=True), key=lambda x: -x[1]))
+        bm25 = bm25_lists(corpus, store, queries, pool)
         return cls(corpus, list(queries), bm25, query_vectors @ corpus.embeddings.T)
+
+    @classmethod
+    def bm25_only(cls, corpus: Corpus, store: Any, queries: Sequence[LabelledQuery], pool: int) -> FirstStage:
+        """BM25 alone (no dense scores: ``dense_run`` and the hybrid are unavailable)."""
+        return cls(corpus, list(queries), bm25_lists(corpus, store, queries, pool), np.zeros((len(queries), 0)))
 
     def bm25_run(self, depth: int) -> Run:
         return {q.id: maxp(dict(c), self.corpus, depth) for q, c in zip(self.queries, self.bm25, strict=True)}

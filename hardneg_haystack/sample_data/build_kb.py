@@ -625,11 +625,7 @@ To forward your number while on leave, choose Call Handling > Forward to another
 # IT help desk: long documents
 # ---------------------------------------------------------------------------
 
-D(
-    "vpn-handbook",
-    "it",
-    "Remote Access Handbook: NWL Connect reference and troubleshooting",
-    """
+D("vpn-handbook", "it", "Remote Access Handbook: NWL Connect reference and troubleshooting", """
 ## Purpose and scope
 
 This handbook is the reference for NWL Connect, the remote access service that lets Northwind Lattice employees and approved contractors reach internal systems from outside our offices. It is written for the Service Desk, team IT champions and anyone who wants to understand why the VPN behaves the way it does. The short how-to articles on installing the client for Windows, macOS and Linux cover the everyday steps; this document explains the design, the policies behind it and the error codes you may see.
@@ -685,14 +681,9 @@ Contractors can be granted VPN access only through a contractor onboarding reque
 ## Getting help
 
 When opening a ticket about the VPN, include the error code, the gateway name, your network type (home, mobile hotspot, hotel, customer site) and the log bundle from Settings > Troubleshooting > Collect Logs. The log bundle contains no passwords, and it lets the network team see the exact stage at which the handshake failed, which usually halves the time to a fix.
-""",
-)
+""")
 
-D(
-    "endpoint-security-standard",
-    "it",
-    "Endpoint Security Standard for laptops and mobile devices",
-    """
+D("endpoint-security-standard", "it", "Endpoint Security Standard for laptops and mobile devices", """
 ## Why this standard exists
 
 Laptops and phones are where most of our work happens and where most security incidents begin. This standard sets the minimum controls for every device that accesses Northwind Lattice data, explains who is responsible for each control, and describes how exceptions are handled. It applies to all employees, contractors and interns, in every country. It is owned by the Security Engineering team and reviewed every year in January.
@@ -754,14 +745,9 @@ Employees are responsible for keeping their devices updated, reporting loss prom
 ## Violations
 
 Deliberately disabling security controls, installing prohibited software or moving customer data outside approved systems may lead to removal of access and disciplinary action under the Code of Conduct. Accidental non-compliance is handled as a support issue, not a disciplinary one; the goal is always to fix the device first.
-""",
-)
+""")
 
-D(
-    "incident-response",
-    "it",
-    "Security Incident Response Procedure",
-    """
+D("incident-response", "it", "Security Incident Response Procedure", """
 ## Overview
 
 This procedure describes how Northwind Lattice detects, handles and learns from security incidents affecting our corporate systems, our products and the customer data stored in Lattice Cloud. It applies to all staff. Everyone has a part to play, from the employee who notices an odd login prompt to the executive who approves a customer notification. If you are reading this during an active incident, skip to the section titled "If you think something is wrong".
@@ -832,14 +818,9 @@ The security team runs a tabletop exercise each quarter with a rotating cast fro
 ## Related documents
 
 See the Endpoint Security Standard for laptop controls, the article on reporting phishing for suspicious email, and the Data Classification Policy for handling rules for customer data.
-""",
-)
+""")
 
-D(
-    "new-hire-it-guide",
-    "it",
-    "Your first week: IT setup guide for new employees",
-    """
+D("new-hire-it-guide", "it", "Your first week: IT setup guide for new employees", """
 ## Welcome
 
 This guide walks you through everything IT-related in your first week at Northwind Lattice, from unboxing your laptop to getting into the tools your team uses. Keep it open on your phone on day one. If you get stuck at any point, the Service Desk is on extension 4357 or in the #it-help Slack channel, and new starters always get priority.
@@ -902,14 +883,9 @@ If you see a different name or a spelling mistake in your email address or displ
 ## After the first week
 
 At the end of your first month, you will get a short survey about your IT onboarding. We read every response; most of the fixes in this guide came from new starters telling us what went wrong.
-""",
-)
+""")
 
-D(
-    "travel-devices",
-    "it",
-    "Travelling internationally with company devices",
-    """
+D("travel-devices", "it", "Travelling internationally with company devices", """
 ## Before you book
 
 Most business travel needs nothing special from IT. You take your laptop and phone, connect to the VPN when you need internal systems, and work as usual. A few destinations, however, carry extra risk to devices and data, and some trips need a loaner laptop or special arrangements. Check the destination against the restricted travel list on the Security wiki before you book. The list is reviewed quarterly by Security and Legal and currently includes countries where border authorities routinely inspect or copy electronic devices, where encrypted VPN connections are restricted, or where export control rules limit what software we may bring in.
@@ -957,544 +933,339 @@ Trips that combine business and personal time, or stays abroad longer than 30 da
 ## Returning from a trip
 
 After any trip to a restricted destination, return loaner devices within five business days. After any trip where a device was inspected, lost for some time, or left in someone else's control, for example handed to hotel staff, report it so Security can decide whether the device should be checked or reimaged. It is always better to report something that turns out to be nothing.
-""",
-)
+""")
 
 
 # ---------------------------------------------------------------------------
 # HR policy: short articles
 # ---------------------------------------------------------------------------
 
-D(
-    "parental-leave",
-    "hr",
-    "Parental leave",
-    """
+D("parental-leave", "hr", "Parental leave", """
 Every employee who becomes a parent through birth, adoption, foster placement or surrogacy is entitled to 18 weeks of parental leave at full base pay. The policy is the same for mothers, fathers and non-birth parents, and it applies from your first day of employment; there is no minimum service requirement.
 
 Leave can be taken in one block or in up to three blocks of at least two weeks each, as long as all of it is used within 12 months of the child's birth or placement. Birth parents may also take up to four weeks of paid pregnancy leave before the due date, which does not reduce the 18 weeks.
 
 Where local statutory schemes exist, such as Maternity Benefit in Ireland or Employment Insurance parental benefits in Canada, the company tops up the statutory payment to your full base pay, and you must apply for the statutory benefit yourself. PeopleHub has a step-by-step checklist. Tell your manager and submit the leave request at least eight weeks before you plan to start, or as soon as practical for adoptions.
-""",
-)
+""")
 
-D(
-    "sick-leave",
-    "hr",
-    "Sick leave",
-    """
+D("sick-leave", "hr", "Sick leave", """
 If you are too unwell to work, tell your manager before your usual start time, or as soon as you reasonably can, by message or phone. Then record the absence in PeopleHub under Time Off > Sick. You do not need to say what the illness is.
 
 All employees receive 10 paid sick days per calendar year, which do not carry over. Sick days can also be used for medical and dental appointments, mental health days, and caring for a sick child or partner for a short period. Where local law provides more generous sick pay, such as statutory sick pay in Ireland, the more generous rule applies.
 
 For absences longer than three consecutive working days, we ask for a note from a doctor or other licensed practitioner. Absences longer than ten working days are handled under the short-term disability and medical leave process, and HR will contact you to explain the options. Please do not log on to check email while you are off sick; your manager will arrange cover.
-""",
-)
+""")
 
-D(
-    "bereavement-leave",
-    "hr",
-    "Bereavement leave",
-    """
+D("bereavement-leave", "hr", "Bereavement leave", """
 We are sorry if you are reading this because someone close to you has died. You can take time off straight away and sort out the paperwork later; just let your manager know, or ask a colleague to let them know for you.
 
 Paid bereavement leave is five working days for the death of a spouse or partner, child, parent, sibling, or anyone who lived in your household. It is three working days for grandparents, grandchildren, parents-in-law and siblings-in-law, and one day to attend the funeral of another relative or close friend. Bereavement leave following a pregnancy loss at any stage is five working days for both parents.
 
 The days do not need to be consecutive, and you can take them within three months of the death, for example to travel for a funeral held later or to deal with an estate. If you need more time, your manager can approve additional paid days or unpaid leave, or you can use vacation. The Employee Assistance Program offers free bereavement counselling for you and your family.
-""",
-)
+""")
 
-D(
-    "jury-duty",
-    "hr",
-    "Jury duty and court witness leave",
-    """
+D("jury-duty", "hr", "Jury duty and court witness leave", """
 If you are summoned for jury service or called as a witness in court, you will receive your full base pay for the time you are required to attend, for up to 20 working days per year. Any payment you receive from the court, other than expense reimbursements for travel and meals, should be declared in PeopleHub and is deducted from your pay for those days.
 
 Send a copy of the summons to your manager and upload it in PeopleHub under Time Off > Civic duty as soon as you receive it. If the timing would cause serious problems for a critical project or a customer launch, talk to HR; in some cases we can provide a letter supporting a request to defer service, but the decision rests with the court.
 
 On days when you are dismissed early, you are not expected to return to work for the rest of the day. Civic leave for voting is separate: all employees may take up to two hours of paid time to vote in public elections if their working hours would otherwise prevent it.
-""",
-)
+""")
 
-D(
-    "vacation-pto",
-    "hr",
-    "Vacation and paid time off",
-    """
+D("vacation-pto", "hr", "Vacation and paid time off", """
 Full-time employees receive 25 days of paid vacation per year in addition to public holidays. Vacation accrues monthly, at about 2.08 days per month, and is available as it accrues. Part-time employees accrue vacation in proportion to their contracted hours. After five years of service, the allowance increases to 28 days.
 
 You can carry up to five unused days into the next calendar year. Carried-over days must be used by 31 March or they are forfeited, unless you were unable to take them because of parental, sick or other protected leave, in which case they are kept for 12 months. In Canadian provinces and in Ireland, any statutory minimum that is higher than our policy takes precedence.
 
 We want people to actually take their vacation. Managers review balances each quarter, and anyone who has taken fewer than ten days by the end of September will be encouraged to book time off. Unused vacation is paid out on leaving only where local law requires it.
-""",
-)
+""")
 
-D(
-    "time-off-request",
-    "hr",
-    "How to request time off in PeopleHub",
-    """
+D("time-off-request", "hr", "How to request time off in PeopleHub", """
 All planned time off, whether vacation, volunteer days or unpaid leave, is requested in PeopleHub. Open the Time Off tile, click Request, choose the type and dates, and add a note if you want. The request goes to your manager, who normally approves it within two working days. You get an email when it is approved and the days are blocked on your Outlook calendar.
 
 Please give at least two weeks' notice for absences longer than three days and at least a month for absences longer than two weeks. Teams with on-call rotas or seasonal peaks may publish their own blackout periods, such as the last two weeks of the quarter for the finance team.
 
 To cancel or change a request, open it in PeopleHub and choose Withdraw; the days are returned to your balance. Sick days are recorded after the fact rather than requested in advance. If your manager is away, requests can be approved by their delegate, which is shown on the request screen.
-""",
-)
+""")
 
-D(
-    "public-holidays",
-    "hr",
-    "Public holidays by office",
-    """
+D("public-holidays", "hr", "Public holidays by office", """
 Employees observe the public holidays of the country and, where applicable, the province or state in which they are based, not the location of their manager or team. The full calendar for the current year is in PeopleHub under Policies > Holidays.
 
 In the United States, the company observes ten holidays, including the day after Thanksgiving and Juneteenth. In Ireland, employees get the ten statutory public holidays, including St Brigid's Day in February. In Canada, employees in Ontario observe the nine provincial holidays plus the Civic Holiday in August and the National Day for Truth and Reconciliation on 30 September.
 
 In addition, the whole company closes for a shared "Lattice Day" on the first Friday of July, regardless of country. If you are required to work on a public holiday, for example as part of an on-call rota, you receive a replacement day off to be taken within three months, as well as any on-call payment.
-""",
-)
+""")
 
-D(
-    "volunteer-days",
-    "hr",
-    "Volunteer days",
-    """
+D("volunteer-days", "hr", "Volunteer days", """
 Every employee can take two paid volunteer days per calendar year to support a registered charity, school, community group or public service. You can take them as full days or as four half days. Volunteer days do not carry over.
 
 Request them in PeopleHub under Time Off > Volunteering and include the name of the organisation. Political campaigning and work for religious organisations that involves promoting beliefs do not qualify, but practical work for a faith-based food bank or shelter does.
 
 Teams often volunteer together. If your team would like to organise a group day, the Community Committee can help find partners near each office and will pay for transport and lunch up to USD 30 per person. Staff who volunteer more than 20 hours in a year outside work can also apply for a USD 500 donation to the organisation through the Giving Match program, described on the Community wiki page.
-""",
-)
+""")
 
-D(
-    "sabbatical",
-    "hr",
-    "Sabbatical after five years",
-    """
+D("sabbatical", "hr", "Sabbatical after five years", """
 After five years of continuous service, employees become eligible for a four-week paid sabbatical, and again after every further five years. The sabbatical is in addition to your normal vacation and must be taken within 24 months of becoming eligible, otherwise it lapses.
 
 You can combine the sabbatical with vacation to create a longer break of up to eight weeks in total. Talk to your manager at least three months before you plan to go so that cover can be arranged, and then request it in PeopleHub under Time Off > Sabbatical.
 
 A sabbatical is a genuine break. Your email and Slack accounts stay active, but you are asked not to use them, and your manager will set up an out-of-office delegate. Sabbaticals cannot be paid out in cash if you do not take them, and they do not accrue during parental leave or other extended absences beyond what local law requires.
-""",
-)
+""")
 
-D(
-    "caregiver-leave",
-    "hr",
-    "Family caregiver leave",
-    """
+D("caregiver-leave", "hr", "Family caregiver leave", """
 If a close family member has a serious illness or injury, or needs end-of-life care, you can take up to four weeks of paid caregiver leave in any 12-month period. Close family means a spouse or partner, child, parent, sibling, grandparent, or someone who depends on you for care in a similar way.
 
 This is separate from sick leave. Use your sick days for a day or two looking after a child with a cold; use caregiver leave when someone needs sustained care, for example after surgery or during treatment. Leave can be taken in full days or as reduced hours, such as three days a week for eight weeks.
 
 Request it in PeopleHub under Time Off > Caregiver and upload a short letter from the family member's doctor confirming that care is needed; the letter does not need to include a diagnosis. After the paid weeks, you may be eligible for further unpaid leave under local law, such as the Family and Medical Leave Act in the US, Compassionate Care Leave in Ireland, or family caregiver leave in Ontario.
-""",
-)
+""")
 
-D(
-    "medical-leave-std",
-    "hr",
-    "Medical leave and short-term disability",
-    """
+D("medical-leave-std", "hr", "Medical leave and short-term disability", """
 If an illness or injury keeps you away from work for more than ten working days, your absence moves from sick leave to medical leave. HR will contact you, or your manager will let HR know, and a case manager from our disability insurer will be assigned to help with the claim.
 
 In the United States, short-term disability insurance pays 100 percent of base salary for the first 6 weeks and 70 percent for up to a further 20 weeks. In Canada, our group plan tops up Employment Insurance sickness benefits to 100 percent of base salary for 15 weeks. In Ireland, the company pays full salary for 13 weeks, minus any Illness Benefit you receive from the Department of Social Protection, and the income protection plan applies after that.
 
 You will be asked to provide medical evidence to the insurer, not to your manager. HR and your manager will only know whether you are fit to work and any adjustments you need. When you are ready to return, a phased return plan can be agreed; see the article on returning to work after extended leave.
-""",
-)
+""")
 
-D(
-    "unpaid-leave",
-    "hr",
-    "Unpaid personal leave",
-    """
+D("unpaid-leave", "hr", "Unpaid personal leave", """
 Sometimes you need time off that no other policy covers: an extended family trip, a personal project, study, or moving house across the country. Employees with at least one year of service can request up to 12 weeks of unpaid personal leave in any two-year period.
 
 Unpaid leave needs approval from your manager and from HR, and it is granted when the business can reasonably cover your work. Request it in PeopleHub at least two months in advance. You must normally use most of your vacation balance first, leaving no more than five days.
 
 During unpaid leave, your health insurance continues, but you pay both the employee and employer contributions after the first month, and retirement plan contributions stop. Vacation does not accrue. Your job, or a comparable one if the team has been reorganised, is guaranteed on your return. Unpaid leave cannot be used to work for another employer.
-""",
-)
+""")
 
-D(
-    "return-to-work",
-    "hr",
-    "Returning to work after extended leave",
-    """
+D("return-to-work", "hr", "Returning to work after extended leave", """
 Coming back after parental leave, medical leave or a long caregiving period can be a big adjustment. Employees returning from any leave longer than eight weeks can use a phased return: during the first four weeks, you may work 60 percent of your normal hours in the first two weeks and 80 percent in the next two, on full pay.
 
 Agree the pattern with your manager about two weeks before your return date and record it in PeopleHub. You can also use up to ten keeping-in-touch days while you are on leave to attend training or team events without ending your leave; these are paid at your normal daily rate and are always optional.
 
 On your first day back, your manager should meet with you to go through what changed while you were away. IT will have kept your laptop and accounts active, but you may need to install several weeks of updates. Parents who are breastfeeding or expressing milk can book the wellness rooms in each office through Envoy; they have a fridge, a sink and a lock.
-""",
-)
+""")
 
-D(
-    "benefits-enrollment",
-    "hr",
-    "Benefits open enrollment",
-    """
+D("benefits-enrollment", "hr", "Benefits open enrollment", """
 Open enrollment for health, dental, vision and life insurance benefits runs every year from 1 to 15 November, for coverage that starts on 1 January. It is the one time of year when you can change plans or add and remove dependants without a qualifying life event.
 
 During enrollment, PeopleHub shows a Benefits task on your home page. You will see the available plans for your country, the cost per paycheck and any changes from last year. If you do nothing, your current elections roll over, except for Flexible Spending Account contributions in the US, which must be re-elected every year.
 
 New employees enroll within 30 days of their start date, and coverage is backdated to the first day of employment. If you miss the window, you are placed on the default employee-only plan until the next open enrollment. The benefits team runs drop-in webinars during enrollment; dates are announced in #announcements.
-""",
-)
+""")
 
-D(
-    "qualifying-life-event",
-    "hr",
-    "Changing benefits after a life event",
-    """
+D("qualifying-life-event", "hr", "Changing benefits after a life event", """
 Outside open enrollment, you can change your health and insurance elections only after a qualifying life event. Qualifying events include marriage or registered partnership, divorce, the birth or adoption of a child, a dependant losing other coverage, moving to a new country or state, and a change between full-time and part-time work.
 
 You must report the event in PeopleHub within 30 days, or 60 days for the birth or adoption of a child. Go to Benefits > Life events, choose the event type and enter the date. You will be asked to upload evidence, such as a marriage certificate or birth certificate, within a further 30 days; coverage for a new dependant is provisional until the evidence is received.
 
 Changes take effect from the date of the event for births and adoptions, and from the first day of the following month for everything else. Updating your home address or marital status in PeopleHub does not by itself change your benefits.
-""",
-)
+""")
 
-D(
-    "retirement-plan",
-    "hr",
-    "Retirement savings plans and company match",
-    """
+D("retirement-plan", "hr", "Retirement savings plans and company match", """
 In the United States, employees can join the 401(k) plan from their first payroll. The company matches 100 percent of your contributions up to 4 percent of eligible pay, and contributions and matches vest immediately. You can choose pre-tax or Roth contributions and change your rate at any time in the Fidelity portal, linked from PeopleHub.
 
 In Ireland, the company contributes 6 percent of base salary to the group defined contribution pension scheme, provided you contribute at least 3 percent. In Canada, the company matches Group RRSP contributions up to 5 percent of base salary, and the match is deposited to a Deferred Profit Sharing Plan that vests after two years.
 
 New hires in all three countries are enrolled automatically at the minimum contribution after 60 days unless they opt out. Independent financial advice sessions are available free of charge through the Employee Assistance Program each quarter.
-""",
-)
+""")
 
-D(
-    "eap",
-    "hr",
-    "Employee Assistance Program",
-    """
+D("eap", "hr", "Employee Assistance Program", """
 The Employee Assistance Program (EAP) is a free, confidential service for employees and members of their household. It is run by an external provider, so nothing you discuss is shared with Northwind Lattice; we only receive anonymous usage statistics.
 
 The EAP offers up to eight short-term counselling sessions per issue per year, by phone, video or in person, in English, French, Spanish and Irish. It also provides legal and financial consultations, help finding childcare or eldercare, and critical incident support for teams after a traumatic event.
 
 You can reach the EAP 24 hours a day on the number in PeopleHub under Benefits > Wellbeing, or through the mobile app with the company code LATTICE. If you are in crisis or at immediate risk, call your local emergency number. Managers can also contact the EAP for advice on supporting a team member, without naming them.
-""",
-)
+""")
 
-D(
-    "wellness-stipend",
-    "hr",
-    "Wellness allowance",
-    """
+D("wellness-stipend", "hr", "Wellness allowance", """
 Every employee receives a wellness allowance of USD 60, EUR 55 or CAD 80 per month, paid through payroll as a taxable benefit. You do not need to submit receipts; it is added to your pay automatically from your first full month.
 
 The allowance is meant to support your physical and mental health in whatever way works for you: a gym or climbing membership, yoga classes, a meditation app, sports equipment, or swimming lessons. It is a flat monthly payment, so unused amounts do not roll over and there is nothing to claim back.
 
 The wellness allowance is separate from the home office allowance and the learning budget. Costs for ergonomic equipment recommended after a workstation assessment come from the home office budget, not from your wellness allowance, and medical treatments are covered by your health insurance.
-""",
-)
+""")
 
-D(
-    "home-office-allowance",
-    "hr",
-    "Home office setup and internet allowance",
-    """
+D("home-office-allowance", "hr", "Home office setup and internet allowance", """
 Employees on a remote or hybrid arrangement approved under the Remote and Hybrid Work Policy receive a one-time home office setup allowance of USD 500, EUR 450 or CAD 650. It can be used for a desk, an ergonomic chair, lighting or a mesh Wi-Fi system. Monitors, docks and keyboards come from the IT peripherals catalogue and are not paid from this allowance.
 
 Submit receipts through the expense tool within six months of your start date or of the approval of your remote arrangement, using the category "Home office setup". Items bought with the allowance are yours to keep.
 
 Remote employees also receive a monthly internet allowance of USD 40, EUR 35 or CAD 50, added to payroll. Hybrid employees who come to the office three or more days a week do not receive the internet allowance. A further USD 250 refresh can be claimed every three years for replacing worn-out furniture.
-""",
-)
+""")
 
-D(
-    "learning-budget",
-    "hr",
-    "Learning and development budget",
-    """
+D("learning-budget", "hr", "Learning and development budget", """
 Each employee has an individual learning budget of USD 1,500 per calendar year, or the local equivalent, to spend on courses, certifications, books, workshops and conference tickets that relate to their current role or a realistic next role at Northwind Lattice. Unused budget does not carry over.
 
 Purchases under USD 200, such as books and online courses, do not need pre-approval; expense them with the category "Learning". Anything above that, including conference tickets and certification exams, needs your manager's approval in PeopleHub under Learning > Request before you pay.
 
 You can also use up to five working days per year as learning days, for example to attend a course or study for an exam, without using vacation. Longer programmes, such as a part-time degree, are handled under the Education Assistance program, which covers up to USD 5,250 per year and includes a repayment clause if you leave within 12 months of completion.
-""",
-)
+""")
 
-D(
-    "conference-attendance",
-    "hr",
-    "Attending or speaking at conferences",
-    """
+D("conference-attendance", "hr", "Attending or speaking at conferences", """
 Attending an external conference is paid from your learning budget for the ticket, and from your department's travel budget for flights and hotels. Get your manager's approval in PeopleHub before booking anything. Book travel through the company travel portal so the trip appears in duty-of-care tracking.
 
 If you have been invited to speak, submit the talk title and abstract to the Communications team at least four weeks before the event. They check that nothing confidential is included, such as unreleased features, customer names or security details, and can help with slides and rehearsal. Speakers' tickets, travel and hotel are paid by the Marketing budget rather than your learning budget.
 
 After the conference, share a short summary in your team channel or the #learning Slack channel. For events where several people from the company attend, one person should be named as the lead for any customer or press conversations.
-""",
-)
+""")
 
-D(
-    "expense-claims",
-    "hr",
-    "Submitting expense claims",
-    """
+D("expense-claims", "hr", "Submitting expense claims", """
 Business expenses that you pay yourself are reimbursed through the expense tool, Ledgerly, which you reach from your NWL ID dashboard. Photograph or upload the itemised receipt, choose the category and project code, and add a short business purpose such as "Dinner with Acme Corp IT team, 4 attendees".
 
 Claims must be submitted within 30 days of the expense. Claims older than 90 days are not reimbursed unless your department head approves a late exception. Your manager approves each claim, and claims over USD 2,500 are also approved by Finance.
 
 Approved claims are paid with the next payroll run if approved by the 20th of the month, otherwise with the following one. Receipts in a foreign currency are converted automatically at the rate on the transaction date; if your card charged a different amount, attach the card statement line and Ledgerly will use that instead. Lost receipts can be replaced by a signed missing receipt declaration for amounts under USD 75.
-""",
-)
+""")
 
-D(
-    "corporate-card",
-    "hr",
-    "Corporate credit cards",
-    """
+D("corporate-card", "hr", "Corporate credit cards", """
 Employees who travel more than four times a year or regularly buy software and services for their team can apply for a corporate card. Apply in PeopleHub under Finance > Corporate card; your manager and Finance approve it. Cards arrive by post within ten business days.
 
 The standard limit is USD 5,000 per month. Card transactions flow into Ledgerly automatically, and you must attach a receipt and business purpose to each within 30 days. Cards with receipts more than 60 days overdue are suspended until the backlog is cleared.
 
 Personal purchases on the corporate card are not allowed, even if you intend to pay them back. If it happens accidentally, flag the transaction in Ledgerly as personal and it will be deducted from your next paycheck. Report a lost or stolen card to the card provider immediately using the number on the back of the card, and then tell Finance at expenses@northwindlattice.com.
-""",
-)
+""")
 
-D(
-    "mileage",
-    "hr",
-    "Mileage and car travel reimbursement",
-    """
+D("mileage", "hr", "Mileage and car travel reimbursement", """
 When you use your own car for business travel, you can claim mileage instead of fuel costs. The rates are the IRS standard rate in the US, EUR 0.43 per kilometre for the first 1,500 kilometres per year in Ireland and the Canada Revenue Agency rate in Canada. Ledgerly applies the correct rate when you choose the Mileage category.
 
 Claim only the distance beyond your normal commute. For example, if you drive from home to a customer site 60 km away instead of to the office 20 km away, claim 40 km each way. Trips between two business locations during the day are claimed in full. Record the start and end points; Ledgerly calculates the route distance.
 
 Parking and tolls are reimbursed with receipts. Traffic and parking fines are never reimbursed. If you rent a car for business, book it through the travel portal, which includes insurance; do not purchase the rental company's extra coverage at the desk.
-""",
-)
+""")
 
-D(
-    "pay-schedule",
-    "hr",
-    "Pay dates and payslips",
-    """
+D("pay-schedule", "hr", "Pay dates and payslips", """
 Employees in the United States are paid semi-monthly on the 15th and the last working day of each month. Employees in Ireland and Canada are paid monthly on the 25th, or on the previous working day if the 25th falls on a weekend or bank holiday.
 
 Payslips are available in PeopleHub under Pay > Payslips two working days before each pay date. You can download them as PDFs for your records or for mortgage applications. Annual tax documents, W-2 forms in the US, the Employment Detail Summary in Ireland and T4 slips in Canada, are posted in the same place by the legal deadline.
 
 Changes that affect pay, such as a promotion, a new bank account or unpaid leave, must be entered in PeopleHub by the payroll cut-off, which is the 10th of the month for Ireland and Canada and five working days before each pay date in the US. Changes after the cut-off are processed in the following cycle.
-""",
-)
+""")
 
-D(
-    "payroll-error",
-    "hr",
-    "What to do if your pay is wrong",
-    """
+D("payroll-error", "hr", "What to do if your pay is wrong", """
 If your payslip shows a mistake, for example a missing allowance, incorrect overtime or the wrong tax code, raise it as soon as possible. Open PeopleHub, go to Help > Payroll query and choose the pay period and the item you think is wrong. Attach any evidence you have, such as an approved overtime request or an email confirming a salary change.
 
 Payroll responds within two working days. If you have been underpaid by more than USD 200 or the local equivalent, you can ask for an off-cycle payment, which is usually made within five working days. Smaller corrections are added to your next regular pay.
 
 If you have been overpaid, you will be contacted and offered a repayment plan; by default the amount is recovered over the same number of pay periods as the overpayment, so that no single paycheck drops sharply. Do not try to correct it yourself by returning money directly to the company's bank account.
-""",
-)
+""")
 
-D(
-    "bank-details",
-    "hr",
-    "Changing your bank account for pay",
-    """
+D("bank-details", "hr", "Changing your bank account for pay", """
 You can update the bank account your salary is paid into in PeopleHub under Personal > Payment elections. For security, the change requires an NWL Verify approval and triggers an email to both your work and personal addresses. If you did not make the change, contact the Service Desk immediately, because fraudsters sometimes target payroll accounts.
 
 Payroll will never ask you to change bank details by email or chat, and nobody from HR will call you to confirm your account number. Report any such request as phishing.
 
 Changes made before the payroll cut-off take effect for the next pay date. Keep your old account open until you have received at least one payment into the new one, because the first payment is occasionally routed to the old account while the bank validates the new one. In the US, you can split your pay between up to three accounts.
-""",
-)
+""")
 
-D(
-    "referral-bonus",
-    "hr",
-    "Employee referral program",
-    """
+D("referral-bonus", "hr", "Employee referral program", """
 Great colleagues often come from the people we already know. If you refer someone who is hired into a permanent role, you receive a referral bonus of USD 3,000, EUR 2,750 or CAD 4,000, paid after your referral completes 90 days of employment and as long as you are still employed at that time. Referrals for roles marked hard-to-fill on the careers site earn double.
 
 Submit referrals through the Referrals tab in the hiring system, not by forwarding a CV to a recruiter. The system records the date, which matters if the candidate has also applied directly or through an agency; the first valid submission within the last six months wins.
 
 Hiring managers and interviewers for the role are not eligible for a bonus for that role, and neither are directors and above or members of the recruiting team. Rehires of former employees who left less than 12 months ago do not qualify.
-""",
-)
+""")
 
-D(
-    "internal-transfer",
-    "hr",
-    "Applying for an internal role",
-    """
+D("internal-transfer", "hr", "Applying for an internal role", """
 Internal openings are posted on the Careers page in PeopleHub at least five working days before they are advertised externally. You can apply if you have been in your current role for at least 12 months and are not on a formal performance improvement plan. Exceptions to the 12-month rule can be agreed between both managers.
 
 Tell your current manager before you apply. We ask this so there are no surprises; your manager cannot block your application, and you will not be treated differently for exploring a move. Internal candidates go through the same interview process as external ones, although the recruiter will usually skip the initial screen.
 
 If you are offered the role, the start date in the new team is agreed between both managers, usually within four to eight weeks, to allow a handover. Compensation is reviewed as part of the offer; a move to a role at the same level does not automatically come with a pay increase.
-""",
-)
+""")
 
-D(
-    "probation",
-    "hr",
-    "Probation period for new employees",
-    """
+D("probation", "hr", "Probation period for new employees", """
 New employees have a probation period of six months in Ireland and three months in the United States and Canada. Probation is a chance for both you and the company to check that the role is the right fit.
 
 Your manager will hold check-ins at 30, 60 and 90 days, and for Irish employees also at five months, using the template in PeopleHub. Each check-in covers what is going well, anything that needs to change and the support you need. If there are concerns, you should hear about them clearly and early, with specific examples and time to improve.
 
 At the end of the period, your manager confirms successful completion in PeopleHub and you receive a letter. Probation can be extended once, by up to three months, if more time is needed, for example because of a long absence. During probation, the notice period for either side is one week, or the statutory minimum if higher.
-""",
-)
+""")
 
-D(
-    "resignation",
-    "hr",
-    "Resigning and notice periods",
-    """
+D("resignation", "hr", "Resigning and notice periods", """
 If you decide to leave, tell your manager first, in person or on a video call, and then confirm your resignation in writing by submitting it in PeopleHub under Job > Resign. Your notice period is set out in your employment contract; for most roles it is one month, rising to two months for managers and three months for directors and above.
 
 Your manager and HR will agree your last working day and a handover plan. You are expected to use your remaining vacation during the notice period where possible; any balance is paid out only where local law requires it. Garden leave, where you are paid but asked not to work, may be used for roles with access to sensitive information.
 
 You will be invited to an optional exit interview with HR, not with your manager. Final pay, including any outstanding expenses, is made in the regular payroll run after your last day. Your benefits end on the last day of the month in which you leave.
-""",
-)
+""")
 
-D(
-    "overtime",
-    "hr",
-    "Working hours and overtime",
-    """
+D("overtime", "hr", "Working hours and overtime", """
 Our standard working week is 40 hours in the US and Canada and 39 hours in Ireland, usually between 09:00 and 17:30 with a lunch break, although most teams allow flexible start and finish times around core hours of 10:00 to 15:00.
 
 Employees in roles classified as non-exempt in the US, and those in hourly roles in Canada and Ireland, are paid overtime for approved hours over 40 a week at 1.5 times their hourly rate, or as required by provincial law. Overtime must be approved in advance by your manager and recorded in PeopleHub timesheets in the same week. Unapproved overtime is still paid, but your manager will discuss it with you.
 
 Salaried employees are not paid overtime but should not routinely work more than their contracted hours. If you regularly work long days or weekends, talk to your manager about workload. On-call rotations are covered by the on-call allowance, not overtime.
-""",
-)
+""")
 
-D(
-    "harassment-reporting",
-    "hr",
-    "How to report harassment, discrimination or misconduct",
-    """
+D("harassment-reporting", "hr", "How to report harassment, discrimination or misconduct", """
 If you experience or witness harassment, discrimination, bullying, retaliation or other misconduct, you have several ways to raise it, and you can choose the one that feels safest. You can talk to your manager, to another manager you trust, or directly to your HR business partner. You can email people-relations@northwindlattice.com.
 
 You can also use the independent Speak Up line, run by an external provider, by phone or web form, 24 hours a day, in several languages. Reports through Speak Up can be anonymous. The link and phone numbers for each country are on the PeopleHub home page under Help.
 
 Every report is taken seriously and reviewed by the Employee Relations team within two working days. Retaliation against anyone who raises a concern in good faith, or who takes part in an investigation, is itself a serious breach of the Code of Conduct. The full process, including how investigations are run and what happens afterwards, is described in the Workplace Investigation Procedure.
-""",
-)
+""")
 
-D(
-    "relocation",
-    "hr",
-    "Relocation assistance",
-    """
+D("relocation", "hr", "Relocation assistance", """
 When the company asks you to move, or when you are hired or transferred into a role that requires relocating more than 80 kilometres, you may be eligible for relocation support. Packages are approved as part of the offer and depend on the distance and whether the move is domestic or international.
 
 A standard domestic package covers professional movers for household goods, one house-hunting trip for you and a partner, up to 30 days of temporary accommodation and a lump sum of USD 5,000 for miscellaneous costs. International packages add visa and immigration support, tax advice in both countries, shipping by sea container, and language lessons for you and your family.
 
 If you leave the company voluntarily within 12 months of your relocation start date, you must repay the full relocation cost; between 12 and 24 months, you repay half. Relocation for personal reasons, such as moving closer to family, is not covered, but a change of work location may still be approved under the Remote and Hybrid Work Policy.
-""",
-)
+""")
 
-D(
-    "immigration-visa",
-    "hr",
-    "Visa sponsorship and work permits",
-    """
+D("immigration-visa", "hr", "Visa sponsorship and work permits", """
 Northwind Lattice sponsors work visas for roles where it is stated in the job posting and for internal transfers between countries that the business has approved. We work with an external immigration law firm, and the company pays all legal and government fees for the employee; fees for accompanying family members are also covered.
 
 In the US, we sponsor H-1B, L-1 and O-1 visas and support green card applications for employees after 12 months in a sponsored role. In Ireland, we support Critical Skills Employment Permits and General Employment Permits. In Canada, we use the Global Talent Stream for eligible roles.
 
 If you already hold a visa tied to Northwind Lattice and something changes, such as a new job title, a salary change, a move to another city or a plan to work remotely from a different location, contact the immigration team at immigration@northwindlattice.com before the change happens. Some changes require an amended petition or permit, and making them without one can affect your status.
-""",
-)
+""")
 
-D(
-    "name-change",
-    "hr",
-    "Updating your name or personal details",
-    """
+D("name-change", "hr", "Updating your name or personal details", """
 You can update your address, phone number, emergency contacts and pronouns yourself in PeopleHub under Personal. Changes take effect immediately.
 
 To change your legal name, for example after marriage or for any other reason, go to Personal > Legal name and upload supporting evidence such as a marriage certificate, deed poll or court order. Once HR approves the change, payroll, benefits and tax records are updated in the next payroll cycle.
 
 Your preferred name, the name used in email, Slack and the company directory, can be different from your legal name and does not need any documents. Change it under Personal > Preferred name; IT systems pick it up within 24 hours, and your email address is changed to match on request. The old address continues to receive mail as an alias for a year. Badges with the new name can be printed at reception.
-""",
-)
+""")
 
-D(
-    "employment-verification",
-    "hr",
-    "Employment verification and reference letters",
-    """
+D("employment-verification", "hr", "Employment verification and reference letters", """
 If you need proof of employment for a mortgage, rental application, visa or loan, you can download a standard employment verification letter yourself in PeopleHub under Documents > Letters. It shows your job title, start date and employment status, and optionally your base salary. The letter is signed electronically and is accepted by most banks and landlords.
 
 If the organisation needs a specific form completed, send it to people-ops@northwindlattice.com, and it will be returned within three working days. In the US, many lenders use an automated verification service; we participate in The Work Number, so you can direct them there.
 
 For former employees, we confirm only dates of employment and final job title. Managers may give personal references for former team members, but they must state that the reference is personal and not on behalf of the company. Official references are issued only by HR.
-""",
-)
+""")
 
-D(
-    "office-attendance",
-    "hr",
-    "Office days for hybrid employees",
-    """
+D("office-attendance", "hr", "Office days for hybrid employees", """
 Employees with a hybrid arrangement are expected in the office on two anchor days each week, chosen by the team and published on the team's wiki page. Most teams anchor on Tuesday and Thursday. The remaining days can be worked from home or the office as you prefer.
 
 The anchor days are meant for collaboration, so teams should schedule planning, workshops and social time on them and keep focus work for other days. Managers can make occasional exceptions, such as during a house move or a school holiday, without any formal process.
 
 If you want to change from hybrid to fully remote, or from remote to hybrid, make a request under the Remote and Hybrid Work Policy; it is not a manager-only decision because it affects allowances, equipment and, in some cases, your contract. Employees hired as office-based in Portland, Dublin or Toronto keep an assigned desk; hybrid employees in Dublin and Toronto use bookable desks.
-""",
-)
+""")
 
-D(
-    "on-call-allowance",
-    "hr",
-    "On-call allowance and call-out pay",
-    """
+D("on-call-allowance", "hr", "On-call allowance and call-out pay", """
 Employees on an approved on-call rotation, such as site reliability, security operations, IT and customer support escalation, receive an on-call allowance for each week they hold the pager. The allowance is USD 400, EUR 350 or CAD 520 per full week, or a pro-rata amount for partial weeks, and it is paid in the month after the rotation.
 
 When you are paged and actively work on an incident outside your normal hours, you also record the time in PeopleHub as call-out time. Salaried employees receive time off in lieu at a rate of one hour for each hour worked, rounded up to the nearest half hour. Non-exempt and hourly employees are paid at their overtime rate instead.
 
 If you are paged between midnight and 06:00 and work for more than an hour, you are expected to start late the next day, at least eight hours after the page ended, without using vacation. Rotas are designed so that nobody is on call more than one week in four; tell your manager if yours is more frequent.
-""",
-)
+""")
 
-D(
-    "fertility-family-forming",
-    "hr",
-    "Fertility and family-forming benefits",
-    """
+D("fertility-family-forming", "hr", "Fertility and family-forming benefits", """
 Northwind Lattice offers a family-forming benefit through Bloomwell, a specialist provider, to all employees and their spouses or partners, regardless of gender, sexual orientation or marital status. It covers fertility assessments, egg and sperm freezing, IVF, surrogacy and adoption costs, up to a lifetime maximum of USD 25,000 or the local equivalent per employee.
 
 You do not need to be enrolled in a particular health plan, and there is no waiting period. Sign up through the Bloomwell link in PeopleHub under Benefits > Family. A care advocate will help you find clinics, understand costs and submit claims; Bloomwell pays clinics directly in most cases.
 
 Appointments for fertility treatment can be taken as paid sick time, and employees going through IVF or a surrogacy or adoption process can take up to five additional paid days per year for procedures and legal appointments. Nothing about your use of the benefit is shared with your manager.
-""",
-)
+""")
 
 
 # ---------------------------------------------------------------------------
 # HR policy: long documents
 # ---------------------------------------------------------------------------
 
-D(
-    "leave-policy",
-    "hr",
-    "Leave of Absence Policy (full policy)",
-    """
+D("leave-policy", "hr", "Leave of Absence Policy (full policy)", """
 ## 1. Purpose
 
 This policy brings together all types of leave at Northwind Lattice in one place: what each kind of leave is for, how much is paid, how to request it, and what happens to pay, benefits, equity and your role while you are away. Shorter articles in PeopleHub explain individual leave types in plain language; where there is any difference between those articles and this policy, this policy applies. Where local law in the United States, Canada or Ireland gives you a more generous entitlement, the law applies instead.
@@ -1569,14 +1340,9 @@ Leave records are kept in PeopleHub and visible to you, your manager and HR. Med
 ## 14. Questions
 
 Contact your HR business partner or email people-ops@northwindlattice.com. This policy is reviewed every year by People Operations and Legal.
-""",
-)
+""")
 
-D(
-    "travel-expense-policy",
-    "hr",
-    "Travel and Expense Policy",
-    """
+D("travel-expense-policy", "hr", "Travel and Expense Policy", """
 ## Principles
 
 Northwind Lattice pays for reasonable costs that you incur while doing your job. We trust people to spend company money as carefully as they would their own, and this policy sets the limits that make that trust easy. When something is not covered by a specific rule, ask whether you could explain the expense comfortably to a customer or to a colleague whose budget is tight. If not, do not claim it.
@@ -1647,14 +1413,9 @@ Submit claims within 30 days, with itemised receipts. Finance audits a random sa
 ## Questions
 
 Email expenses@northwindlattice.com, or ask in the #finance-help Slack channel. The travel portal has a 24-hour agency line for changes during a trip, which is the fastest route if a flight is cancelled or you are stranded.
-""",
-)
+""")
 
-D(
-    "remote-hybrid-policy",
-    "hr",
-    "Remote and Hybrid Work Policy",
-    """
+D("remote-hybrid-policy", "hr", "Remote and Hybrid Work Policy", """
 ## Purpose
 
 Northwind Lattice is a distributed company with offices in Portland, Dublin and Toronto and employees working from home in many more places. This policy explains the three work arrangements we offer, how to request a change, the rules for working from another location, and what the company provides to make remote and hybrid work effective and safe.
@@ -1723,14 +1484,9 @@ Remote teams meet in person at least twice a year. Travel to these gatherings is
 ## Review
 
 This policy is reviewed annually. Changes to the anchor-day expectation or to allowances are announced at least three months before they take effect.
-""",
-)
+""")
 
-D(
-    "performance-promotion-guide",
-    "hr",
-    "Performance Reviews and Promotions Guide",
-    """
+D("performance-promotion-guide", "hr", "Performance Reviews and Promotions Guide", """
 ## How performance works at Northwind Lattice
 
 We want everyone to know what is expected of them, how they are doing and how they can grow. Performance at Northwind Lattice rests on three things: regular one-to-one conversations with your manager, twice-yearly reviews, and a clear, documented career framework for each job family. This guide explains the review cycle, how ratings are decided, how promotions work and what happens when performance is not where it needs to be.
@@ -1799,14 +1555,9 @@ You do not have to wait for a review cycle to give or ask for feedback. PeopleHu
 ## Questions
 
 Talk to your manager or your HR business partner. Career frameworks are on the wiki under People > Careers.
-""",
-)
+""")
 
-D(
-    "investigation-procedure",
-    "hr",
-    "Workplace Investigation Procedure",
-    """
+D("investigation-procedure", "hr", "Workplace Investigation Procedure", """
 ## Purpose
 
 This procedure explains what happens after someone raises a concern about harassment, discrimination, bullying, retaliation, fraud or other misconduct at Northwind Lattice. It is designed to be fair to everyone involved: the person who raised the concern, the person the concern is about, and any witnesses. It complements the article on how to report misconduct and the Code of Conduct.
@@ -1869,19 +1620,14 @@ Investigation files are stored in a restricted area of PeopleHub accessible only
 ## Support
 
 Everyone involved in an investigation, including witnesses, can use the Employee Assistance Program for confidential support. Managers of teams affected by an investigation can ask their HR business partner for guidance on supporting the team without discussing the case.
-""",
-)
+""")
 
 
 # ---------------------------------------------------------------------------
 # Product documentation: short articles (Lattice Cloud, Lattice Desk, Lattice API)
 # ---------------------------------------------------------------------------
 
-D(
-    "conflicted-copies",
-    "product",
-    "Lattice Cloud: What is a conflicted copy?",
-    """
+D("conflicted-copies", "product", "Lattice Cloud: What is a conflicted copy?", """
 A conflicted copy is created when the same file is changed in two places before Lattice Cloud can reconcile the edits. Typical examples are two colleagues editing a spreadsheet on different laptops at the same time, or editing a file on a laptop that was offline while the cloud version was changed from another device.
 
 Lattice Cloud never overwrites one person's work with another's. Instead, it keeps the version that reached the server first under the original name and saves the other one next to it with a name like "Budget 2025 (Dana Ortiz's conflicted copy 2025-03-14).xlsx". Both files sync to everyone who has access to the folder.
@@ -1889,53 +1635,33 @@ Lattice Cloud never overwrites one person's work with another's. Instead, it kee
 To resolve it, open both files, merge the changes you want to keep into the original, and delete the conflicted copy. Nothing is lost if you get it wrong: the deleted copy stays in the trash and version history.
 
 To avoid conflicts, edit Office documents in the browser or with co-authoring enabled, and let Lattice Desk finish syncing before you close your laptop.
-""",
-)
+""")
 
-D(
-    "sync-stuck",
-    "product",
-    "Lattice Desk: sync is stuck or not finishing",
-    """
+D("sync-stuck", "product", "Lattice Desk: sync is stuck or not finishing", """
 If the Lattice Desk icon has shown "Syncing" or "Indexing" for a long time, first check whether it is actually making progress. Click the icon and look at the activity panel: if the file count or the transfer rate changes over a minute or two, it is working, just slowly. The first sync of a large folder, or a rename of a folder with hundreds of thousands of files, can take hours.
 
 If nothing changes, look for a file listed with a yellow warning triangle. A single file that cannot be read, for example because it is open and locked by another application, or a file name that is not allowed, can hold up the queue behind it. Close the application or rename the file.
 
 Still stuck? Pause sync from the icon menu, wait ten seconds and resume. If that does not help, quit Lattice Desk completely and reopen it, which rebuilds the queue. Avoid unlinking and relinking the account as a first step; it forces a full re-index that can take much longer than the original problem.
-""",
-)
+""")
 
-D(
-    "selective-sync",
-    "product",
-    "Lattice Desk: choosing which folders sync to your computer",
-    """
+D("selective-sync", "product", "Lattice Desk: choosing which folders sync to your computer", """
 Selective sync lets you choose which folders in your Lattice Cloud account are stored on a particular computer. Folders you deselect are removed from that computer's disk but stay safely in the cloud and on your other devices. It is useful on laptops with small drives, or when you only need a project's archive occasionally.
 
 Open Lattice Desk, go to Preferences > Sync > Selective Sync and click Choose folders. Untick the folders you do not need on this computer and click Update. Lattice Desk shows how much space will be freed before you confirm.
 
 Selective sync works on whole folders. If you want a folder to appear on your computer but download its files only when you open them, use online-only files instead. Note that if you create a new local folder with the same name as a folder excluded by selective sync, Lattice Desk creates a separate folder named "(Selective Sync Conflict)" rather than merging them.
-""",
-)
+""")
 
-D(
-    "online-only-files",
-    "product",
-    "Lattice Desk: online-only and offline files",
-    """
+D("online-only-files", "product", "Lattice Desk: online-only and offline files", """
 Online-only files appear in your Lattice folder with their normal names and icons but take up almost no disk space. When you open one, Lattice Desk downloads it in the background and it then behaves like any other file. A cloud icon in Finder or File Explorer marks online-only files; a green tick marks files stored locally.
 
 To make a file or folder online-only, right-click it and choose Lattice > Make online-only. To keep something available without a connection, for example before a flight, choose Make available offline. Available offline applies recursively, so new files added to that folder later are also downloaded.
 
 Online-only files require Windows 10 version 1809 or later, or macOS 12.3 or later with the File Provider extension enabled. On macOS, your Lattice folder lives under ~/Library/CloudStorage and appears in the Finder sidebar under Locations. Applications that scan whole folders, such as some antivirus and photo library tools, can accidentally trigger downloads of every online-only file; exclude the Lattice folder in their settings.
-""",
-)
+""")
 
-D(
-    "sync-paused-battery",
-    "product",
-    "Lattice Desk: why sync pauses on its own",
-    """
+D("sync-paused-battery", "product", "Lattice Desk: why sync pauses on its own", """
 Lattice Desk pauses syncing automatically in a few situations to protect your battery and data allowance. The icon shows a small pause symbol and the activity panel explains why.
 
 Low battery: on laptops, sync pauses when the battery drops below 20 percent and the computer is not plugged in. It resumes as soon as you connect power.
@@ -1945,14 +1671,9 @@ Metered connection: if Windows marks your network as metered, or you are tethere
 Low Power Mode and Focus: on macOS, sync slows to a minimum while Low Power Mode is on.
 
 Sync also pauses when your account is over its storage quota, but in that case the icon turns red and only uploads stop; downloads and edits to existing files continue.
-""",
-)
+""")
 
-D(
-    "file-size-limits",
-    "product",
-    "Lattice Cloud: file size and upload limits",
-    """
+D("file-size-limits", "product", "Lattice Cloud: file size and upload limits", """
 The maximum size of a single file depends on how you upload it. Through Lattice Desk and the Lattice API, files up to 250 GB are supported. Uploads through the web browser are limited to 50 GB per file, and uploads from the iOS and Android apps to 10 GB per file. There is no limit on the number of files in a folder, although folders with more than 300,000 items load slowly in the web interface.
 
 Files larger than 2 GB uploaded through the browser use resumable uploads: if your connection drops, the upload continues from where it stopped when you return to the page within 24 hours.
@@ -1960,40 +1681,25 @@ Files larger than 2 GB uploaded through the browser use resumable uploads: if yo
 Shared links to very large files can be downloaded by anyone with the link, but downloads count towards the link bandwidth allowance for your plan. For files over 50 GB, recipients should use Lattice Desk or a download manager that supports resuming, because browsers often fail on long downloads.
 
 File paths are limited to 1,024 characters and individual names to 255 characters.
-""",
-)
+""")
 
-D(
-    "invalid-file-names",
-    "product",
-    "Lattice Desk: files not syncing because of their names",
-    """
+D("invalid-file-names", "product", "Lattice Desk: files not syncing because of their names", """
 Some file names are valid on one operating system but not on another, and Lattice Cloud has to keep files usable on every device. Files with problem names are shown with a yellow warning in the Lattice Desk activity panel and do not upload until renamed.
 
 The following are not allowed in file or folder names: the characters < > : " / \\ | ? *, names that end with a space or a full stop, and reserved Windows names such as CON, PRN, AUX, NUL, COM1 and LPT1, with or without an extension. Temporary files whose names start with ~$ or .~lock, and system files like desktop.ini, .DS_Store and Thumbs.db, are deliberately ignored rather than shown as errors.
 
 Lattice Desk can fix names for you. Click the warning, choose Rename automatically, and it replaces each invalid character with an underscore. Names that differ only in upper and lower case, such as Report.docx and report.docx in the same folder, also cannot both exist; one of them will be renamed with "(Case Conflict)".
-""",
-)
+""")
 
-D(
-    "restore-deleted-files",
-    "product",
-    "Lattice Cloud: restoring deleted files from the trash",
-    """
+D("restore-deleted-files", "product", "Lattice Cloud: restoring deleted files from the trash", """
 When you delete a file or folder in Lattice Cloud, from any device, it moves to the trash rather than disappearing. You can restore it for 30 days on the Team plan and for 180 days on Business and Enterprise plans, where administrators can extend retention further.
 
 To restore, sign in at app.latticecloud.com, click Trash in the left sidebar, select the items and click Restore. Restored files go back to their original folder, and if that folder was also deleted, it is restored too. You can filter the trash by date and by the person who deleted the item, which helps when someone cleaned up a shared folder.
 
 Files deleted from a shared folder can be restored by anyone with edit access to that folder. Files you permanently delete from the trash, or that pass the retention period, can no longer be recovered by you, but on Enterprise plans an administrator may still be able to recover them if legal hold or extended retention was in place.
-""",
-)
+""")
 
-D(
-    "version-history",
-    "product",
-    "Lattice Cloud: viewing and restoring an earlier version of a file",
-    """
+D("version-history", "product", "Lattice Cloud: viewing and restoring an earlier version of a file", """
 Every time a file is saved, Lattice Cloud keeps the previous version. You can go back to any version within your plan's history period: 30 days on Team, 180 days on Business and 365 days on Enterprise.
 
 In the web app, right-click a file and choose Version history. Each version shows who saved it, when and from which device. Click a version to preview it, then click Restore to make it the current version. Restoring does not delete newer versions; it creates a new version that is a copy of the old one, so you can always undo a restore.
@@ -2001,105 +1707,65 @@ In the web app, right-click a file and choose Version history. Each version show
 In Lattice Desk, right-click the file in Finder or File Explorer and choose Lattice > Version history, which opens the same page in your browser.
 
 Version history applies to individual files. To roll back a whole folder after many files were changed, for example by ransomware or a faulty script, use Rewind instead.
-""",
-)
+""")
 
-D(
-    "shared-links",
-    "product",
-    "Lattice Cloud: creating and managing shared links",
-    """
+D("shared-links", "product", "Lattice Cloud: creating and managing shared links", """
 A shared link lets anyone with the URL view or download a file or folder without needing a Lattice Cloud account. Right-click the item and choose Share > Copy link. By default, links give view-only access and are available to anyone with the link.
 
 Click Link settings to tighten access. You can restrict the link to people in your organisation, require a password, set an expiry date, or disable downloads so recipients can only preview in the browser. Business and Enterprise administrators can make some of these settings mandatory, for example requiring every external link to expire within 30 days.
 
 To see every link you have created, open Shared > Links in the web app. From there you can change settings or delete links. Deleting a link immediately stops it working; creating a new link for the same file produces a different URL. Shared links never give edit access; to let someone edit, invite them to the folder instead.
-""",
-)
+""")
 
-D(
-    "link-bandwidth-limit",
-    "product",
-    "Lattice Cloud: shared link disabled for too much traffic",
-    """
+D("link-bandwidth-limit", "product", "Lattice Cloud: shared link disabled for too much traffic", """
 If people see "This link has been temporarily disabled" when opening your shared link, the link has exceeded its daily bandwidth allowance. Links are limited to protect the service from being used for mass file distribution.
 
 The daily download allowance for all links created by one user is 200 GB on Team plans, 400 GB on Business and 1 TB on Enterprise. The counter resets 24 hours after the link was disabled, and you receive an email when this happens. Deleting the link and creating a new one does not reset the allowance, because it is counted per user, not per link.
 
 If you regularly need to distribute large files to many people, such as software builds or video footage, consider inviting recipients to a folder, which does not count towards the link allowance, or using the Lattice API with a service account. Enterprise customers can ask their account manager for a temporary allowance increase for events like product launches.
-""",
-)
+""")
 
-D(
-    "folder-permissions",
-    "product",
-    "Lattice Cloud: Viewer, Commenter, Editor and Owner roles",
-    """
+D("folder-permissions", "product", "Lattice Cloud: Viewer, Commenter, Editor and Owner roles", """
 When you invite someone to a folder, you choose their role. Viewers can open, preview and download files. Commenters can do everything viewers can and also add comments and annotations in the web previewer. Editors can add, change, move and delete files, and invite other people with the same or lower role unless the owner has turned that off. Each folder has exactly one Owner, who can change any setting and delete the folder for everyone.
 
 Roles are inherited by subfolders. You can give someone a higher role on a subfolder than on its parent, but not a lower one; if you need to restrict part of a folder, move that part into a separate folder.
 
 To change someone's role, open the folder's Share dialog, click the role next to their name and choose a new one. Removing someone takes effect immediately on the web and within a minute on their devices, where the folder disappears from their Lattice folder. Files they copied elsewhere are not affected.
-""",
-)
+""")
 
-D(
-    "transfer-ownership",
-    "product",
-    "Lattice Cloud: transferring ownership of files and folders",
-    """
+D("transfer-ownership", "product", "Lattice Cloud: transferring ownership of files and folders", """
 Folders and files are owned by the person who created them. When someone changes role or leaves an organisation, their folders should be given a new owner so that nothing is lost and sharing keeps working.
 
 To transfer a folder you own, open its Share dialog, find the person who should take over, and choose Make owner. They must already be an Editor. The previous owner becomes an Editor.
 
 Administrators can transfer everything at once. In the Admin Console, go to Members, select the person, and choose Transfer files. Pick the recipient, usually the person's manager, and Lattice Cloud moves all their owned content into a folder named "Files from [name]" in the recipient's account, keeping existing shares. Transfers of more than a million files can take several hours. Administrators should transfer files before deleting a member; if a member is deleted first, their files are kept for 30 days and can only be recovered by contacting support.
-""",
-)
+""")
 
-D(
-    "external-sharing-controls",
-    "product",
-    "Lattice Cloud Admin: controlling sharing outside your organisation",
-    """
+D("external-sharing-controls", "product", "Lattice Cloud Admin: controlling sharing outside your organisation", """
 Administrators on Business and Enterprise plans decide how members can share with people outside the organisation. In the Admin Console, open Settings > Sharing. There are separate controls for inviting external people to folders, creating shared links, and receiving files through file requests.
 
 Each control offers three choices: allowed, allowed only to approved domains, or not allowed. Approved domains are listed under Trusted domains and typically include partners, agencies and subsidiaries. You can also require that all external shared links have a password or expire within a set number of days.
 
 Changes apply to new shares immediately. Existing external shares are not removed automatically when you tighten a policy; the console shows how many existing shares violate the new setting and offers a button to revoke them in bulk. Enterprise administrators can apply different sharing policies to different groups, for example allowing the sales team to share externally while restricting engineering.
-""",
-)
+""")
 
-D(
-    "storage-quota",
-    "product",
-    "Lattice Cloud: how storage is counted",
-    """
+D("storage-quota", "product", "Lattice Cloud: how storage is counted", """
 Storage on Team and Business plans is pooled across your organisation: each licensed user adds 1 TB on Team and 5 TB on Business to a shared pool that everyone draws from. Enterprise plans have storage agreed in the contract. Admins can see the pool and usage per member in the Admin Console under Storage.
 
 Files count against the quota of the folder owner, not of everyone who has access. A 10 GB video shared with fifty people uses 10 GB, not 500 GB. Files in the trash and previous versions do not count against the quota, and neither do files in folders shared with you by a different organisation, which count against that organisation's storage.
 
 Individual members can be given a personal limit by an administrator, which is useful to stop a single person from filling the pool with a video archive. Personal accounts using the Free plan have 5 GB, and the Personal Plus plan has 2 TB.
-""",
-)
+""")
 
-D(
-    "over-quota",
-    "product",
-    "Lattice Cloud: what happens when you run out of storage",
-    """
+D("over-quota", "product", "Lattice Cloud: what happens when you run out of storage", """
 When your organisation's storage pool, or a member's individual limit, is full, Lattice Cloud stops accepting new uploads and changes that would make files larger. Existing files stay safe and can still be opened, downloaded, shared and deleted. Lattice Desk shows a red icon and a message, and the web app shows a banner.
 
 Administrators receive an email at 90 percent and again at 100 percent of the pool. To resolve it, either add licences or a storage add-on in the Admin Console under Billing, or free up space. The Storage page lists the largest folders and the members using the most space.
 
 Emptying the trash does not free space, because files in the trash do not count. Deleting files does. On Free personal accounts, if you remain over quota for 90 days, we may remove files starting with the largest, after warning you three times by email. This never happens on paid plans.
-""",
-)
+""")
 
-D(
-    "plans-comparison",
-    "product",
-    "Lattice Cloud plans compared: Team, Business and Enterprise",
-    """
+D("plans-comparison", "product", "Lattice Cloud plans compared: Team, Business and Enterprise", """
 Lattice Cloud is sold in three plans for organisations. Team costs USD 12 per user per month billed annually, for 3 to 50 users, with 1 TB of pooled storage per user, 30-day version history and trash, shared links with passwords and expiry, and email support.
 
 Business costs USD 20 per user per month billed annually, for 3 users or more, with 5 TB pooled storage per user, 180-day version history, single sign-on with SAML, an audit log with one year of history, external sharing controls, device management and phone support.
@@ -2107,468 +1773,288 @@ Business costs USD 20 per user per month billed annually, for 3 users or more, w
 Enterprise is priced by contract and adds 365-day version history, SCIM provisioning, data residency in the EU, US, Canada or Australia, legal hold, Rewind for whole folders, customer-managed encryption keys, a 99.95 percent uptime commitment and a named customer success manager.
 
 Monthly billing is available on Team and Business at a 20 percent premium. All plans include Lattice Desk for Windows and macOS, the mobile apps and API access, with higher API rate limits on Business and Enterprise.
-""",
-)
+""")
 
-D(
-    "invoices-billing",
-    "product",
-    "Lattice Cloud: invoices, payment methods and billing contacts",
-    """
+D("invoices-billing", "product", "Lattice Cloud: invoices, payment methods and billing contacts", """
 Billing administrators can find every invoice in the Admin Console under Billing > Invoices. Invoices are issued on the renewal date for annual plans and on the same day each month for monthly plans, and are available as PDFs. Each invoice shows the plan, the number of licences and any prorated charges for licences added during the period.
 
 To change the payment method, open Billing > Payment method. We accept major credit cards on all plans, and bank transfer or ACH for annual plans over USD 5,000. Companies in the EU should add their VAT number under Billing > Company details before the next invoice so that reverse charge applies; we cannot reissue past invoices with a VAT number added later.
 
 Invoices are emailed to the billing contact, which can be a shared address like accounts-payable@ rather than an administrator. Purchase order numbers can be added under Company details and appear on all future invoices.
-""",
-)
+""")
 
-D(
-    "cancel-downgrade",
-    "product",
-    "Lattice Cloud: downgrading or cancelling a subscription",
-    """
+D("cancel-downgrade", "product", "Lattice Cloud: downgrading or cancelling a subscription", """
 You can downgrade from Business to Team, or reduce the number of licences, in the Admin Console under Billing > Plan. Changes take effect at your next renewal date for annual plans and at the next monthly billing date for monthly plans. There are no refunds for the unused part of an annual term, except where required by law.
 
 Before downgrading, check that your organisation fits the lower plan: Team has a maximum of 50 users and 1 TB of storage per user, and features like single sign-on and the audit log stop working when the downgrade takes effect. The console warns you about anything that will break.
 
 To cancel entirely, choose Cancel subscription. At the end of your term, the organisation becomes read-only for 30 days so members can download their files. After that, accounts and files are deleted permanently within 60 days. If you only want to stop paying for a departed member, remove their licence rather than cancelling the whole subscription.
-""",
-)
+""")
 
-D(
-    "rewind",
-    "product",
-    "Lattice Cloud: rewinding a folder to an earlier point in time",
-    """
+D("rewind", "product", "Lattice Cloud: rewinding a folder to an earlier point in time", """
 Rewind restores an entire folder, including all its subfolders, to how it looked at a specific moment. It is the fastest way to recover from mass changes such as a ransomware infection that encrypted thousands of files, a sync script that deleted a project, or someone accidentally moving a whole directory tree. Rewind is available on Enterprise plans and as an add-on for Business.
 
 In the web app, open the folder, click the three-dot menu and choose Rewind. A timeline shows the activity in the folder, with spikes where many files changed. Pick a point just before the problem began, review the summary of changes that will be undone, and confirm.
 
 Rewind only affects the folder you chose. Changes made after the chosen time are not lost: they remain in version history and the trash, so you can rewind again to a later point if you picked too early. For a single file, use version history instead, which is quicker.
-""",
-)
+""")
 
-D(
-    "camera-uploads",
-    "product",
-    "Lattice Cloud mobile: automatic camera uploads",
-    """
+D("camera-uploads", "product", "Lattice Cloud mobile: automatic camera uploads", """
 The Lattice Cloud app for iOS and Android can upload photos and videos from your phone automatically. Open the app, tap Account > Camera uploads and turn it on. Choose whether to include videos and whether to upload over mobile data or Wi-Fi only.
 
 Uploads go to a folder called Camera Uploads in your personal space, not to a team folder. Photos are renamed with the date and time they were taken, like 2025-06-02 14.31.07.heic, and HEIC photos are kept in their original format unless you choose to convert them to JPG.
 
 On iOS, background uploads depend on the system. The app uploads when it is open and in short background windows allowed by iOS; keeping Background App Refresh on and opening the app occasionally helps. On Android, disable battery optimisation for Lattice Cloud. Organisation administrators can disable camera uploads for work accounts, in which case the option is greyed out.
-""",
-)
+""")
 
-D(
-    "mobile-offline",
-    "product",
-    "Lattice Cloud mobile: keeping files available offline",
-    """
+D("mobile-offline", "product", "Lattice Cloud mobile: keeping files available offline", """
 On phones and tablets, files are not stored on the device until you open them. To use files without a connection, for example on a flight, mark them for offline access first. In the iOS or Android app, tap the three dots next to a file or folder and choose Make available offline. A download arrow shows progress.
 
 Offline files update automatically when the device is online and the app is opened. Offline folders on Business and Enterprise plans are limited to 10,000 files each. Edits made offline to PDF annotations and text files sync when you reconnect; for Office documents, edit them in the Office apps, which save back to Lattice Cloud.
 
 Offline files take up space on your device. See the total under Account > Offline files, where you can remove all offline copies in one tap. If your administrator requires app protection, offline files are stored encrypted and are deleted if you sign out or the device is wiped.
-""",
-)
+""")
 
-D(
-    "lan-sync",
-    "product",
-    "Lattice Desk: LAN sync",
-    """
+D("lan-sync", "product", "Lattice Desk: LAN sync", """
 LAN sync lets computers on the same local network copy new and changed files directly from each other, instead of each one downloading them from Lattice Cloud. In an office where twenty people share a project folder, a 2 GB file added by one person is fetched from the internet once rather than twenty times.
 
 LAN sync is on by default. Lattice Desk discovers other computers running it using UDP port 17600 and transfers files over an encrypted connection on port 17601. Only computers signed in to accounts with access to the same folder exchange files, and each block is verified against the cloud's checksum.
 
 To turn it off, go to Preferences > Network > LAN sync. Some corporate networks block the discovery broadcasts, which does no harm; Lattice Desk simply falls back to downloading from the cloud. Administrators can disable LAN sync for all managed devices through the desktop configuration policy.
-""",
-)
+""")
 
-D(
-    "bandwidth-settings",
-    "product",
-    "Lattice Desk: limiting upload and download speed",
-    """
+D("bandwidth-settings", "product", "Lattice Desk: limiting upload and download speed", """
 By default, Lattice Desk limits uploads automatically so they do not slow down browsing and video calls, and does not limit downloads. You can change both under Preferences > Network > Bandwidth.
 
 For uploads, choose Limit automatically, Don't limit, or Limit to a fixed rate in KB/s. A fixed limit of around 75 percent of your connection's upload speed works well if you use video calls while syncing. For downloads, choose Don't limit or a fixed rate.
 
 Bandwidth settings are per device. Administrators can enforce limits for managed devices, for example on branch offices with slow links, using the desktop configuration policy; enforced settings appear greyed out in Preferences. If you are on a metered or mobile connection, Lattice Desk can pause large transfers automatically instead.
-""",
-)
+""")
 
-D(
-    "proxy-settings",
-    "product",
-    "Lattice Desk: connecting through a proxy server",
-    """
+D("proxy-settings", "product", "Lattice Desk: connecting through a proxy server", """
 Lattice Desk uses the system proxy settings by default on both Windows and macOS, including automatic proxy configuration (PAC) files. In most corporate networks, no manual configuration is needed.
 
 If your network requires a specific proxy, open Preferences > Network > Proxies and choose Manual. Enter the host and port, and select HTTP or SOCKS5. If the proxy requires authentication, enter a username and password; Lattice Desk stores them in the system keychain. NTLM and Kerberos authentication are supported on Windows when you select "Use system credentials".
 
 Proxies that perform TLS inspection must be configured to exclude the Lattice Cloud domains, *.latticecloud.com and *.latticecontent.com, because Lattice Desk uses certificate pinning and will refuse connections that present an unexpected certificate. The symptom is a persistent "Can't establish a secure connection" message.
-""",
-)
+""")
 
-D(
-    "two-step-verification",
-    "product",
-    "Lattice Cloud: turning on two-step verification",
-    """
+D("two-step-verification", "product", "Lattice Cloud: turning on two-step verification", """
 Two-step verification adds a second check when you sign in to Lattice Cloud, so that a stolen password alone is not enough to access your files. If your organisation uses single sign-on, two-step verification is handled by your identity provider instead, and these settings are hidden.
 
 Sign in at app.latticecloud.com, open Account > Security and click Turn on next to Two-step verification. You can use an authenticator app, a security key, or text messages, although text messages are the least secure option and cannot be used on Enterprise plans. After setup, save the ten backup codes shown on screen; each can be used once if you lose your phone.
 
 Administrators on Business and Enterprise plans can require two-step verification for all members under Admin Console > Security. Members who have not set it up are asked to do so at their next sign-in and cannot access files until they finish.
-""",
-)
+""")
 
-D(
-    "account-recovery",
-    "product",
-    "Lattice Cloud: can't sign in to your account",
-    """
+D("account-recovery", "product", "Lattice Cloud: can't sign in to your account", """
 If you forgot your password, click Forgot password on the sign-in page and follow the link sent to your email address. The link expires after one hour. If your organisation uses single sign-on, reset your password with your company's identity provider instead; Lattice Cloud support cannot change it.
 
 If you lost access to two-step verification, use one of your backup codes. Without backup codes, members of a Business or Enterprise organisation should ask their Lattice Cloud administrator, who can reset two-step verification from the Admin Console under Members. Users on individual plans can request account recovery from support; for security, this requires verifying information about the account and takes three to five business days.
 
 If you see "Your account has been suspended", an administrator in your organisation has suspended it, or on individual plans the account may have been locked after suspicious activity. Check your email for a message from security@latticecloud.com.
-""",
-)
+""")
 
-D(
-    "unlink-device",
-    "product",
-    "Lattice Cloud: unlinking a device and remote wipe",
-    """
+D("unlink-device", "product", "Lattice Cloud: unlinking a device and remote wipe", """
 Every computer and phone signed in to your account is listed under Account > Devices in the web app, with the last activity time and location. If a device is lost, sold or no longer used, click Unlink next to it. The device is signed out immediately and stops syncing.
 
 When you unlink a computer, you can also tick "Delete files from this device the next time it comes online". This remote wipe removes the Lattice folder from the computer's disk when it next connects to the internet, and you receive an email to confirm it has happened. Files in the cloud are not affected. Remote wipe on phones clears offline files and cached previews.
 
 Administrators on Business and Enterprise plans can unlink and wipe devices for any member in the Admin Console under Devices, and can limit which devices may connect, for example only company-managed computers.
-""",
-)
+""")
 
-D(
-    "audit-log",
-    "product",
-    "Lattice Cloud Admin: using the audit log",
-    """
+D("audit-log", "product", "Lattice Cloud Admin: using the audit log", """
 The audit log records what members and administrators do in your organisation: sign-ins, file and folder events, sharing changes, member and group changes, and admin settings. It is available on Business plans, with one year of history, and Enterprise plans, with seven years.
 
 Open the Admin Console and click Audit log. Filter by member, event type, date range, file path or IP address. For example, to see who shared files outside the company last month, filter by "Shared link created" and "External invite" for that date range.
 
 To keep a copy or analyse events in another tool, click Export to download up to one million events as CSV, or connect the log to your security information and event management system. Lattice Cloud provides integrations for Splunk, Microsoft Sentinel and Datadog, and the Lattice API offers an events endpoint for anything else. Audit log entries usually appear within five minutes of the event.
-""",
-)
+""")
 
-D(
-    "data-residency",
-    "product",
-    "Lattice Cloud: data residency regions",
-    """
+D("data-residency", "product", "Lattice Cloud: data residency regions", """
 Enterprise customers can choose where their file content and metadata are stored: the United States, the European Union (Frankfurt and Dublin), Canada (Montreal and Toronto) or Australia (Sydney and Melbourne). Data is replicated between two data centres within the chosen region and does not leave it at rest.
 
 The region is chosen when the organisation is created. Existing organisations can be migrated to a different region by the Lattice Cloud migration team. Migration usually takes two to six weeks depending on data volume, runs in the background, and ends with a cut-over window of about 30 minutes during which files are read-only.
 
 Some data is processed globally regardless of region: account email addresses and names for sign-in, billing information, and support tickets. Full details of what is stored where are in the Data Processing Addendum and the Trust Center at trust.latticecloud.com.
-""",
-)
+""")
 
-D(
-    "encryption-security",
-    "product",
-    "Lattice Cloud: how your files are encrypted",
-    """
+D("encryption-security", "product", "Lattice Cloud: how your files are encrypted", """
 All files stored in Lattice Cloud are encrypted at rest with AES-256. Files are split into blocks of up to 4 MB, and each block is encrypted with its own key; those keys are in turn encrypted with keys held in a hardware security module. Data in transit between apps and our servers uses TLS 1.2 or higher.
 
 Enterprise customers can use customer-managed keys, stored in their own AWS KMS, Azure Key Vault or Google Cloud KMS account. If a customer revokes the key, their files become unreadable to Lattice Cloud, including to our support staff, within 15 minutes.
 
 Lattice Cloud is not end-to-end encrypted by default, because features like search, previews and virus scanning need to read file contents on our servers. Enterprise customers who need end-to-end encryption for specific folders can use Vault folders, which disable those features for the folder. Our certifications, including SOC 2 Type II and ISO 27001, are listed at trust.latticecloud.com.
-""",
-)
+""")
 
-D(
-    "team-folders",
-    "product",
-    "Lattice Cloud: team folders vs personal folders",
-    """
+D("team-folders", "product", "Lattice Cloud: team folders vs personal folders", """
 Every member of an organisation has a personal space, which only they can see unless they share something, and can also be given access to team folders. Team folders belong to the organisation rather than to one person, so they stay put when people leave, and administrators control who can access them.
 
 Create team folders in the Admin Console under Team folders, or let group owners create them for their own group. Access is usually granted to groups, such as "Finance" or "Product Design", so new team members get the right folders automatically when they are added to the group.
 
 Use team folders for anything a team depends on: contracts, designs, project files, shared templates. Use your personal space for drafts and files nobody else needs. Moving a folder from your personal space into a team folder transfers its ownership to the organisation and keeps existing shares.
-""",
-)
+""")
 
-D(
-    "guest-access",
-    "product",
-    "Lattice Cloud: inviting guests to collaborate",
-    """
+D("guest-access", "product", "Lattice Cloud: inviting guests to collaborate", """
 Guests are people outside your organisation who you invite to a specific folder, such as a design agency or a customer's project team. They sign in with a free Lattice Cloud account or, if they already have one, their existing account, and they see only the folders they were invited to.
 
 Guests do not use a licence on your plan and files they upload into your folders count against your storage. They cannot create team folders, see your organisation's directory, or invite other people unless the folder owner allows it.
 
 Administrators can require guests to use two-step verification, restrict guests to approved domains, and set guest access to expire automatically after a number of days. The Admin Console lists every guest under Members > Guests, with the folders they can access and their last activity, and lets you remove a guest from all folders at once when a project ends.
-""",
-)
+""")
 
-D(
-    "file-requests",
-    "product",
-    "Lattice Cloud: collecting files with a file request",
-    """
+D("file-requests", "product", "Lattice Cloud: collecting files with a file request", """
 A file request lets people upload files into a folder in your account, even if they do not have a Lattice Cloud account. It is a simple way to collect job applications, photos from an event or documents from a customer without giving them access to anything else.
 
 In the web app, open the folder where files should arrive, click New > File request, give it a title, and set an optional deadline. Share the link by email. People who open it can upload files up to 50 GB each; they cannot see what others have uploaded.
 
 You receive a notification as files arrive, and each upload is prefixed with the uploader's name. Close a request at any time from Shared > File requests. File requests count as external sharing, so if your administrator has disabled receiving files from outside the organisation, the option does not appear.
-""",
-)
+""")
 
-D(
-    "preview-unavailable",
-    "product",
-    "Lattice Cloud: file preview not available",
-    """
+D("preview-unavailable", "product", "Lattice Cloud: file preview not available", """
 The web and mobile apps can preview more than 150 file types, including Office documents, PDFs, images, videos up to 4K, audio, CAD drawings in DWG format, and source code. If you see "Preview not available", the file type may not be supported, the file may be too large, or the preview may still be generating.
 
 Previews are generated for documents up to 100 MB, images up to 50 MB and videos up to 50 GB. Previews for large videos can take several minutes to appear after upload. Password-protected PDFs and Office files cannot be previewed because we cannot open them without the password.
 
 Files in Vault folders are never previewed, because their contents are not readable on our servers. If a supported file under the size limits still fails to preview after an hour, download it to check that it is not corrupted, and contact support with the file's path and type.
-""",
-)
+""")
 
-D(
-    "office-coauthoring",
-    "product",
-    "Lattice Cloud: editing Office documents together",
-    """
+D("office-coauthoring", "product", "Lattice Cloud: editing Office documents together", """
 Lattice Cloud integrates with Microsoft 365 so several people can edit the same Word, Excel or PowerPoint file at the same time without creating conflicted copies. In the web app, click a document and choose Open in > Word for the web (or Excel, or PowerPoint). Everyone editing sees each other's cursors and changes in real time, and the file is saved back to Lattice Cloud every few seconds.
 
 On desktop, co-authoring works in Microsoft 365 apps when the file is opened from the Lattice folder and the Lattice Desk Office add-in is enabled under Preferences > Integrations. The add-in shows who else has the file open and prompts you before saving if someone else's changes are pending.
 
 Co-authoring requires each editor to have a Microsoft 365 licence that includes editing. Older formats like .doc and .xls and files with macros (.xlsm) can be opened but not co-authored; convert them to the modern format first.
-""",
-)
+""")
 
-D(
-    "desk-install-windows",
-    "product",
-    "Installing Lattice Desk on Windows",
-    """
+D("desk-install-windows", "product", "Installing Lattice Desk on Windows", """
 Download the installer from latticecloud.com/install. The download is a small web installer, LatticeDeskSetup.exe, that fetches the latest version, about 180 MB, during installation. Run it and follow the prompts; administrator rights are not required, because by default Lattice Desk installs per user under %LOCALAPPDATA%.
 
 When installation finishes, sign in with your Lattice Cloud account, or click "Sign in with SSO" if your organisation uses single sign-on. Choose where to put your Lattice folder (by default C:\\Users\\you\\Lattice) and whether to make files online-only to save space.
 
 If you are an IT administrator deploying to many machines, use the offline MSI package and the deployment guide instead of the web installer. If the installer stops with error 0x80070005, a previous per-machine installation by an administrator is present; ask your IT team, or uninstall it from Settings > Apps first. On Windows on ARM devices, the installer automatically selects the native ARM64 build.
-""",
-)
+""")
 
-D(
-    "desk-install-mac",
-    "product",
-    "Installing Lattice Desk on macOS",
-    """
+D("desk-install-mac", "product", "Installing Lattice Desk on macOS", """
 Download LatticeDesk.dmg from latticecloud.com/install, open it and drag Lattice Desk into your Applications folder. The app is a universal build that runs natively on Apple silicon and Intel Macs. Open it from Applications and sign in.
 
 macOS will ask for several permissions. Allow the File Provider extension when prompted, or turn it on later in System Settings > General > Login Items & Extensions > File Providers; without it, your Lattice folder does not appear in the Finder sidebar and online-only files do not work. Lattice Desk also asks for permission to show notifications and, optionally, for access to your Desktop and Documents folders if you want to back them up.
 
 Your Lattice folder is created under ~/Library/CloudStorage/Lattice-YourOrganisation. This location is managed by macOS and cannot be changed to an external drive. If you used an older version that stored files in ~/Lattice, the app moves them automatically during the first launch, which can take a while for large folders.
-""",
-)
+""")
 
-D(
-    "desk-updates",
-    "product",
-    "Lattice Desk: updates and release channels",
-    """
+D("desk-updates", "product", "Lattice Desk: updates and release channels", """
 Lattice Desk updates itself automatically in the background. A new version is downloaded when available and installed the next time the app restarts, or within a week at the latest, when it restarts itself while idle. You can check your version under Preferences > About.
 
 There are two release channels. Stable receives updates about every two weeks, rolled out gradually over seven days. Early Access receives new features about two weeks sooner; switch under Preferences > About > Release channel. Early Access builds are fully supported but occasionally have rough edges.
 
 Versions older than 12 months stop connecting to Lattice Cloud, and you see a message asking you to update. Administrators who need to control updates, for example to test a new version before rollout, can disable automatic updates through the desktop configuration policy and deploy MSI or PKG packages themselves, as described in the administrator deployment guide.
-""",
-)
+""")
 
-D(
-    "desk-uninstall",
-    "product",
-    "Uninstalling Lattice Desk",
-    """
+D("desk-uninstall", "product", "Uninstalling Lattice Desk", """
 Before uninstalling, make sure syncing has finished and that any files you need offline are fully downloaded, because online-only files cannot be opened after the app is removed.
 
 On Windows, open Settings > Apps > Installed apps, find Lattice Desk and click Uninstall. On a Mac, quit Lattice Desk from its menu bar icon, then drag it from Applications to the Trash. On macOS 13 and later, also remove the File Provider domain when asked; this clears the Lattice entry from the Finder sidebar.
 
 Uninstalling does not delete your files from Lattice Cloud, and it does not delete the local Lattice folder on Windows; you can delete that folder manually afterwards if you no longer need the local copies. On macOS, locally downloaded files in ~/Library/CloudStorage are removed with the File Provider domain, so copy anything you want to keep outside Lattice first. To sign out without uninstalling, use Preferences > Account > Unlink this computer.
-""",
-)
+""")
 
-D(
-    "desk-move-folder",
-    "product",
-    "Lattice Desk: moving your Lattice folder to another drive",
-    """
+D("desk-move-folder", "product", "Lattice Desk: moving your Lattice folder to another drive", """
 On Windows, you can move your Lattice folder to another internal drive or a permanently attached external drive, which is useful if your system drive is small. Open Preferences > Sync > Lattice folder location, click Move, and choose the new parent folder. Lattice Desk moves the files itself and continues syncing; do not move the folder using File Explorer, which Lattice Desk would interpret as deleting everything.
 
 The destination must be formatted with NTFS. FAT32 and exFAT drives are not supported, and network drives and removable USB sticks are rejected because they can disconnect while syncing.
 
 On macOS, the Lattice folder location is controlled by the File Provider framework and is always inside ~/Library/CloudStorage on the startup disk, so it cannot be moved. To save space on a Mac, use online-only files or selective sync instead.
-""",
-)
+""")
 
-D(
-    "desk-high-cpu",
-    "product",
-    "Lattice Desk using a lot of CPU or memory",
-    """
+D("desk-high-cpu", "product", "Lattice Desk using a lot of CPU or memory", """
 Lattice Desk uses more CPU than usual while indexing: after installation, after you add a large folder, or after a big reorganisation. This can last from a few minutes to a few hours and then drops to near zero. The activity panel shows "Indexing" while it happens.
 
 If high CPU continues when nothing is syncing, the usual causes are another application rewriting files in the Lattice folder over and over, for example a database, a virtual machine image, a build output directory or a Git repository with frequent changes. Lattice Desk has to re-scan and re-upload every change. Move such data outside the Lattice folder or exclude the directory with a .latticeignore file, which uses the same syntax as .gitignore.
 
 Memory use grows with the number of files in your account, roughly 1 GB per million synced files. If you sync several million files to a laptop with 8 GB of memory, use selective sync to reduce the count.
-""",
-)
+""")
 
-D(
-    "desk-diagnostic-logs",
-    "product",
-    "Lattice Desk: collecting diagnostic logs for support",
-    """
+D("desk-diagnostic-logs", "product", "Lattice Desk: collecting diagnostic logs for support", """
 When you contact Lattice Cloud support about a desktop problem, we may ask for a diagnostic bundle. It contains Lattice Desk's logs, configuration and a list of recent sync errors. It does not include file contents, but it does include file and folder names, so review it if names themselves are sensitive.
 
 Click the Lattice Desk icon, then your avatar, and choose Help > Create diagnostic bundle. The app writes a zip file to your Desktop and opens the folder. Attach it to your support ticket, or upload it at support.latticecloud.com/upload with the ticket number.
 
 If Lattice Desk cannot start at all, you can find the raw logs manually: on Windows in %LOCALAPPDATA%\\LatticeDesk\\logs and on macOS in ~/Library/Logs/LatticeDesk. Logs rotate daily and are kept for 14 days. Administrators can turn on verbose logging for a device through the desktop configuration policy when support asks for it.
-""",
-)
+""")
 
-D(
-    "desk-system-requirements",
-    "product",
-    "Lattice Desk system requirements",
-    """
+D("desk-system-requirements", "product", "Lattice Desk system requirements", """
 Lattice Desk runs on Windows 10 version 1809 or later and Windows 11, on x64 and ARM64 processors, and on macOS 12.3 Monterey or later on Apple silicon and Intel Macs. It needs at least 4 GB of memory, and 8 GB is recommended for accounts with more than 500,000 files.
 
 The Lattice folder must be on an NTFS drive on Windows or APFS on macOS. A stable connection to *.latticecloud.com and *.latticecontent.com over HTTPS port 443 is required. Linux is not supported by Lattice Desk; Linux users can use the web app or sync with the open-source command-line client built on the Lattice API.
-""",
-)
+""")
 
-D(
-    "api-keys-auth",
-    "product",
-    "Lattice API: creating an app and authenticating",
-    """
+D("api-keys-auth", "product", "Lattice API: creating an app and authenticating", """
 Every request to the Lattice API is made on behalf of an app. Register an app in the developer console at developers.latticecloud.com by clicking Create app, choosing a name and selecting the scopes it needs, such as files.read, files.write, sharing.write or team.admin. Request only the scopes you need; users see them on the consent screen.
 
 Apps used by people sign in with OAuth 2.0 using the authorization code flow with PKCE. Access tokens expire after four hours; use the refresh token to obtain a new one. Server-to-server integrations for a single organisation, such as a nightly backup job, should use a service account instead: an administrator creates it in the Admin Console, and you authenticate with the client credentials flow.
 
 Personal access tokens, generated under Account > Developer, are convenient for scripts and testing but are tied to your user and expire after at most 90 days. Never embed them in code that others can read.
-""",
-)
+""")
 
-D(
-    "api-rate-limits",
-    "product",
-    "Lattice API: rate limits and HTTP 429",
-    """
+D("api-rate-limits", "product", "Lattice API: rate limits and HTTP 429", """
 The Lattice API limits how many requests an app can make, to keep the service fast for everyone. Limits are applied per app per user: 1,000 requests per minute on Team plans and 3,000 per minute on Business and Enterprise. Upload and download bandwidth is not limited by these counts.
 
 When you exceed a limit, the API returns HTTP 429 Too Many Requests with a Retry-After header giving the number of seconds to wait. Every response also includes X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset headers so you can slow down before reaching the limit.
 
 Retry with exponential backoff and jitter, starting from the Retry-After value. Apps that keep sending requests while rate limited may be blocked for up to an hour. To reduce request volume, use batch endpoints, such as /files/batch_get_metadata for up to 100 files at once, and subscribe to webhooks instead of polling for changes.
-""",
-)
+""")
 
-D(
-    "api-pagination",
-    "product",
-    "Lattice API: paging through results with cursors",
-    """
+D("api-pagination", "product", "Lattice API: paging through results with cursors", """
 Endpoints that return lists, such as /folders/list, /members/list and /events/list, return results in pages. The default page size is 100 items and the maximum is 1,000, set with the limit parameter.
 
 Each response includes has_more and cursor fields. If has_more is true, call the matching continue endpoint, for example /folders/list/continue, with the cursor to get the next page. Keep going until has_more is false. Do not try to construct cursors or change other parameters between pages.
 
 Cursors from /folders/list also let you track changes: save the last cursor, and call /folders/list/continue later to get only the entries that changed since then. Cursors for change tracking remain valid for 90 days; after that, the API returns a reset error and you must list the folder again from the start. For near-real-time changes, combine a saved cursor with webhooks.
-""",
-)
+""")
 
-D(
-    "api-webhooks",
-    "product",
-    "Lattice API: receiving and verifying webhooks",
-    """
+D("api-webhooks", "product", "Lattice API: receiving and verifying webhooks", """
 Webhooks notify your app when something changes in the accounts it has access to, so you do not need to poll. Configure a webhook URL for your app in the developer console. The URL must use HTTPS and respond within ten seconds.
 
 Each notification is a POST request with a JSON body that lists the affected accounts, not the changes themselves; call /folders/list/continue with your saved cursor to find out what changed. Respond with HTTP 200 quickly and do the work asynchronously.
 
 Every request includes an X-Lattice-Signature header containing an HMAC-SHA256 of the raw request body, computed with your app secret as the key and encoded as hex. Compute the same value and compare it with a constant-time comparison before trusting the request. Failed deliveries are retried with backoff for up to 24 hours. If more than 90 percent of deliveries fail over a day, the webhook is disabled and the app owner receives an email.
-""",
-)
+""")
 
-D(
-    "api-upload-sessions",
-    "product",
-    "Lattice API: uploading large files with upload sessions",
-    """
+D("api-upload-sessions", "product", "Lattice API: uploading large files with upload sessions", """
 The /files/upload endpoint accepts files up to 150 MB in a single request. For larger files, or for uploads over unreliable connections, use an upload session, which supports files up to 250 GB.
 
 Call /files/upload_session/start to get a session_id, optionally with the first chunk of data. Then send the rest of the file in chunks with /files/upload_session/append, passing the session_id and the byte offset. Chunks must be multiples of 4 MB, except the last one, and at most 150 MB each. Finish with /files/upload_session/finish, giving the destination path and the write mode (add, overwrite or update with a revision).
 
 If a chunk fails, retry it with the same offset. If you lose track, the error response includes the correct offset to continue from. Sessions expire 48 hours after they are started. To upload many files in parallel, use /files/upload_session/finish_batch to commit up to 1,000 sessions in one call, which is much faster than finishing them one by one.
-""",
-)
+""")
 
-D(
-    "api-errors",
-    "product",
-    "Lattice API: error responses and common error codes",
-    """
+D("api-errors", "product", "Lattice API: error responses and common error codes", """
 Errors use standard HTTP status codes and a JSON body with an error_summary string and a structured error object. Build your error handling around the error object's tag, such as path/not_found, rather than parsing the summary text, which may change.
 
 400 Bad Request means the request was malformed, for example a missing parameter. 401 Unauthorized means the access token is missing, invalid or expired; refresh it. 403 Forbidden means the token is valid but lacks the required scope, or an administrator has blocked the app. 409 Conflict is used for endpoint-specific errors such as path/not_found, path/conflict/file when a file already exists, or insufficient_space when the account is over quota. 429 indicates rate limiting. 500 and 503 are server errors; retry with backoff.
 
 Every response includes an X-Lattice-Request-Id header. Include it when you contact developer support, and we can look up exactly what happened.
-""",
-)
+""")
 
-D(
-    "api-sdks",
-    "product",
-    "Lattice API: official SDKs",
-    """
+D("api-sdks", "product", "Lattice API: official SDKs", """
 Official SDKs are available for Python (pip install lattice-sdk), JavaScript and TypeScript (npm install @latticecloud/sdk), Java, Go and .NET. They handle OAuth token refresh, pagination, upload sessions and retries with backoff automatically. Each SDK is open source on GitHub under the Apache 2.0 licence and versioned independently; the changelog for each lists the API features supported. Community libraries exist for other languages but are not supported by Lattice Cloud.
-""",
-)
+""")
 
-D(
-    "api-v1-sunset",
-    "product",
-    "Lattice API: migrating from API v1 to v2",
-    """
+D("api-v1-sunset", "product", "Lattice API: migrating from API v1 to v2", """
 Lattice API v1 is deprecated and will stop working on 30 June next year. Apps still calling v1 endpoints, which start with /1/, receive a Deprecation header on every response and an email to the app owner each month.
 
 The main changes in v2 are that all endpoints use POST with JSON bodies instead of GET with query parameters, file identifiers are stable IDs like id:a4ayc_80_OEAAAAAAAAAXw rather than paths, and list endpoints use cursors instead of page numbers. Permissions are expressed as scopes, so apps created for v1 must request scopes in the developer console and ask users to reauthorise.
 
 The official SDKs have supported v2 for two years; upgrading to the latest SDK version is usually the quickest path. A mapping table from each v1 endpoint to its v2 equivalent, and a test tool that replays your v1 traffic against v2, are available in the developer console under Migration.
-""",
-)
+""")
 
 
 # ---------------------------------------------------------------------------
 # Product documentation: long guides
 # ---------------------------------------------------------------------------
 
-D(
-    "sync-troubleshooting-guide",
-    "product",
-    "Lattice Desk Sync Troubleshooting Guide",
-    """
+D("sync-troubleshooting-guide", "product", "Lattice Desk Sync Troubleshooting Guide", """
 ## Who this guide is for
 
 This guide is for Lattice Cloud administrators, IT support staff and experienced users who need to diagnose sync problems in Lattice Desk beyond the quick fixes in the individual help articles. It explains how the sync engine works, what the status icons mean, and how to investigate the problems we see most often in support. Work through the sections in order; most issues are found in the first three.
@@ -2633,14 +2119,9 @@ Check Preferences > Network for bandwidth limits, and check whether LAN sync is 
 ## Step 7: When to contact support
 
 Contact support if a problem persists after the steps above, if Lattice Desk crashes repeatedly, or if you believe files were lost. Include a diagnostic bundle, the approximate time the problem started, and the path of an example file. For suspected data loss, do not relink or reinstall before contacting us, because the local database is often the best evidence of what happened.
-""",
-)
+""")
 
-D(
-    "desk-deployment-guide",
-    "product",
-    "Lattice Desk Administrator Deployment Guide",
-    """
+D("desk-deployment-guide", "product", "Lattice Desk Administrator Deployment Guide", """
 ## Overview
 
 This guide explains how to deploy and manage Lattice Desk across an organisation with Microsoft Intune, Microsoft Configuration Manager, Jamf Pro, Kandji or other device management tools. It covers installer packages, silent installation options, the desktop configuration policy, update control and special environments such as virtual desktops. It is intended for IT administrators of Lattice Cloud Business and Enterprise organisations.
@@ -2706,14 +2187,9 @@ The Admin Console's Devices page lists every linked computer, its Lattice Desk v
 ## Getting help
 
 Business and Enterprise administrators can open a priority ticket from the Admin Console. Include the deployment method, the package version, and a diagnostic bundle from an affected device.
-""",
-)
+""")
 
-D(
-    "retention-recovery-guide",
-    "product",
-    "Lattice Cloud Administrator Guide: Retention, Legal Hold and Data Recovery",
-    """
+D("retention-recovery-guide", "product", "Lattice Cloud Administrator Guide: Retention, Legal Hold and Data Recovery", """
 ## Introduction
 
 Administrators are responsible for making sure their organisation's files are kept for as long as they are needed and no longer, and that they can be recovered when something goes wrong. This guide explains the retention and recovery features of Lattice Cloud for Business and Enterprise plans: trash and version history, retention policies, legal holds, member deletion, and the recovery options available for different scenarios.
@@ -2767,14 +2243,9 @@ All retention, hold, export and recovery actions are recorded in the audit log w
 ## Roles and permissions
 
 Retention policies and legal holds can only be managed by administrators with the Compliance role, which is separate from the Team admin role so that day-to-day administrators cannot release a hold. Assign the Compliance role to at least two people, typically in Legal or Information Governance.
-""",
-)
+""")
 
-D(
-    "sso-scim-guide",
-    "product",
-    "Lattice Cloud Administrator Guide: Single Sign-On and SCIM Provisioning",
-    """
+D("sso-scim-guide", "product", "Lattice Cloud Administrator Guide: Single Sign-On and SCIM Provisioning", """
 ## Overview
 
 Single sign-on (SSO) lets members sign in to Lattice Cloud with your organisation's identity provider, such as Microsoft Entra ID, Okta, Google Workspace, OneLogin or PingFederate, instead of a separate Lattice Cloud password. SCIM provisioning keeps Lattice Cloud's member list and groups in step with your identity provider automatically. SSO with SAML 2.0 is available on Business and Enterprise plans; SCIM is available on Enterprise.
@@ -2837,14 +2308,9 @@ When a user is unassigned or disabled in the identity provider, the member is su
 ## Troubleshooting
 
 "User not assigned" on sign-in means the person is not assigned to the Lattice Cloud application in your identity provider. "Email mismatch" means the email in the SAML assertion differs from the member's email in Lattice Cloud; check that the Name ID is the email address, not a username. SCIM errors appear in the provisioning log in your identity provider and under Provisioning > Activity in the Admin Console; the most common is a conflict with an existing member who was invited manually with a different email capitalisation.
-""",
-)
+""")
 
-D(
-    "migration-guide",
-    "product",
-    "Migrating to Lattice Cloud: Planning and Migration Tool Guide",
-    """
+D("migration-guide", "product", "Migrating to Lattice Cloud: Planning and Migration Tool Guide", """
 ## Introduction
 
 Many organisations come to Lattice Cloud from Windows file servers, SharePoint and OneDrive, Google Drive, Box or another file-sync product. This guide explains how to plan a migration and how to use the Lattice Migration Tool, which is included with Business and Enterprise plans at no extra cost. Enterprise customers moving more than 50 TB are assigned a migration engineer who helps with planning and monitors the jobs.
@@ -2900,14 +2366,9 @@ Timestamps: the tool preserves modification times. Creation times are preserved 
 ## After the migration
 
 Disable the old system's sync clients on managed devices so people do not keep working in two places. Review the audit log during the first weeks for unusual sharing, and collect feedback from teams.
-""",
-)
+""")
 
-D(
-    "api-developer-guide",
-    "product",
-    "Lattice API Developer Guide: building a production integration",
-    """
+D("api-developer-guide", "product", "Lattice API Developer Guide: building a production integration", """
 ## Introduction
 
 This guide is for developers building production integrations with the Lattice API, such as backup tools, document management connectors, workflow automation or custom upload portals. It ties together the topics covered in individual reference articles, including authentication, pagination, webhooks and uploads, and adds guidance on testing, performance, reliability and publishing your app.
@@ -2961,8 +2422,7 @@ The API is versioned in the URL path. Within a version, we only make backward-co
 ## Getting help
 
 Ask questions in the developer forum, where Lattice engineers answer within two business days. Partners in the Technology Partner Program have a private support channel. Include the X-Lattice-Request-Id of a failing request in any report.
-""",
-)
+""")
 
 
 # ---------------------------------------------------------------------------
@@ -2985,11 +2445,7 @@ QUERIES: list[tuple[str, list[str], str | None]] = [
     ("left my phone at home today and can't approve the login prompt", ["mfa-lost-phone"], None),
     ("how can I get a yubikey instead of using phone push", ["mfa-hardware-key"], None),
     ("forgot my password, how do i reset it myself", ["password-reset"], None),
-    (
-        "changed my password while working from home and now my laptop only accepts the old one",
-        ["password-expired-remote"],
-        None,
-    ),
+    ("changed my password while working from home and now my laptop only accepts the old one", ["password-expired-remote"], None),
     ("my account keeps getting locked every morning even though I type the right password", ["account-locked"], None),
     ("laptop won't join the corp wifi and keeps asking for a password", ["wifi-corporate"], None),
     ("we have a contractor on site for a month, what network should they use", ["wifi-guest-visitors"], None),
@@ -3016,42 +2472,14 @@ QUERIES: list[tuple[str, list[str], str | None]] = [
     ("is my ~/src code folder backed up if my laptop dies", ["laptop-backup"], None),
     ("our meeting room got given away while we were still in it", ["meeting-rooms"], None),
     ("vpn error 409 what does it mean", ["vpn-handbook"], "Code 409"),
-    (
-        "vpn disconnected my linux box when I connected from a third computer",
-        ["vpn-handbook"],
-        "at most two simultaneous",
-    ),
-    (
-        "vpn works at home but can't resolve internal sites when tethered to my phone",
-        ["vpn-handbook"],
-        "IPv6-only mobile networks",
-    ),
-    (
-        "how long can my laptop sit idle before the screen has to lock",
-        ["endpoint-security-standard"],
-        "five minutes of inactivity",
-    ),
-    (
-        "how long does a security exception last before it has to be renewed",
-        ["endpoint-security-standard"],
-        "maximum duration of any exception is 90 days",
-    ),
-    (
-        "how fast do we have to tell enterprise customers about a breach of their data",
-        ["incident-response"],
-        "within 48 hours",
-    ),
+    ("vpn disconnected my linux box when I connected from a third computer", ["vpn-handbook"], "at most two simultaneous"),
+    ("vpn works at home but can't resolve internal sites when tethered to my phone", ["vpn-handbook"], "IPv6-only mobile networks"),
+    ("how long can my laptop sit idle before the screen has to lock", ["endpoint-security-standard"], "five minutes of inactivity"),
+    ("how long does a security exception last before it has to be renewed", ["endpoint-security-standard"], "maximum duration of any exception is 90 days"),
+    ("how fast do we have to tell enterprise customers about a breach of their data", ["incident-response"], "within 48 hours"),
     ("when does the post-incident review happen after a sev-2", ["incident-response"], "within ten business days"),
-    (
-        "new starter and my laptop didn't arrive for my first day",
-        ["new-hire-it-guide"],
-        "has not arrived by the morning",
-    ),
-    (
-        "android phone not getting the sign-in push notifications as a new hire",
-        ["new-hire-it-guide"],
-        "Android phones from some manufacturers",
-    ),
+    ("new starter and my laptop didn't arrive for my first day", ["new-hire-it-guide"], "has not arrived by the morning"),
+    ("android phone not getting the sign-in push notifications as a new hire", ["new-hire-it-guide"], "Android phones from some manufacturers"),
     ("border officer asked me to unlock my work laptop at the airport", ["travel-devices"], "unlock a device"),
     ("sign-in blocked for impossible travel after flying to lisbon", ["travel-devices"], "impossible travel"),
     ("travelling to a restricted country, can I take my normal laptop", ["travel-devices", "vpn-handbook"], None),
@@ -3065,11 +2493,7 @@ QUERIES: list[tuple[str, list[str], str | None]] = [
     ("is juneteenth a company holiday", ["public-holidays"], None),
     ("can I get paid time to help at a food bank", ["volunteer-days"], None),
     ("just hit my five year anniversary, do I get any extra time off", ["sabbatical", "vacation-pto"], None),
-    (
-        "my dad is having surgery and will need me to look after him for a few weeks",
-        ["caregiver-leave", "leave-policy"],
-        None,
-    ),
+    ("my dad is having surgery and will need me to look after him for a few weeks", ["caregiver-leave", "leave-policy"], None),
     ("been off ill for over two weeks in the US, what pay do I get now", ["medical-leave-std"], None),
     ("can I take two months unpaid to go travelling", ["unpaid-leave"], None),
     ("can I work reduced hours for the first few weeks back after maternity leave", ["return-to-work"], None),
@@ -3095,11 +2519,7 @@ QUERIES: list[tuple[str, list[str], str | None]] = [
     ("does the company cover ivf or egg freezing", ["fertility-family-forming"], None),
     ("is there an anonymous way to report my manager's behaviour", ["harassment-reporting"], None),
     ("need a letter confirming my salary for a mortgage application", ["employment-verification"], None),
-    (
-        "which days are hybrid employees supposed to come into the office",
-        ["office-attendance", "remote-hybrid-policy"],
-        None,
-    ),
+    ("which days are hybrid employees supposed to come into the office", ["office-attendance", "remote-hybrid-policy"], None),
     ("do I have to pay back the relocation package if I quit", ["relocation"], None),
     ("I'm on an h-1b and getting promoted, do I need to do anything", ["immigration-visa"], None),
     ("does my stock keep vesting while I'm on parental leave", ["leave-policy"], "Equity awards continue to vest"),
@@ -3110,28 +2530,12 @@ QUERIES: list[tuple[str, list[str], str | None]] = [
     ("can I add a few vacation days onto the end of a work trip", ["travel-expense-policy"], "extend a business trip"),
     ("how many days a year can I work remotely from another country", ["remote-hybrid-policy"], "20 working days"),
     ("will my salary go down if I move to a cheaper state", ["remote-hybrid-policy"], "lower pay zone"),
-    (
-        "can I expense a coworking space membership instead of working from home",
-        ["remote-hybrid-policy"],
-        "Remote employees who prefer to work from a coworking space",
-    ),
+    ("can I expense a coworking space membership instead of working from home", ["remote-hybrid-policy"], "Remote employees who prefer to work from a coworking space"),
     ("how big a raise comes with a promotion", ["performance-promotion-guide"], "8 to 12 percent"),
     ("how long does a performance improvement plan last", ["performance-promotion-guide"], "A PIP lasts 60 days"),
-    (
-        "I disagree with my year-end rating, can I challenge it",
-        ["performance-promotion-guide"],
-        "within 15 working days",
-    ),
-    (
-        "can I bring someone with me to an investigation interview",
-        ["investigation-procedure"],
-        "accompanied by a colleague",
-    ),
-    (
-        "how long do I have to appeal the outcome of a complaint investigation",
-        ["investigation-procedure"],
-        "within ten working days of receiving",
-    ),
+    ("I disagree with my year-end rating, can I challenge it", ["performance-promotion-guide"], "within 15 working days"),
+    ("can I bring someone with me to an investigation interview", ["investigation-procedure"], "accompanied by a colleague"),
+    ("how long do I have to appeal the outcome of a complaint investigation", ["investigation-procedure"], "within ten working days of receiving"),
     # Product documentation
     ("why is there a file called conflicted copy in my folder", ["conflicted-copies"], None),
     ("lattice desk has said syncing 1 file for hours", ["sync-stuck"], None),
@@ -3152,11 +2556,7 @@ QUERIES: list[tuple[str, list[str], str | None]] = [
     ("which plan do we need for scim and eu data residency", ["plans-comparison"], None),
     ("how do I get our vat number on the invoices", ["invoices-billing"], None),
     ("what happens to our files if we cancel lattice cloud", ["cancel-downgrade"], None),
-    (
-        "ransomware encrypted thousands of files in our shared folder, roll everything back",
-        ["rewind", "retention-recovery-guide"],
-        None,
-    ),
+    ("ransomware encrypted thousands of files in our shared folder, roll everything back", ["rewind", "retention-recovery-guide"], None),
     ("stop my phone photos uploading to my work account", ["camera-uploads"], None),
     ("which ports does lan sync use", ["lan-sync"], None),
     ("limit lattice upload speed so my video calls don't stutter", ["bandwidth-settings"], None),
@@ -3178,100 +2578,37 @@ QUERIES: list[tuple[str, list[str], str | None]] = [
     ("is there a python library for the lattice api", ["api-sdks"], None),
     ("when do the /1/ api endpoints stop working", ["api-v1-sunset"], None),
     ("how do I get the next page of results from folders list", ["api-pagination"], None),
-    (
-        "lattice desk keeps asking me to sign in again on my vm, clock might be off",
-        ["sync-troubleshooting-guide"],
-        "system clock",
-    ),
-    (
-        "indexing keeps restarting from zero, how do I rebuild the local database",
-        ["sync-troubleshooting-guide"],
-        "Reset sync database",
-    ),
+    ("lattice desk keeps asking me to sign in again on my vm, clock might be off", ["sync-troubleshooting-guide"], "system clock"),
+    ("indexing keeps restarting from zero, how do I rebuild the local database", ["sync-troubleshooting-guide"], "Reset sync database"),
     ("symlinked folders aren't syncing", ["sync-troubleshooting-guide"], "Symbolic links"),
-    (
-        "stop people signing in to personal lattice accounts on company laptops",
-        ["desk-deployment-guide"],
-        "AllowedOrganisations",
-    ),
+    ("stop people signing in to personal lattice accounts on company laptops", ["desk-deployment-guide"], "AllowedOrganisations"),
     ("running lattice desk on non-persistent citrix desktops", ["desk-deployment-guide"], "FSLogix"),
-    (
-        "export everything on legal hold for our ediscovery tool",
-        ["retention-recovery-guide"],
-        "Exports are produced as zip files",
-    ),
-    (
-        "files are past the trash retention period, can support still recover them",
-        ["retention-recovery-guide"],
-        "extended recovery",
-    ),
-    (
-        "our saml signing certificate is expiring, how do we rotate it without downtime",
-        ["sso-scim-guide"],
-        "secondary certificate",
-    ),
-    (
-        "what happens to a user's files when they're deprovisioned through scim",
-        ["sso-scim-guide"],
-        "suspended in Lattice Cloud, not deleted",
-    ),
-    (
-        "how do admins sign in if our identity provider is down and sso is required",
-        ["sso-scim-guide"],
-        "emergency administrators",
-    ),
-    (
-        "what happens to google docs and sheets when migrating from google drive",
-        ["migration-guide"],
-        "converted during migration",
-    ),
+    ("export everything on legal hold for our ediscovery tool", ["retention-recovery-guide"], "Exports are produced as zip files"),
+    ("files are past the trash retention period, can support still recover them", ["retention-recovery-guide"], "extended recovery"),
+    ("our saml signing certificate is expiring, how do we rotate it without downtime", ["sso-scim-guide"], "secondary certificate"),
+    ("what happens to a user's files when they're deprovisioned through scim", ["sso-scim-guide"], "suspended in Lattice Cloud, not deleted"),
+    ("how do admins sign in if our identity provider is down and sso is required", ["sso-scim-guide"], "emergency administrators"),
+    ("what happens to google docs and sheets when migrating from google drive", ["migration-guide"], "converted during migration"),
     ("how many TB per day can the migration tool copy from a file server", ["migration-guide"], "1 to 2 TB per day"),
     ("how is the content_hash value calculated", ["api-developer-guide"], "content_hash field"),
-    (
-        "avoid creating duplicate files when retrying an upload after a timeout",
-        ["api-developer-guide"],
-        "Idempotency-Key",
-    ),
-    (
-        "how long does app gallery review take for a lattice integration",
-        ["api-developer-guide"],
-        "Reviews usually take ten business days",
-    ),
+    ("avoid creating duplicate files when retrying an upload after a timeout", ["api-developer-guide"], "Idempotency-Key"),
+    ("how long does app gallery review take for a lattice integration", ["api-developer-guide"], "Reviews usually take ten business days"),
 ]
 
 # Documents exported as HTML intranet/help-centre pages.
 HTML_SLUGS = [
-    "vpn-windows",
-    "vpn-macos",
-    "vpn-new-phone-mfa",
-    "vpn-handbook",
-    "mfa-lost-phone",
-    "bitlocker-recovery",
-    "phishing-report",
-    "endpoint-security-standard",
-    "parental-leave",
-    "sick-leave",
-    "bereavement-leave",
-    "leave-policy",
-    "expense-claims",
-    "travel-expense-policy",
-    "remote-hybrid-policy",
-    "home-office-allowance",
-    "conflicted-copies",
-    "sync-stuck",
-    "selective-sync",
-    "sync-troubleshooting-guide",
-    "shared-links",
-    "api-rate-limits",
-    "sso-scim-guide",
-    "restore-deleted-files",
+    "vpn-windows", "vpn-macos", "vpn-new-phone-mfa", "vpn-handbook", "mfa-lost-phone",
+    "bitlocker-recovery", "phishing-report", "endpoint-security-standard",
+    "parental-leave", "sick-leave", "bereavement-leave", "leave-policy",
+    "expense-claims", "travel-expense-policy", "remote-hybrid-policy", "home-office-allowance",
+    "conflicted-copies", "sync-stuck", "selective-sync", "sync-troubleshooting-guide",
+    "shared-links", "api-rate-limits", "sso-scim-guide", "restore-deleted-files",
 ]
 
 
 # ---------------------------------------------------------------------------
 # Writers
 # ---------------------------------------------------------------------------
-
 
 def body_to_text(body: str) -> str:
     blocks = [b.strip() for b in body.split("\n\n") if b.strip()]
@@ -3385,10 +2722,10 @@ def intranet_page(doc: dict, related: list[dict], idx: int) -> str:
   </div>
   <div class="layout">
     <main id="content">
-      <article class="kb-article" data-article-id="{doc["id"]}">
+      <article class="kb-article" data-article-id="{doc['id']}">
       <h1>{title}</h1>
-      <p class="meta">Last updated {updated} &middot; Owner: {OWNERS[sec]} &middot; Article {doc["id"]}</p>
-{body_to_html(doc["body"])}
+      <p class="meta">Last updated {updated} &middot; Owner: {OWNERS[sec]} &middot; Article {doc['id']}</p>
+{body_to_html(doc['body'])}
       </article>
       <section class="feedback-widget">
         <p>Was this article helpful?</p>
@@ -3514,19 +2851,15 @@ def main() -> None:
 
     counts = {s: sum(d["section"] == s for d in DOCS) for s in ("it", "hr", "product")}
     readme = README.format(
-        n_docs=len(DOCS),
-        n_it=counts["it"],
-        n_hr=counts["hr"],
-        n_product=counts["product"],
+        n_docs=len(DOCS), n_it=counts["it"], n_hr=counts["hr"], n_product=counts["product"],
         n_long=sum(len(body_to_text(d["body"]).split()) > 800 for d in DOCS),
-        n_queries=len(QUERIES),
-        n_deep=n_deep,
-        n_train=len({q for q, _ in train_rows}),
-        n_test=len({q for q, _ in test_rows}),
+        n_queries=len(QUERIES), n_deep=n_deep,
+        n_train=len({q for q, _ in train_rows}), n_test=len({q for q, _ in test_rows}),
         n_html=len(HTML_SLUGS),
     )
     (OUT / "README.md").write_text(readme, encoding="utf-8")
-    print(f"wrote {len(DOCS)} docs, {len(QUERIES)} queries ({n_deep} deep), {len(HTML_SLUGS)} html pages to {OUT}")
+    print(f"wrote {len(DOCS)} docs, {len(QUERIES)} queries ({n_deep} deep), "
+          f"{len(HTML_SLUGS)} html pages to {OUT}")
 
 
 if __name__ == "__main__":
