@@ -255,3 +255,22 @@ def test_mix_takes_counts_per_source_and_fills_gaps(indexed, tmp_path: Path) -> 
         parse_mix("ensemble2")
     with pytest.raises(DataError, match="mined.json"):
         MiningResult.read(tmp_path)
+
+
+def test_a_given_clustering_is_reused(indexed) -> None:  # type: ignore[no-untyped-def]
+    from hardneg_haystack.mining.cluster_miner import mine_clusters
+
+    store, embedder, queries = indexed
+    corpus = load_corpus(store)
+    q_emb = embedder.ensemble.encode([q.text for q in queries], role="query")
+    cfg = SelectionConfig(num_negatives=2, seed=3)
+    clustering = cluster_embeddings(corpus.embeddings, n_clusters=3, seed=3)
+    own, _ = mine_clusters(corpus, queries, q_emb, selection=cfg, n_clusters=3)
+    given, stats = mine_clusters(corpus, queries, q_emb, selection=cfg, clustering=clustering)
+    assert [q.negatives for q in given] == [q.negatives for q in own]
+    assert stats["clustering"]["n_clusters"] == 3
+    # one label per document of the stored corpus and no other
+    single = cluster_embeddings(corpus.embeddings, n_clusters=1)
+    single.labels = single.labels[:-1]
+    with pytest.raises(DataError, match="clustering covers"):
+        mine_clusters(corpus, queries, q_emb, selection=cfg, clustering=single)

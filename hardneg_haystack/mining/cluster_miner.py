@@ -10,7 +10,13 @@ import numpy as np
 
 from hardneg_haystack.errors import DataError
 from hardneg_haystack.ingest.queries import LabelledQuery
-from hardneg_haystack.mining.clustering import ClusterMethod, PoolMode, cluster_embeddings, pool_clusters
+from hardneg_haystack.mining.clustering import (
+    Clustering,
+    ClusterMethod,
+    PoolMode,
+    cluster_embeddings,
+    pool_clusters,
+)
 from hardneg_haystack.mining.corpus import Corpus
 from hardneg_haystack.mining.result import MinedQuery
 from hardneg_haystack.mining.selection import SelectionConfig, select_negatives
@@ -43,12 +49,20 @@ def mine_clusters(
     n_nearest_clusters: int = 3,
     on_missing_positive: str = "skip",
     progress: Callable[[int], None] | None = None,
+    clustering: Clustering | None = None,
 ) -> tuple[list[MinedQuery], dict]:
-    """Mine every query; memory stays O(N x d): each query scores only its candidate pool."""
+    """Mine every query; memory stays O(N x d): each query scores only its candidate pool.
+
+    ``clustering`` reuses a clustering of ``corpus.embeddings`` (e.g. across several selection settings);
+    by default the corpus is clustered here with ``n_clusters``, ``method`` and ``pca_variance``.
+    """
     assert corpus.embeddings is not None
-    clustering = cluster_embeddings(
-        corpus.embeddings, n_clusters=n_clusters, method=method, pca_variance=pca_variance, seed=selection.seed
-    )
+    if clustering is None:
+        clustering = cluster_embeddings(
+            corpus.embeddings, n_clusters=n_clusters, method=method, pca_variance=pca_variance, seed=selection.seed
+        )
+    elif len(clustering.labels) != len(corpus):
+        raise DataError(f"the clustering covers {len(clustering.labels)} documents, the corpus {len(corpus)}")
     members = clustering.members()
     nearest = clustering.nearest(query_embeddings, m=n_nearest_clusters if pool == "nearest" else 1)
     out: list[MinedQuery] = []

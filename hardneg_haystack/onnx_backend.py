@@ -1,0 +1,143 @@
+"""A fine-tuned cross-encoder exported to ONNX (fp32, and int8 by dynamic quantisation), run with onnxruntime.
+
+sentence-transformers' own ONNX backend needs ``optimum-onnx``, whose releases pin ``transformers < 4.58``
+and so cannot be installed beside sentence-transformers 6. This module needs only ``onnxruntime`` (extra
+``onnx``): the model is exported with ``torch.onnx.export`` and quantised with onnxruntime's
+``quantize_dynamic``; :class:`OnnxCrossEncoder` tokenises exactly as ``CrossEncoder.predict`` does
+(pairs, ``longest_first`` truncation at the model's ``max_seq_length``, batches sorted by length) and
+applies the same sigmoid, so its scores match the torch model's.
+
+    >>> from hardneg_haystack.onnx_backend import export_onnx, OnnxCrossEncoder  # doctest: +SKIP
+    >>> files = export_onnx("runs/ranker/model")          # writes onnx/model.onnx and onnx/model_qint8.onnx
+    >>> ce = OnnxCrossEncoder("runs/ranker/model", quantized=True)
+    >>> ce.predict([("what causes scurvy", "Vitamin C deficiency causes scurvy.")])
+    array([0.93], dtype=float32)
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from hardneg_haystack.errors import ConfigError, ModelLoadError
+
+ONNX_DIR = "onnx"
+FP32_FILE = "model.onnx"
+INT8_FILE = "model_qint8.onnx"
+INFO_FILE = "hardneg_onnx.json"
+
+
+def export_onnx(model_dir: str | Path, *, quantize: bool = True, opset: int = 17) -> dict[str, Path]:
+    """Export the cross-encoder in ``model_dir`` to ``model_dir/onnx/`` (and its int8 form with ``quantize``).
+
+    :param model_dir: A folder saved by ``CrossEncoder.save_pretrained`` (``hardneg train`` writes one).
+    :param quantize: Also write ``model_qint8.onnx`` (int8 weights, dynamic activation quantisation).
+    :param opset: ONNX opset of the export.
+    :returns: ``{"fp32": path, "int8": path}`` (``int8`` only with ``quantize``).
+    """
+    import torch
+
+    from hardneg_haystack.models import load_cross_encoder
+
+    model_dir = Path(model_dir)
+    ce = load_cross_encoder(str(model_dir), device="cpu")
+    hf = ce.model
+    if hf is None:
+        raise ModelLoadError(f"{model_dir}: the cross-encoder has no transformers model to export")
+    hf = hf.eval()
+    tokenizer = ce.tokenizer
+    out_dir = model_dir / ONNX_DIR
+    out_dir.mkdir(parents=True, exist_ok=True)
+    sample = tokenizer(["a query", "another"], ["a document text", "x"], padding=True, return_tensors="pt")
+    names = [n for n in ("input_ids", "attention_mask", "token_type_ids") if n in sample]
+    axes = {n: {0: "batch", 1: "sequence"} for n in names} | {"logits": {0: "batch"}}
+
+    class _Logits(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.model = hf
+
+        def forward(self, *args: torch.Tensor) -> torch.Tensor:
+            return self.model(**dict(zip(names, args, strict=True))).logits
+
+    fp32 = out_dir / FP32_FILE
+    with torch.inference_mode():
+        torch.onnx.export(
+            _Logits(),
+            tuple(sample[n] for n in names),
+            str(fp32),
+            input_names=names,
+            output_names=["logits"],
+            dynamic_axes=axes,
+            opset_version=opset,
+            dynamo=False,
+        )
+    info = {
+        "inputs": names,
+        "max_length": int(ce.max_seq_length),
+        "activation": "sigmoid" if isinstance(ce.activation_fn, torch.nn.Sigmoid) else "identity",
+    }
+    (out_dir / INFO_FILE).write_text(json.dumps(info, indent=2), encoding="utf-8")
+    files = {"fp32": fp32}
+    if quantize:
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+
+        files["int8"] = out_dir / INT8_FILE
+        quantize_dynamic(str(fp32), str(files["int8"]), weight_type=QuantType.QInt8)
+    return files
+
+
+class OnnxCrossEncoder:
+    """A cross-encoder exported by :func:`export_onnx`, with ``CrossEncoder.predict``'s interface and scores.
+
+    :param model_dir: The model folder (its tokenizer) holding ``onnx/``.
+    :param quantized: Run ``model_qint8.onnx`` instead of ``model.onnx``.
+    :param threads: onnxruntime intra-op threads (``None``: onnxruntime's default, one per core).
+    """
+
+    def __init__(self, model_dir: str | Path, *, quantized: bool = False, threads: int | None = None) -> None:
+        import onnxruntime as ort
+        from transformers import AutoTokenizer
+
+        self.model_dir = Path(model_dir)
+        onnx_dir = self.model_dir / ONNX_DIR
+        path = onnx_dir / (INT8_FILE if quantized else FP32_FILE)
+        if not path.is_file() or not (onnx_dir / INFO_FILE).is_file():
+            raise ConfigError(
+                f"{path} not found: export the model first (`hardneg export-onnx --model {self.model_dir}`)"
+            )
+        info = json.loads((onnx_dir / INFO_FILE).read_text(encoding="utf-8"))
+        self.inputs: list[str] = info["inputs"]
+        self.max_length: int = info["max_length"]
+        self.sigmoid = info["activation"] == "sigmoid"
+        options = ort.SessionOptions()
+        if threads is not None:
+            options.intra_op_num_threads = threads
+        self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self.tokenizer = AutoTokenizer.from_pretrained(str(self.model_dir))
+        self.quantized = quantized
+
+    def predict(self, pairs: Sequence[Sequence[str]], *, batch_size: int = 32, **_: Any) -> np.ndarray:
+        """Scores of ``(query, document)`` pairs, in input order (sigmoid applied as the torch model does)."""
+        if not pairs:
+            return np.zeros(0, dtype=np.float32)
+        order = np.argsort([-(len(q) + len(d)) for q, d in pairs], kind="stable")
+        out = np.empty(len(pairs), dtype=np.float32)
+        for start in range(0, len(order), batch_size):
+            idx = order[start : start + batch_size]
+            enc = self.tokenizer(
+                [pairs[i][0] for i in idx],
+                [pairs[i][1] for i in idx],
+                padding=True,
+                truncation="longest_first",
+                max_length=self.max_length,
+                return_tensors="np",
+            )
+            feeds = {n: enc[n].astype(np.int64) for n in self.inputs}
+            logits = self.session.run(None, feeds)[0].reshape(len(idx), -1)[:, 0]
+            out[idx] = 1.0 / (1.0 + np.exp(-logits)) if self.sigmoid else logits
+        return out
