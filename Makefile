@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q "$(TORCH_SPEC)"
-	$(PY) -m pip install -q -e ".[dev,offline,serve]"
+	$(PY) -m pip install -q -e ".[dev,offline,serve,onnx,bench]"
 	touch $(STAMP)
 
 demo: $(STAMP)

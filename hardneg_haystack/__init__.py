@@ -2,6 +2,7 @@
 
 from hardneg_haystack.components.embedders import EnsembleEmbedder, EnsembleTextEmbedder
 from hardneg_haystack.components.miners import BM25NegativeMiner, ClusterHardNegativeMiner, RandomNegativeMiner
+from hardneg_haystack.components.onnx_ranker import OnnxRanker
 from hardneg_haystack.components.rankers import MaxPAggregator, ScoreBlender
 from hardneg_haystack.components.trainer import TripletTrainer
 from hardneg_haystack.ensemble import Ensemble, EnsembleMember
@@ -14,6 +15,7 @@ __all__ = [
     "EnsembleMember",
     "EnsembleTextEmbedder",
     "MaxPAggregator",
+    "OnnxRanker",
     "RandomNegativeMiner",
     "ScoreBlender",
     "TripletTrainer",

@@ -435,12 +435,15 @@ def swap_ranker_cmd(
     model: Annotated[str, typer.Option(help="The new ranker model (folder, hub id or alias)")],
     out: Annotated[Path | None, typer.Option(help="Write the new YAML here (default: print it)")] = None,
     component_name: Annotated[str | None, typer.Option("--component", help="Ranker name if there are several")] = None,
+    backend: Annotated[
+        str, typer.Option(help="torch | onnx | onnx-int8 (an OnnxRanker; the model is exported when needed)")
+    ] = "torch",
 ) -> None:
     """Replace a pipeline's ranker model; every other component and connection stays as it is."""
     from hardneg_haystack.swap import swap_ranker
 
     try:
-        pipe = swap_ranker(pipeline, model, name=component_name)
+        pipe = swap_ranker(pipeline, model, name=component_name, backend=backend)  # type: ignore[arg-type]
     except HardnegError as exc:
         _fail(exc)
     text = pipe.dumps()
@@ -449,6 +452,22 @@ def swap_ranker_cmd(
     else:
         out.write_text(text)
         console.print(f"wrote {out}")
+
+
+@app.command("export-onnx")
+def export_onnx_cmd(
+    model: Annotated[Path, typer.Option(help="A cross-encoder folder (e.g. `hardneg train`'s model/)")],
+    int8: Annotated[bool, typer.Option(help="Also write the int8 (dynamically quantised) model")] = True,
+) -> None:
+    """Export a fine-tuned cross-encoder to ONNX (model/onnx/) for the OnnxRanker (``--backend onnx``)."""
+    from hardneg_haystack.onnx_backend import export_onnx
+
+    try:
+        files = export_onnx(model, quantize=int8)
+    except HardnegError as exc:
+        _fail(exc)
+    for kind, path in files.items():
+        console.print(f"{kind}: {path} ({path.stat().st_size / 2**20:.1f} MB)")
 
 
 @app.command("eval-rerank")

@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -121,8 +120,11 @@ class OnnxCrossEncoder:
         self.tokenizer = AutoTokenizer.from_pretrained(str(self.model_dir))
         self.quantized = quantized
 
-    def predict(self, pairs: Sequence[Sequence[str]], *, batch_size: int = 32, **_: Any) -> np.ndarray:
-        """Scores of ``(query, document)`` pairs, in input order (sigmoid applied as the torch model does)."""
+    def predict(
+        self, pairs: Sequence[Sequence[str]], *, batch_size: int = 32, apply_activation: bool = True
+    ) -> np.ndarray:
+        """Scores of ``(query, document)`` pairs, in input order: the model's sigmoid applied as the torch
+        ``CrossEncoder.predict`` does, or raw logits with ``apply_activation=False``."""
         if not pairs:
             return np.zeros(0, dtype=np.float32)
         order = np.argsort([-(len(q) + len(d)) for q, d in pairs], kind="stable")
@@ -139,5 +141,5 @@ class OnnxCrossEncoder:
             )
             feeds = {n: enc[n].astype(np.int64) for n in self.inputs}
             logits = self.session.run(None, feeds)[0].reshape(len(idx), -1)[:, 0]
-            out[idx] = 1.0 / (1.0 + np.exp(-logits)) if self.sigmoid else logits
+            out[idx] = 1.0 / (1.0 + np.exp(-logits)) if self.sigmoid and apply_activation else logits
         return out

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from haystack import Pipeline
 from haystack.core.serialization import component_from_dict, component_to_dict
 
 from hardneg_haystack.errors import ConfigError
+
+Backend = Literal["torch", "onnx", "onnx-int8"]
 
 
 def find_ranker(pipeline: Pipeline, name: str | None = None) -> str:
@@ -32,8 +34,14 @@ def swap_ranker(
     name: str | None = None,
     update_blender: bool = True,
     allowed_modules: Sequence[str] = (),
+    backend: Backend = "torch",
 ) -> Pipeline:
     """Return the pipeline with its ranker's model replaced by ``model`` (a folder, hub id or alias).
+
+    With ``backend="onnx"`` or ``"onnx-int8"`` the ranker becomes an
+    :class:`~hardneg_haystack.components.onnx_ranker.OnnxRanker` on ``model`` (a local folder; exported to
+    ONNX first when it has no ``onnx/``), keeping the old ranker's ``top_k``, ``scale_score`` and
+    ``score_threshold``.
 
     The ranker is rebuilt from its own serialised parameters with only ``model`` changed; the other
     components are the same objects (a store keeps its documents) and every connection is restored. A
@@ -55,7 +63,10 @@ def swap_ranker(
         raise ConfigError(f"component {target!r} ({type(old).__name__}) has no `model` parameter to replace")
     resolved = resolve_model(str(model))
     params["model"] = resolved.source
-    new = component_from_dict(type(old), spec, target)
+    if backend == "torch":
+        new = component_from_dict(type(old), spec, target)
+    else:
+        new = _onnx_ranker(resolved.source, backend, params)
     connections = [(c["sender"], c["receiver"]) for c in pipeline.to_dict()["connections"] if target in _ends(c)]
     pipeline.remove_component(target)
     pipeline.add_component(target, new)
@@ -67,6 +78,26 @@ def swap_ranker(
             if isinstance(comp, ScoreBlender):
                 comp.model, comp.weight, comp._explicit_weight = resolved.source, float(stored), None
     return pipeline
+
+
+def _onnx_ranker(model: str, backend: str, params: dict[str, Any]) -> Any:
+    from hardneg_haystack.components.onnx_ranker import OnnxRanker
+    from hardneg_haystack.onnx_backend import FP32_FILE, INT8_FILE, ONNX_DIR, export_onnx
+
+    if backend not in ("onnx", "onnx-int8"):
+        raise ConfigError(f"unknown ranker backend {backend!r}: torch, onnx or onnx-int8")
+    if not Path(model).is_dir():
+        raise ConfigError(f"the {backend} backend needs a local model folder, got {model!r}")
+    quantized = backend == "onnx-int8"
+    if not (Path(model) / ONNX_DIR / (INT8_FILE if quantized else FP32_FILE)).is_file():
+        export_onnx(model, quantize=quantized)
+    return OnnxRanker(
+        model=model,
+        quantized=quantized,
+        top_k=params.get("top_k", 10),
+        scale_score=params.get("scale_score", True),
+        score_threshold=params.get("score_threshold"),
+    )
 
 
 def _ends(connection: dict[str, Any]) -> tuple[str, str]:

@@ -47,3 +47,58 @@ def test_missing_export_is_named(tmp_path: Path) -> None:
 
     with pytest.raises(ConfigError, match="export-onnx"):
         OnnxCrossEncoder(tmp_path)
+
+
+def test_onnx_ranker_orders_like_the_torch_ranker(cross_encoder_dir: Path) -> None:
+    from haystack import Document
+    from haystack_integrations.components.rankers.sentence_transformers import SentenceTransformersSimilarityRanker
+
+    from hardneg_haystack import OnnxRanker
+    from hardneg_haystack.onnx_backend import export_onnx
+
+    export_onnx(cross_encoder_dir, quantize=False)
+    docs = [Document(id=str(i), content=d) for i, (_, d) in enumerate(PAIRS)]
+    docs.append(Document(id="0", content=PAIRS[0][1], score=9.0))  # a duplicate id is scored once
+    torch_ranker = SentenceTransformersSimilarityRanker(model=str(cross_encoder_dir), top_k=3)
+    torch_ranker.warm_up()
+    expected = torch_ranker.run(query="reset vpn token", documents=docs)["documents"]
+    ranker = OnnxRanker(model=cross_encoder_dir, top_k=3)
+    got = ranker.run(query="reset vpn token", documents=docs)["documents"]
+    assert [d.id for d in got] == [d.id for d in expected]
+    assert [d.score for d in got] == pytest.approx([d.score for d in expected], abs=1e-5)
+    logits = ranker.run(query="reset vpn token", documents=docs, scale_score=False, top_k=10)["documents"]
+    assert len(logits) == len(PAIRS)  # the duplicate id was dropped
+    sigmoid = {d.id: 1 / (1 + np.exp(-d.score)) for d in logits}
+    assert [sigmoid[d.id] for d in got] == pytest.approx([d.score for d in got], abs=1e-6)
+    assert ranker.run(query="q", documents=[])["documents"] == []
+    again = OnnxRanker.from_dict(ranker.to_dict())
+    assert again.to_dict() == ranker.to_dict()
+    with pytest.raises(ValueError, match="top_k"):
+        OnnxRanker(model=cross_encoder_dir, top_k=0)
+
+
+def test_swap_to_the_int8_backend_keeps_the_pipeline(cross_encoder_dir: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from hardneg_haystack import OnnxRanker
+    from hardneg_haystack.errors import ConfigError
+    from hardneg_haystack.pipelines import load_pipeline
+    from hardneg_haystack.swap import swap_ranker
+
+    model = tmp_path / "model"
+    shutil.copytree(cross_encoder_dir, model, ignore=shutil.ignore_patterns("onnx"))  # not exported yet
+    yaml = Path(__file__).parents[1] / "pipelines" / "query_bm25_rerank.yaml"
+    before = load_pipeline(yaml).to_dict()
+    swapped = swap_ranker(yaml, model, backend="onnx-int8")
+    ranker = swapped.get_component("ranker")
+    assert isinstance(ranker, OnnxRanker) and ranker.quantized
+    assert (model / "onnx" / "model_qint8.onnx").is_file()  # exported on the way
+    after = swapped.to_dict()
+    assert after["components"]["ranker"]["init_parameters"]["top_k"] == before["components"]["ranker"][
+        "init_parameters"
+    ].get("top_k", 10)
+    key = lambda c: (c["sender"], c["receiver"])  # noqa: E731
+    assert sorted(after["connections"], key=key) == sorted(before["connections"], key=key)
+    assert load_pipeline(swapped.dumps()).to_dict()["components"] == after["components"]  # YAML round trip
+    with pytest.raises(ConfigError, match="backend"):
+        swap_ranker(yaml, model, backend="tensorrt")  # type: ignore[arg-type]
