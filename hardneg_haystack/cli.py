@@ -274,6 +274,9 @@ def mine(
         float | None, typer.Option(help="False-negative guard (share of positive score)")
     ] = 0.95,
     seed: Annotated[int, typer.Option()] = 42,
+    sampler: Annotated[
+        str, typer.Option(help="random miner: scan (sample the scanned store) | random_score (OpenSearch draws)")
+    ] = "scan",
 ) -> None:
     """Mine negatives for labelled queries from an indexed work folder, in one output format for all miners."""
     import time
@@ -305,7 +308,7 @@ def mine(
         elif miner == "bm25":
             component = BM25NegativeMiner(**common)
         elif miner == "random":
-            component = RandomNegativeMiner(**common)
+            component = RandomNegativeMiner(sampler=sampler, **common)  # type: ignore[arg-type]
         elif miner != "st":
             raise HardnegError(f"unknown miner {miner!r}: ensemble, bm25, random or st")
         start = time.perf_counter()

@@ -10,7 +10,7 @@ OPENSEARCH_PASSWORD by default); they are never logged.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -234,3 +234,20 @@ def iter_all_documents(store: Any, *, batch_size: int = 1000) -> Iterator[Docume
         src = dict(hit["_source"])
         src.setdefault("id", hit["_id"])
         yield Document.from_dict(src)
+
+
+def random_score_ids(store: Any, *, exclude_ids: Sequence[str], size: int, seed: int) -> list[str]:
+    """``size`` document ids drawn by OpenSearch's seeded ``random_score`` (the same seed on the same index
+    draws the same ids), none of them in ``exclude_ids``: random negatives drawn by the store itself."""
+    if isinstance(store, InMemoryDocumentStore):
+        raise ConfigError("random_score sampling needs an OpenSearch store (the embedded store samples its scan)")
+    store._ensure_initialized()
+    query = {
+        "function_score": {
+            "query": {"bool": {"must_not": [{"ids": {"values": list(exclude_ids)}}]}},
+            "functions": [{"random_score": {"seed": int(seed), "field": "_seq_no"}}],
+            "boost_mode": "replace",
+        }
+    }
+    res = store._client.search(index=store._index, body={"size": size, "_source": False, "query": query})
+    return [hit["_id"] for hit in res["hits"]["hits"]]

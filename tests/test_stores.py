@@ -141,3 +141,36 @@ def test_mining_gives_the_same_negatives_on_both_stores(
     assert any(q.negatives for q in bm25.queries)  # a query sharing no term with other documents gets none
     for q in bm25.queries:
         assert all(n in ids and n not in q.positive_ids for n, _ in q.negatives)
+
+
+def test_random_score_sampler_draws_from_opensearch(
+    opensearch_url: str, index_name: str, beir_dir: Path, tiny_members: list[dict], tmp_path: Path
+) -> None:
+    """OpenSearch draws random negatives with a seeded random_score query: valid, reproducible, seed-dependent."""
+    from haystack.document_stores.in_memory import InMemoryDocumentStore
+
+    from hardneg_haystack import RandomNegativeMiner
+    from hardneg_haystack.errors import ConfigError
+    from hardneg_haystack.ingest import load_beir_queries
+
+    docs = load_documents(beir_dir)
+    queries = load_beir_queries(beir_dir, "train") + load_beir_queries(beir_dir, "test")
+    index_documents(
+        docs, work_dir=tmp_path / "os", store_config=_os_config(opensearch_url, index_name), members=tiny_members
+    )
+    store, _, _ = open_index(tmp_path / "os")
+    store._client.indices.refresh(index=index_name)
+
+    def draw(seed: int) -> dict[str, list[str]]:
+        miner = RandomNegativeMiner(document_store=store, sampler="random_score", num_negatives=2, seed=seed)
+        out = miner.run(queries=queries)
+        assert out["stats"]["sampler"] == "random_score"
+        return {q.query_id: [n for n, _ in q.negatives] for q in out["result"].queries}
+
+    first, again, other = draw(1), draw(1), draw(2)
+    ids = {d.id for d in docs}
+    positives = {q.id: set(q.positive_ids) for q in queries}
+    assert first == again and first != other
+    assert all(len(n) == 2 and set(n) <= ids and not set(n) & positives[q] for q, n in first.items())
+    with pytest.raises(ConfigError, match="OpenSearch"):
+        RandomNegativeMiner(document_store=InMemoryDocumentStore(), sampler="random_score")

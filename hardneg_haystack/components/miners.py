@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from haystack import component, default_from_dict, default_to_dict
 from haystack.core.serialization import component_from_dict, component_to_dict, import_class_by_name
+from haystack.document_stores.in_memory import InMemoryDocumentStore
 
 from hardneg_haystack.components.embedders import EnsembleTextEmbedder
 from hardneg_haystack.errors import ConfigError
@@ -25,6 +26,8 @@ from hardneg_haystack.mining.clustering import ClusterMethod, PoolMode
 from hardneg_haystack.mining.corpus import Corpus, load_corpus
 from hardneg_haystack.mining.result import MinedQuery, MiningResult
 from hardneg_haystack.mining.selection import Sampling, SelectionConfig
+
+RandomSampler = Literal["scan", "random_score"]
 
 OUTPUTS = {
     "result": MiningResult,
@@ -353,6 +356,21 @@ class RandomNegativeMiner(_MinerBase):
 
     miner_name = "random"
 
+    def __init__(self, *, document_store: Any, sampler: RandomSampler = "scan", **kwargs: Any) -> None:
+        """
+        :param document_store: The store to draw from.
+        :param sampler: ``scan`` samples the scanned store with numpy (the same negatives on every store for
+            a seed); ``random_score`` has OpenSearch draw them with a seeded ``random_score`` query
+            (OpenSearch only; reproducible on the same index).
+        :param kwargs: num_negatives, seed, on_missing_positive (sampling and the window do not apply).
+        """
+        if sampler not in ("scan", "random_score"):
+            raise ConfigError(f"sampler must be 'scan' or 'random_score', got {sampler!r}")
+        if sampler == "random_score" and isinstance(document_store, InMemoryDocumentStore):
+            raise ConfigError("sampler 'random_score' needs an OpenSearch store; the embedded store uses 'scan'")
+        _MinerBase.__init__(self, document_store=document_store, **kwargs)
+        self.sampler = sampler
+
     @component.output_types(**OUTPUTS)
     def run(self, queries: list[LabelledQuery]) -> dict[str, Any]:
         """:param queries: Training queries with positives. :returns: see ClusterHardNegativeMiner."""
@@ -362,5 +380,9 @@ class RandomNegativeMiner(_MinerBase):
             as_queries(queries),
             selection=self._selection(relative_margin=None),
             on_missing_positive=self.on_missing_positive,
+            store=self.document_store if self.sampler == "random_score" else None,
         )
-        return self._finish(mined, corpus)
+        return self._finish(mined, corpus, {"sampler": self.sampler})
+
+    def to_dict(self) -> dict[str, Any]:
+        return default_to_dict(self, **self._params(), sampler=self.sampler)

@@ -121,12 +121,17 @@ def mine_random(
     query_embeddings: np.ndarray | None = None,
     on_missing_positive: str = "skip",
     progress: Callable[[int], None] | None = None,
+    store: Any = None,
 ) -> list[MinedQuery]:
     """Uniformly random documents that are not positives, seeded per query (same seed, same negatives).
 
-    Each negative's score is its ensemble similarity to the query when ``query_embeddings`` are given
-    (for comparing score distributions across miners), else None.
+    Candidates are sampled from the scanned ``corpus`` (identical on every store for a seed), or, with an
+    OpenSearch ``store``, drawn by the store's seeded ``random_score`` query. Each negative's score is its
+    ensemble similarity to the query when ``query_embeddings`` are given (for comparing score
+    distributions across miners), else None.
     """
+    from hardneg_haystack.stores import random_score_ids
+
     out = []
     n = len(corpus)
     for qi, q in enumerate(queries):
@@ -137,9 +142,14 @@ def mine_random(
             out.append(mined)
             continue
         mined.positive_ids, excluded = resolved
-        rng = query_rng(selection.seed, q.id)
         pool = np.setdiff1d(np.arange(n), excluded)
-        picked = rng.choice(pool, size=min(len(pool), selection.num_negatives * 3), replace=False)
+        size = min(len(pool), selection.num_negatives * 3)
+        if store is None:
+            picked = query_rng(selection.seed, q.id).choice(pool, size=size, replace=False)
+        else:
+            seed = int(query_rng(selection.seed, q.id).integers(2**31 - 1))
+            drawn = random_score_ids(store, exclude_ids=[corpus.ids[i] for i in excluded], size=size, seed=seed)
+            picked = np.asarray([corpus.index[d] for d in drawn if d in corpus.index], dtype=np.int64)
         seen: set[str] = set()
         for i in picked:
             if any(k in seen for k in corpus.dedupe_keys[i]):
