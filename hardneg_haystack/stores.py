@@ -10,6 +10,7 @@ OPENSEARCH_PASSWORD by default); they are never logged.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,7 +39,7 @@ class StoreConfig:
     :param space_type: knn space; ``innerproduct`` matches the ensemble fusion (dot = weighted cosine).
     :param engine: knn engine (``faiss`` or ``lucene``).
     :param analyzer: OpenSearch analyzer of the ``content`` field (``english`` stems).
-    :param verify_certs: Verify TLS certificates (``None``: the client default).
+    :param verify_certs: Verify TLS certificates (``None``: ``OPENSEARCH_VERIFY_CERTS``, default true).
     :param timeout: Request timeout in seconds.
     """
 
@@ -127,14 +128,31 @@ def _open_opensearch(config: StoreConfig, embedding_dim: int | None) -> Any:
             embedding_dim, space_type=config.space_type, engine=config.engine, analyzer=config.analyzer
         ),
         settings={"index.knn": True},
-        use_ssl=parsed.scheme == "https",
-        verify_certs=config.verify_certs,
-        timeout=config.timeout,
-        max_retries=config.max_retries,
-        retry_on_timeout=True,
+        **connection_options(config),
     )
     _check_opensearch(store, config, embedding_dim)
     return store
+
+
+def connection_options(config: StoreConfig) -> dict[str, Any]:
+    """TLS, timeout and retry options shared by the store and our own client. TLS comes from the URL scheme
+    and the environment only: ``OPENSEARCH_VERIFY_CERTS`` (``false`` for a laptop's self-signed demo
+    certificates; default true) and ``OPENSEARCH_CA_CERTS`` (a CA bundle path)."""
+    verify = config.verify_certs
+    if verify is None:
+        verify = os.environ.get("OPENSEARCH_VERIFY_CERTS", "true").strip().lower() not in ("0", "false", "no", "off")
+    options: dict[str, Any] = {
+        "use_ssl": urlparse(config.url).scheme == "https",
+        "verify_certs": verify,
+        "timeout": config.timeout,
+        "max_retries": config.max_retries,
+        "retry_on_timeout": True,
+    }
+    if os.environ.get("OPENSEARCH_CA_CERTS"):
+        options["ca_certs"] = os.environ["OPENSEARCH_CA_CERTS"]
+    if not verify:
+        options["ssl_show_warn"] = False
+    return options
 
 
 def _client(config: StoreConfig) -> Any:
@@ -144,14 +162,7 @@ def _client(config: StoreConfig) -> Any:
     user = Secret.from_env_var("OPENSEARCH_USERNAME", strict=False).resolve_value()
     password = Secret.from_env_var("OPENSEARCH_PASSWORD", strict=False).resolve_value()
     auth = (user, password) if user and password else None
-    return OpenSearch(
-        hosts=config.url,
-        http_auth=auth,
-        verify_certs=bool(config.verify_certs),
-        timeout=config.timeout,
-        max_retries=config.max_retries,
-        retry_on_timeout=True,
-    )
+    return OpenSearch(hosts=config.url, http_auth=auth, **connection_options(config))
 
 
 def _existing_dimension(config: StoreConfig) -> int:

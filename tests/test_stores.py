@@ -174,3 +174,18 @@ def test_random_score_sampler_draws_from_opensearch(
     assert all(len(n) == 2 and set(n) <= ids and not set(n) & positives[q] for q, n in first.items())
     with pytest.raises(ConfigError, match="OpenSearch"):
         RandomNegativeMiner(document_store=InMemoryDocumentStore(), sampler="random_score")
+
+
+def test_tls_options_come_from_the_url_and_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from hardneg_haystack.stores import connection_options
+
+    monkeypatch.delenv("OPENSEARCH_VERIFY_CERTS", raising=False)
+    monkeypatch.delenv("OPENSEARCH_CA_CERTS", raising=False)
+    secure = connection_options(StoreConfig(url="https://search.internal:9200"))
+    assert secure["use_ssl"] is True and secure["verify_certs"] is True and "ca_certs" not in secure
+    assert connection_options(StoreConfig(url="http://localhost:9200"))["use_ssl"] is False
+    monkeypatch.setenv("OPENSEARCH_VERIFY_CERTS", "false")
+    monkeypatch.setenv("OPENSEARCH_CA_CERTS", "/etc/ssl/corp-ca.pem")
+    laptop = connection_options(StoreConfig(url="https://localhost:9200"))
+    assert laptop["verify_certs"] is False and laptop["ca_certs"] == "/etc/ssl/corp-ca.pem"
+    assert connection_options(StoreConfig(url="https://x:9200", verify_certs=True))["verify_certs"] is True
