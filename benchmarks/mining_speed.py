@@ -170,6 +170,12 @@ def main() -> None:
     floors = [floor(m, corpus, queries) for m in members]
     print_table(floors, "2. encode floor per member (model.encode only)")
     floor_total = sum(f["floor_s"] for f in floors)
+    single_floor = next(f["floor_s"] for f in floors if f["member"] == single.label)
+    for row in vs_peer:  # each miner's time as the member's floor + its own overhead
+        row["floor_s"] = single_floor
+        row["overhead_s"] = round(row["median"] - single_floor, 2)
+        row["overhead_share"] = round((row["median"] - single_floor) / single_floor, 4)
+    print_table(vs_peer, f"1b. single-model mining = {single.label} encode floor + overhead")
 
     # 3 + 4. the full ensemble, cold then warm
     cache = Path(tempfile.mkdtemp(prefix="hardneg_bench_cache_"))
