@@ -163,6 +163,13 @@ def main() -> None:
         {"miner": f"mine_hard_negatives ({single.label})", **spread(peer_s), "peak_mb": _peak(peer_runs)},
     ]
     print_table(vs_peer, f"1. single-model mining, seconds over {args.repeats} repeats (ratio ours/theirs {ratio:.3f})")
+    pairs = [
+        {"repeat": i + 1, "ours_s": o, "peer_s": p, "ratio": o / p}
+        for i, (o, p) in enumerate(zip(ours_s, peer_s, strict=True))
+    ]
+    print_table(pairs, "1a. per repeat (ours' stages: see 3-4 for the ensemble's breakdown)")
+    stages = {k: spread([r[k] for r in ours_runs])["median"] for k in ("embed_s", "write_s", "mine_s")}
+    print(f"ours, median per stage: {stages}")
     agreement = overlap(ours_runs[0]["negatives"], peer_runs[0]["negatives"])
     print(f"negatives chosen by both: {agreement:.1%} of ours")
 
@@ -212,6 +219,8 @@ def main() -> None:
             "split": args.split,
             "vs_peer": vs_peer,
             "ratio_ours_over_peer": round(ratio, 3),
+            "per_repeat": pairs,
+            "ours_median_stages_s": stages,
             "negatives_shared_with_peer": agreement,
             "encode_floor": floors,
             "encode_floor_total_s": round(floor_total, 2),

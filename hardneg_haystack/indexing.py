@@ -47,9 +47,12 @@ def index_documents(
     split_overlap: int = 30,
     batch_docs: int = 1000,
     progress: Any = None,
+    persist_every_s: float = 60.0,
 ) -> IndexResult:
-    """Embed and write ``documents`` in batches, persisting after each (an interrupted run resumes
-    from the embedding cache). Writing the same corpus again overwrites by id, never duplicates."""
+    """Embed and write ``documents`` in batches. The embedding cache commits every block, so an interrupted
+    run resumes without re-embedding; the embedded store is saved at the end and at most every
+    ``persist_every_s`` seconds on the way (each save rewrites the whole store file). Writing the same
+    corpus again overwrites by id, never duplicates."""
     work_dir = Path(work_dir)
     work_dir.mkdir(parents=True, exist_ok=True)
     config = store_config or StoreConfig(work_dir=str(work_dir))
@@ -60,13 +63,15 @@ def index_documents(
     ens = embedder.ensemble
     store = open_store(config, embedding_dim=ens.dimension)
     pipe = build_indexing_pipeline(store=store, embedder=embedder, max_words=max_words, split_overlap=split_overlap)
-    start = time.perf_counter()
+    start = last_save = time.perf_counter()
     written = 0
     for begin in range(0, len(documents), batch_docs):
         batch = documents[begin : begin + batch_docs]
         out = pipe.run({"cleaner": {"documents": batch}})
         written += out["writer"]["documents_written"]
-        persist_store(store, config)
+        if begin + batch_docs >= len(documents) or time.perf_counter() - last_save >= persist_every_s:
+            persist_store(store, config)
+            last_save = time.perf_counter()
         if progress is not None:
             progress(len(batch))
     seconds = time.perf_counter() - start
