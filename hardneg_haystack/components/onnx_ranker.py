@@ -98,7 +98,7 @@ class OnnxRanker:
         unique: dict[str, Document] = {}
         for d in documents:
             held = unique.get(d.id)
-            if held is None or (d.score or float("-inf")) > (held.score or float("-inf")):
+            if held is None or _score(d) > _score(held):
                 unique[d.id] = d
         docs = list(unique.values())
         scores = self._encoder.predict(
@@ -128,3 +128,7 @@ class OnnxRanker:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> OnnxRanker:
         return default_from_dict(cls, data)
+
+
+def _score(doc: Document) -> float:
+    return doc.score if doc.score is not None else float("-inf")
