@@ -42,6 +42,7 @@ def export_onnx(model_dir: str | Path, *, quantize: bool = True, opset: int = 17
 
     from hardneg_haystack.models import load_cross_encoder
 
+    _require("onnx", "onnxruntime")
     model_dir = Path(model_dir)
     ce = load_cross_encoder(str(model_dir), device="cpu")
     hf = ce.model
@@ -90,6 +91,14 @@ def export_onnx(model_dir: str | Path, *, quantize: bool = True, opset: int = 17
     return files
 
 
+def _require(*modules: str) -> None:
+    import importlib.util
+
+    missing = [m for m in modules if importlib.util.find_spec(m) is None]
+    if missing:
+        raise ConfigError(f"the ONNX backend needs {', '.join(missing)}: pip install 'hardneg-haystack[onnx]'")
+
+
 class OnnxCrossEncoder:
     """A cross-encoder exported by :func:`export_onnx`, with ``CrossEncoder.predict``'s interface and scores.
 
@@ -99,6 +108,7 @@ class OnnxCrossEncoder:
     """
 
     def __init__(self, model_dir: str | Path, *, quantized: bool = False, threads: int | None = None) -> None:
+        _require("onnxruntime")
         import onnxruntime as ort
         from transformers import AutoTokenizer
 
