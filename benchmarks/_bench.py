@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from haystack import Document
 
     from hardneg_haystack.ingest.queries import LabelledQuery
-    from hardneg_haystack.mining.corpus import Corpus
 
 RESULTS = Path(__file__).parent / "results"
 PACKAGES = (
@@ -40,11 +39,8 @@ def corpus_entries(data: Path, max_docs: int | None, queries: list[LabelledQuery
     seeded sample that keeps every positive of ``queries``."""
     import random
 
-    from haystack import Pipeline
-    from haystack.components.preprocessors import DocumentCleaner
-
     from hardneg_haystack.ingest import load_documents
-    from hardneg_haystack.ingest.split import LongDocumentSplitter
+    from hardneg_haystack.pipelines import build_preprocessing_pipeline
 
     docs = load_documents(data)
     if max_docs is not None and max_docs < len(docs):
@@ -53,24 +49,7 @@ def corpus_entries(data: Path, max_docs: int | None, queries: list[LabelledQuery
         rest = [d for d in docs if d.id not in positives]
         keep += random.Random(0).sample(rest, max(0, max_docs - len(keep)))
         docs = keep
-    pipe = Pipeline()
-    pipe.add_component("cleaner", DocumentCleaner(remove_empty_lines=True, remove_extra_whitespaces=True, keep_id=True))
-    pipe.add_component("splitter", LongDocumentSplitter(max_words=300, split_overlap=30))
-    pipe.connect("cleaner.documents", "splitter.documents")
-    return pipe.run({"cleaner": {"documents": docs}})["splitter"]["documents"]
-
-
-def as_corpus(entries: list[Document]) -> Corpus:
-    """The entries as the miners see them after a scan (sorted by id, no embeddings)."""
-    from hardneg_haystack.mining.corpus import Corpus
-
-    entries = sorted(entries, key=lambda d: d.id)
-    return Corpus(
-        ids=[d.id for d in entries],
-        parent_ids=[str(d.meta.get("parent_id", d.id)) for d in entries],
-        contents=[d.content or "" for d in entries],
-        embeddings=None,
-    )
+    return build_preprocessing_pipeline().run({"cleaner": {"documents": docs}})["splitter"]["documents"]
 
 
 def environment() -> dict[str, Any]:

@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import Any
 
 from _bench import (
-    as_corpus,
     corpus_entries,
     environment,
     measure,
@@ -47,7 +46,7 @@ from hardneg_haystack.components.embedders import EnsembleEmbedder, EnsembleText
 from hardneg_haystack.ensemble import DEFAULT_MEMBERS, EnsembleMember
 from hardneg_haystack.ingest import load_beir_queries
 from hardneg_haystack.ingest.queries import LabelledQuery
-from hardneg_haystack.mining.corpus import Corpus
+from hardneg_haystack.mining.corpus import Corpus, corpus_from_documents
 from hardneg_haystack.mining.peer import mine_with_sentence_transformers
 
 BATCH = 32
@@ -135,7 +134,7 @@ def main() -> None:
     print_environment(env)
     queries = load_beir_queries(args.data, args.split)
     entries = corpus_entries(args.data, args.max_docs, queries)
-    corpus = as_corpus(entries)
+    corpus = corpus_from_documents(entries, need_embeddings=False)
     print(f"corpus: {len(entries)} entries, {len(queries)} {args.split} queries")
     members = [EnsembleMember.from_dict(dict(m)) for m in DEFAULT_MEMBERS]
     for m in members:  # load, and one small encode so no timing pays a first call's set-up

@@ -39,16 +39,22 @@ def load_pipeline(source: str | Path, *, allowed_modules: Sequence[str] = ()) ->
     return Pipeline.loads(text, allowed_modules=[*ALLOWED_MODULES, *allowed_modules])
 
 
+def build_preprocessing_pipeline(*, max_words: int = 300, split_overlap: int = 30) -> Pipeline:
+    """clean -> split long documents: the entries ``hardneg index`` embeds, without embedding them."""
+    pipe = Pipeline()
+    pipe.add_component("cleaner", DocumentCleaner(remove_empty_lines=True, remove_extra_whitespaces=True, keep_id=True))
+    pipe.add_component("splitter", LongDocumentSplitter(max_words=max_words, split_overlap=split_overlap))
+    pipe.connect("cleaner.documents", "splitter.documents")
+    return pipe
+
+
 def build_indexing_pipeline(
     *, store: Any, embedder: EnsembleEmbedder, max_words: int = 300, split_overlap: int = 30
 ) -> Pipeline:
     """clean -> split long documents -> EnsembleEmbedder -> DocumentWriter (overwrite by id)."""
-    pipe = Pipeline()
-    pipe.add_component("cleaner", DocumentCleaner(remove_empty_lines=True, remove_extra_whitespaces=True, keep_id=True))
-    pipe.add_component("splitter", LongDocumentSplitter(max_words=max_words, split_overlap=split_overlap))
+    pipe = build_preprocessing_pipeline(max_words=max_words, split_overlap=split_overlap)
     pipe.add_component("embedder", embedder)
     pipe.add_component("writer", DocumentWriter(document_store=store, policy=DuplicatePolicy.OVERWRITE))
-    pipe.connect("cleaner.documents", "splitter.documents")
     pipe.connect("splitter.documents", "embedder.documents")
     pipe.connect("embedder.documents", "writer.documents")
     return pipe

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from haystack import Document, component, default_from_dict, default_to_dict
+from haystack.utils.misc import _deduplicate_documents  # what SentenceTransformersSimilarityRanker uses
 
 from hardneg_haystack.onnx_backend import OnnxCrossEncoder
 
@@ -95,12 +96,7 @@ class OnnxRanker:
         if top_k is not None and top_k <= 0:
             raise ValueError(f"top_k must be > 0, got {top_k}")
         threshold = self.score_threshold if score_threshold is None else score_threshold
-        unique: dict[str, Document] = {}
-        for d in documents:
-            held = unique.get(d.id)
-            if held is None or _score(d) > _score(held):
-                unique[d.id] = d
-        docs = list(unique.values())
+        docs = _deduplicate_documents(documents)
         scores = self._encoder.predict(
             [(query, d.content or "") for d in docs],
             batch_size=self.batch_size,
@@ -128,7 +124,3 @@ class OnnxRanker:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> OnnxRanker:
         return default_from_dict(cls, data)
-
-
-def _score(doc: Document) -> float:
-    return doc.score if doc.score is not None else float("-inf")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from haystack import Document
 
 from hardneg_haystack.errors import DataError
 from hardneg_haystack.mining.selection import content_key
@@ -48,7 +50,12 @@ class Corpus:
 
 def load_corpus(store: Any, *, need_embeddings: bool = True) -> Corpus:
     """Scan every document of ``store`` (no 10,000-document cap), sorted by id for determinism."""
-    docs = sorted(iter_all_documents(store), key=lambda d: d.id)
+    return corpus_from_documents(iter_all_documents(store), need_embeddings=need_embeddings)
+
+
+def corpus_from_documents(documents: Iterable[Document], *, need_embeddings: bool = True) -> Corpus:
+    """The arrays the miners share, from documents already in hand (sorted by id for determinism)."""
+    docs = sorted(documents, key=lambda d: d.id)
     if not docs:
         raise DataError("the document store is empty: index documents first (`hardneg index`)")
     emb = None
