@@ -3,13 +3,15 @@
 from hardneg_haystack.components.embedders import EnsembleEmbedder, EnsembleTextEmbedder
 from hardneg_haystack.components.miners import BM25NegativeMiner, ClusterHardNegativeMiner, RandomNegativeMiner
 from hardneg_haystack.components.onnx_ranker import OnnxRanker
-from hardneg_haystack.components.rankers import MaxPAggregator, ScoreBlender
+from hardneg_haystack.components.rankers import MaxPAggregator, ScoreBlender, ScoreFuser
 from hardneg_haystack.components.trainer import TripletTrainer
+from hardneg_haystack.components.warm_start import CorpusWarmStart
 from hardneg_haystack.ensemble import Ensemble, EnsembleMember
 
 __all__ = [
     "BM25NegativeMiner",
     "ClusterHardNegativeMiner",
+    "CorpusWarmStart",
     "Ensemble",
     "EnsembleEmbedder",
     "EnsembleMember",
@@ -18,6 +20,7 @@ __all__ = [
     "OnnxRanker",
     "RandomNegativeMiner",
     "ScoreBlender",
+    "ScoreFuser",
     "TripletTrainer",
 ]
 __version__ = "0.1.0"

@@ -389,9 +389,12 @@ def train(
     validation_share: Annotated[float, typer.Option(help="Share of queries held out")] = 0.1,
     max_steps: Annotated[int, typer.Option(help="Stop after this many steps (-1: epochs decide)")] = -1,
     seed: Annotated[int, typer.Option()] = 42,
+    precision: Annotated[str, typer.Option(help="auto | bf16 | fp32")] = "auto",
     resume: Annotated[bool, typer.Option(help="Continue from the last checkpoint in --out")] = True,
 ) -> None:
-    """Fine-tune a cross-encoder re-ranker on mined negatives (best checkpoint, early stopping, resumable)."""
+    """Fine-tune a cross-encoder re-ranker on mined negatives (best checkpoint, early stopping, resumable).
+
+    Start it from a warm start (`hardneg warm-start`, then --base-model <its folder>/model)."""
     from hardneg_haystack.training import TrainConfig, train_cross_encoder
 
     try:
@@ -407,6 +410,7 @@ def train(
             validation_share=validation_share,
             max_steps=max_steps,
             seed=seed,
+            precision=precision,  # type: ignore[arg-type]
         )
         validation = None
         if work_dir is not None:
@@ -430,6 +434,74 @@ def train(
         table.add_row(key, f"{result.metrics[key]:.4f}")
     table.add_row("blend weight (share of the re-ranker)", str(result.blend_weight))
     console.print(table)
+
+
+@app.command("warm-start")
+def warm_start_cmd(
+    work_dir: WorkOpt = Path("runs/index"),
+    out: Annotated[
+        Path, typer.Option(help="Folder of the warm-started model (model/, lists.jsonl, checkpoints/)")
+    ] = Path("runs/warmstart"),
+    data: Annotated[
+        Path | None, typer.Option(help="Labelled queries to VALIDATE on (BEIR folder or JSONL); never trained on")
+    ] = None,
+    split: SplitOpt = "train",
+    queries: Annotated[int, typer.Option(help="Pseudo-queries cut from the corpus")] = 2000,
+    teacher_weight: Annotated[float, typer.Option(help="Dense share of the BM25 + dense teacher")] = 0.5,
+    base_model: Annotated[str, typer.Option(help="Hugging Face id, folder or packaged alias")] = "minilm",
+    learning_rate: Annotated[float, typer.Option()] = 7e-5,
+    max_steps: Annotated[int, typer.Option(help="Stop after this many steps (-1: one pass over the lists)")] = -1,
+    max_length: Annotated[int, typer.Option(help="Tokens per (query, document) pair")] = 128,
+    precision: Annotated[str, typer.Option(help="auto | bf16 | fp32")] = "auto",
+    seed: Annotated[int, typer.Option()] = 42,
+) -> None:
+    """Warm-start a cross-encoder on the indexed corpus without labels (pseudo-queries, BM25 + dense teacher).
+
+    Give the result to `hardneg train --base-model <out>/model`; trained once per index and settings."""
+    from rich.progress import Progress
+
+    from hardneg_haystack.indexing import open_index
+    from hardneg_haystack.mining.corpus import load_corpus
+    from hardneg_haystack.training.trainer import TrainConfig
+    from hardneg_haystack.training.validation import rerank_samples
+    from hardneg_haystack.training.warmstart import WarmStartConfig, warm_start
+
+    try:
+        config = WarmStartConfig(
+            queries=queries,
+            teacher_weight=teacher_weight,
+            seed=seed,
+            train=TrainConfig(
+                base_model=base_model,
+                learning_rate=learning_rate,
+                batch_size=4,
+                max_length=max_length,
+                max_steps=max_steps,
+                precision=precision,  # type: ignore[arg-type]
+                early_stopping_patience=0,
+                seed=seed,
+            ),
+        )
+        store, embedder, _ = open_index(work_dir)
+        corpus = load_corpus(store)
+        samples = rerank_samples(store, _load_queries(data, split), corpus=corpus) if data is not None else None
+        with Progress(console=console) as progress:
+            task = progress.add_task("pseudo-queries and teacher lists", total=queries)
+            result = warm_start(
+                corpus,
+                store,
+                embedder.ensemble,
+                out,
+                config,
+                validation=samples,
+                progress=lambda n: progress.advance(task, n),
+            )
+    except HardnegError as exc:
+        _fail(exc)
+    how = "reused (same index and settings)" if result.cached else f"{result.steps} steps on {result.lists} lists"
+    console.print(f"warm start: {how} -> {result.model_dir}")
+    for key in sorted(result.metrics):
+        console.print(f"  {key}: {result.metrics[key]:.4f}")
 
 
 @app.command("swap-ranker")

@@ -92,6 +92,23 @@ def bind_document_store(pipeline: Pipeline, store: Any) -> Pipeline:
     return pipeline
 
 
+def load_query_pipeline(source: str | Path, *, work_dir: str | Path | None = None) -> Pipeline:
+    """A query pipeline from YAML, bound to an indexed work folder when one is given: every component that
+    reads a store gets the folder's store, and every ``EnsembleTextEmbedder`` the index's own ensemble (its
+    members and fitted weights), so queries are embedded exactly as the documents were."""
+    pipe = load_pipeline(source)
+    if work_dir is None:
+        return pipe
+    from hardneg_haystack.indexing import open_index
+
+    store, embedder, _ = open_index(work_dir)
+    bind_document_store(pipe, store)
+    for _, comp in pipe.walk():
+        if isinstance(comp, EnsembleTextEmbedder):
+            comp.ensemble = embedder.ensemble
+    return pipe
+
+
 def bm25_retriever_for(store: Any, *, top_k: int = 10) -> Any:
     """The store's own BM25 retriever (content only on OpenSearch)."""
     if isinstance(store, InMemoryDocumentStore):
@@ -144,4 +161,32 @@ def build_rerank_pipeline(
     pipe.connect(first_stage, "blender.first_stage_documents")
     pipe.connect("ranker.documents", "blender.documents")
     pipe.connect("blender.documents", "maxp.documents")
+    return pipe
+
+
+def build_fused_pipeline(
+    *, store: Any, ranker_model: str, text_embedder: EnsembleTextEmbedder, candidates: int = 100, top_k: int = 10
+) -> Pipeline:
+    """The system users deploy: BM25 top ``candidates`` -> cross-encoder ranker -> ScoreFuser (BM25, dense
+    ensemble similarity and cross-encoder, with the weights stored with the model) -> MaxPAggregator.
+    Run with ``{"retriever": {"query": q}, "ranker": {"query": q}, "text_embedder": {"text": q}}``.
+    """
+    from haystack_integrations.components.rankers.sentence_transformers import SentenceTransformersSimilarityRanker
+
+    from hardneg_haystack.components.rankers import MaxPAggregator, ScoreFuser
+
+    pipe = Pipeline()
+    pipe.add_component("text_embedder", text_embedder)
+    pipe.add_component("retriever", bm25_retriever_for(store, top_k=candidates))
+    pipe.add_component(
+        "ranker", SentenceTransformersSimilarityRanker(model=ranker_model, top_k=candidates, scale_score=False)
+    )
+    model_dir = ranker_model if Path(ranker_model).is_dir() else None
+    pipe.add_component("fuser", ScoreFuser(model=model_dir, top_k=None))
+    pipe.add_component("maxp", MaxPAggregator(top_k=top_k))
+    pipe.connect("retriever.documents", "ranker.documents")
+    pipe.connect("retriever.documents", "fuser.first_stage_documents")
+    pipe.connect("text_embedder.embedding", "fuser.query_embedding")
+    pipe.connect("ranker.documents", "fuser.documents")
+    pipe.connect("fuser.documents", "maxp.documents")
     return pipe

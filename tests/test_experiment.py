@@ -126,7 +126,9 @@ def test_training_queries_with_a_test_querys_text_are_left_out(beir_dir: Path) -
 
 def test_quick_profile_overrides_training_only_where_it_says() -> None:
     cfg = ExperimentConfig.load(quick=True)
-    assert cfg.train.max_steps == 12 and cfg.train.batch_size == 4 and cfg.candidates == 10
+    assert cfg.train.max_steps == 20 and cfg.train.batch_size == 8 and cfg.candidates == [10, 30]
+    assert cfg.warm_start is not None and cfg.warm_start.queries == 600
+    assert cfg.warm_start.train == ExperimentConfig().warm_start.train  # only the count changes
     assert cfg.train.loss == ExperimentConfig().train.loss
 
 
@@ -138,7 +140,7 @@ def _tiny_config(tiny_models: dict[str, str], tiny_members: list[dict]) -> Exper
         {
             "members": tiny_members,
             "num_negatives": 2,
-            "candidates": 4,
+            "candidates": [2, 4],
             "depth": 8,
             "long_threshold": 9,
             "bootstrap": 50,
@@ -151,6 +153,13 @@ def _tiny_config(tiny_models: dict[str, str], tiny_members: list[dict]) -> Exper
                 "validation_share": 0.5,
                 "early_stopping_patience": 0,
             },
+            "warm_start": {
+                "queries": 8,
+                "pool": 4,
+                "list_size": 3,
+                "hard": 1,
+                "train": {"base_model": tiny_models["bert16"], "max_steps": 2, "batch_size": 2, "max_length": 32},
+            },
         }
     )
 
@@ -159,6 +168,11 @@ def test_experiment_end_to_end_and_resume(
     beir_dir: Path, tiny_models: dict[str, str], tiny_members: list[dict], tmp_path: Path, monkeypatch
 ) -> None:
     cfg = _tiny_config(tiny_models, tiny_members)
+    extra = [("q5", "vpn login error code", "it-2"), ("q6", "install the printer on windows", "it-3")]
+    with (beir_dir / "queries.jsonl").open("a") as fh:
+        fh.writelines(json.dumps({"_id": qid, "text": text}) + "\n" for qid, text, _ in extra)
+    with (beir_dir / "qrels" / "train.tsv").open("a") as fh:
+        fh.writelines(f"{qid}\t{doc}\t1\n" for qid, _, doc in extra)
     out = tmp_path / "exp"
     calls: list[str] = []
     real_train = Experiment.train
@@ -174,7 +188,9 @@ def test_experiment_end_to_end_and_resume(
         run_experiment(beir_dir, out, cfg)
     state = json.loads((out / "state.json").read_text())
     mined = {f"mine:{m}" for m in ("random", "bm25", "ensemble", "single", "mix")}
-    assert {"index", "weights", "train:random", *mined} <= set(state["steps"])
+    assert {"index", "weights", "warmstart", "train:random", *mined} <= set(state["steps"])
+    warm = state["steps"]["warmstart"]["model"]
+    assert json.loads((out / "rankers" / "random" / "model" / "hardneg.json").read_text())["base_model"] == warm
     assert "train:bm25" not in state["steps"]
     done_before = {k: v["seconds"] for k, v in state["steps"].items()}
 
@@ -189,8 +205,10 @@ def test_experiment_end_to_end_and_resume(
     assert saved["schema"] == SCHEMA
     names = list(saved["systems"])
     assert names[:2] == ["bm25", "dense"] and names[2].startswith("bm25 + dense")
-    for miner in ("random", "bm25", "ensemble", "single", "mix"):
-        assert f"rerank[{miner}]" in names and any(n.startswith(f"rerank[{miner}] + bm25") for n in names)
+    for ranker in ("warm-start", "random", "bm25", "ensemble", "single", "mix"):
+        assert {f"rerank[{ranker}] top-2", f"rerank[{ranker}] top-4", f"fused[{ranker}]"} <= set(names)
+    fusion = saved["fusion"]["ensemble"]["weights"]
+    assert set(fusion) == {"bm25", "dense", "cross-encoder"} and sum(fusion.values()) == pytest.approx(1)
     for system in saved["systems"].values():
         assert set(system["metrics"]) == set(METRICS)
         assert set(system["per_query"]["ndcg@10"]) == {"q3", "q4"}

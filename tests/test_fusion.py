@@ -63,3 +63,55 @@ def test_bad_weights_are_refused(weights: list[float]) -> None:
 def test_unknown_fusion_is_refused() -> None:
     with pytest.raises(ConfigError, match="unknown fusion"):
         fuse([np.ones((1, 2))], [1], "median")  # type: ignore[arg-type]
+
+
+# ---- fusing ranking signals (BM25, dense, cross-encoder) --------------------------------------------------------
+
+
+def test_score_fusion_math_and_fit() -> None:
+    from hardneg_haystack.score_fusion import fit_fusion_weights, fuse, simplex_grid
+
+    assert fuse([[3.0, 1.0], [0.2, 0.9], [5.0, -1.0]], [0.2, 0.3, 0.5]).round(2).tolist() == [0.7, 0.3]
+    grid = simplex_grid(3, 0.5)
+    assert sorted(grid) == sorted([(0, 0, 1), (0, 0.5, 0.5), (0, 1, 0), (0.5, 0, 0.5), (0.5, 0.5, 0), (1, 0, 0)])
+    assert all(abs(sum(w) - 1) < 1e-9 for w in simplex_grid(3, 0.1)) and len(simplex_grid(3, 0.1)) == 66
+    # only signal 1 ranks the relevant (middle) candidate first: the fit leans on it
+    samples = [([[2.0, 0.0, 1.0], [0.0, 3.0, 1.0], [1.0, 0.0, 2.0]], [False, True, False]) for _ in range(3)]
+    weights, score = fit_fusion_weights(samples, step=0.25)
+    assert weights[1] >= 0.75 and score == 1.0
+    with pytest.raises(ValueError, match="same candidates"):
+        fuse([[1.0, 2.0], [1.0]], [0.5, 0.5])
+    with pytest.raises(ValueError, match=">= 0"):
+        fuse([[1.0], [1.0]], [1.5, -0.5])
+
+
+def test_score_fuser_component(tmp_path) -> None:
+    import json
+
+    from haystack import Document
+
+    from hardneg_haystack import ScoreFuser
+
+    first = [
+        Document(id="a", content="a", score=9.0, embedding=[1.0, 0.0]),
+        Document(id="b", content="b", score=1.0, embedding=[0.0, 1.0]),
+    ]
+    ranked = [Document(id="b", content="b", score=0.2), Document(id="a", content="a", score=0.1)]
+    query = [0.0, 1.0]
+    order = lambda fuser: [d.id for d in fuser.run(ranked, first, query)["documents"]]  # noqa: E731
+    assert order(ScoreFuser(weights={"bm25": 1.0})) == ["a", "b"]
+    assert order(ScoreFuser(weights={"dense": 1.0})) == ["b", "a"]
+    assert order(ScoreFuser(weights={"cross-encoder": 1.0})) == ["b", "a"]
+    out = ScoreFuser(weights={"bm25": 0.6, "dense": 0.2, "cross-encoder": 0.2}).run(ranked, first, query)
+    top = out["documents"][0]
+    assert top.id == "a" and top.meta["bm25_score"] == 9.0 and top.meta["dense_score"] == 0.0
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "hardneg.json").write_text(json.dumps({"fusion_weights": {"bm25": 0.0, "dense": 1.0, "cross-encoder": 0}}))
+    fuser = ScoreFuser(model=str(model))
+    assert fuser.weights["dense"] == 1.0 and order(fuser) == ["b", "a"]
+    assert ScoreFuser.from_dict(fuser.to_dict()).weights == fuser.weights
+    with pytest.raises(ValueError, match="non-negative"):
+        ScoreFuser(weights={"bm25": -1.0, "dense": 2.0})
+    with pytest.raises(ValueError, match="non-negative"):
+        ScoreFuser(weights={"colbert": 1.0})

@@ -132,3 +132,32 @@ def test_swapped_yaml_round_trips(tiny_models: dict[str, str]) -> None:
     assert again["components"] == original["components"]
     key = lambda c: (c["sender"], c["receiver"])  # noqa: E731
     assert sorted(again["connections"], key=key) == sorted(original["connections"], key=key)
+
+
+def test_fused_yaml_pipeline_runs_on_a_work_folder(
+    beir_dir: Path, tiny_models: dict[str, str], tiny_members: list[dict], tmp_path: Path
+) -> None:
+    import json
+
+    from hardneg_haystack.pipelines import build_fused_pipeline, load_query_pipeline
+
+    work = tmp_path / "w"
+    index_documents(load_documents(beir_dir), work_dir=work, members=tiny_members)
+    model = tmp_path / "model"
+    from hardneg_haystack.models import load_cross_encoder
+
+    load_cross_encoder(tiny_models["bert16"]).save(str(model))
+    (model / "hardneg.json").write_text(json.dumps({"fusion_weights": {"bm25": 1.0, "dense": 0.0, "cross-encoder": 0}}))
+    text = (ROOT / "pipelines" / "query_fused.yaml").read_text().replace("runs/demo/rankers/ensemble/model", str(model))
+    pipe = load_query_pipeline(text, work_dir=work)
+    store, embedder, _ = open_index(work)
+    assert pipe.get_component("text_embedder").ensemble.to_dict() == embedder.ensemble.to_dict()  # index's own
+    assert pipe.get_component("fuser").weights == {"bm25": 1.0, "dense": 0.0, "cross-encoder": 0.0}
+    q = "vpn token phone"
+    docs = pipe.run({"text_embedder": {"text": q}, "retriever": {"query": q}, "ranker": {"query": q}})["maxp"]["documents"]
+    assert docs and {"bm25_score", "dense_score", "ranker_score"} <= set(docs[0].meta)
+    assert docs[0].meta["bm25_score"] == max(d.meta["bm25_score"] for d in docs)  # all weight on BM25
+    assert any(d.meta["dense_score"] != 0.0 for d in docs)  # the store returned embeddings: dense is real
+    built = build_fused_pipeline(store=store, ranker_model=str(model), text_embedder=embedder, candidates=5)
+    res = built.run({"text_embedder": {"text": q}, "retriever": {"query": q}, "ranker": {"query": q}})
+    assert [d.id for d in res["maxp"]["documents"]] == [d.id for d in docs][: len(res["maxp"]["documents"])]

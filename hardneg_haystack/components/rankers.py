@@ -82,6 +82,104 @@ class ScoreBlender:
         return default_from_dict(cls, data)
 
 
+SIGNALS = ("bm25", "dense", "cross-encoder")
+
+
+@component
+class ScoreFuser:
+    """
+    Fuses the three signals of one query's candidates: the first stage's BM25 score, the dense ensemble
+    similarity (query embedding . document embedding) and the cross-encoder's score. Each is min-max
+    normalised over the candidates, then weighted (weights on the simplex). ``hardneg experiment`` fits the
+    weights on validation queries and stores them with the model (``hardneg.json``, ``fusion_weights``);
+    give ``model`` to read them from there, or set ``weights`` yourself.
+
+    Documents need their embeddings for the dense signal (the in-memory store returns them; on OpenSearch
+    set ``return_embedding=True`` on the store); without them, or without ``query_embedding``, the dense
+    signal is constant and only BM25 and the cross-encoder decide.
+
+    ### Usage example
+
+    ```python
+    pipe.add_component("text_embedder", text_embedder)
+    pipe.add_component("retriever", InMemoryBM25Retriever(document_store=store, top_k=100))
+    pipe.add_component("ranker", SentenceTransformersSimilarityRanker(model="runs/ranker/model", top_k=100))
+    pipe.add_component("fuser", ScoreFuser(model="runs/ranker/model", top_k=10))
+    pipe.connect("retriever.documents", "ranker.documents")
+    pipe.connect("retriever.documents", "fuser.first_stage_documents")
+    pipe.connect("text_embedder.embedding", "fuser.query_embedding")
+    pipe.connect("ranker.documents", "fuser.documents")
+    ```
+    """
+
+    def __init__(
+        self, *, weights: dict[str, float] | None = None, model: str | None = None, top_k: int | None = 10
+    ) -> None:
+        """
+        :param weights: ``{"bm25": w1, "dense": w2, "cross-encoder": w3}``, non-negative (normalised to sum 1).
+        :param model: A model folder trained by hardneg: its stored ``fusion_weights`` are used when
+            ``weights`` is None (default without either: 1/3 each).
+        :param top_k: Documents returned (None: all).
+        """
+        from hardneg_haystack.training.trainer import read_training_info
+
+        self.model = model
+        self._explicit = weights
+        stored = read_training_info(model).get("fusion_weights") if model and Path(model).is_dir() else None
+        chosen = weights if weights is not None else (stored or dict.fromkeys(SIGNALS, 1.0))
+        unknown = sorted(set(chosen) - set(SIGNALS))
+        if unknown or any(v < 0 for v in chosen.values()) or sum(chosen.values()) <= 0:
+            raise ValueError(f"ScoreFuser weights must be non-negative over {SIGNALS}, got {chosen}")
+        total = sum(chosen.values())
+        self.weights = {k: chosen.get(k, 0.0) / total for k in SIGNALS}
+        self.top_k = top_k
+
+    @component.output_types(documents=list[Document])
+    def run(
+        self,
+        documents: list[Document],
+        first_stage_documents: list[Document],
+        query_embedding: list[float] | None = None,
+    ) -> dict[str, list[Document]]:
+        """
+        :param documents: The ranker's output (its scores).
+        :param first_stage_documents: The BM25 retriever's output (its scores, and embeddings), matched by id.
+        :param query_embedding: The query's ensemble embedding (the index's text embedder).
+        :returns: ``documents`` sorted by the fused score, with ``meta["bm25_score"]``, ``meta["dense_score"]``
+            and ``meta["ranker_score"]``.
+        """
+        import numpy as np
+
+        from hardneg_haystack.score_fusion import fuse
+
+        if not documents:
+            return {"documents": []}
+        first = {d.id: d for d in first_stage_documents}
+        scores = [d.score for d in first_stage_documents if d.score is not None]
+        floor = min(scores) if scores else 0.0
+        bm25 = [first[d.id].score if d.id in first and first[d.id].score is not None else floor for d in documents]
+        q = np.asarray(query_embedding, dtype=np.float64) if query_embedding is not None else None
+        dense = []
+        for d in documents:
+            emb = d.embedding if d.embedding is not None else getattr(first.get(d.id), "embedding", None)
+            dense.append(float(q @ np.asarray(emb, dtype=np.float64)) if q is not None and emb is not None else 0.0)
+        ce = [d.score if d.score is not None else 0.0 for d in documents]
+        fused = fuse([bm25, dense, ce], [self.weights[k] for k in SIGNALS])
+        out = [
+            replace(d, score=float(s), meta={**d.meta, "bm25_score": b, "dense_score": e, "ranker_score": r})
+            for d, s, b, e, r in zip(documents, fused, bm25, dense, ce, strict=True)
+        ]
+        out.sort(key=lambda d: -(d.score or 0.0))
+        return {"documents": out[: self.top_k] if self.top_k else out}
+
+    def to_dict(self) -> dict[str, Any]:
+        return default_to_dict(self, weights=self._explicit, model=self.model, top_k=self.top_k)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ScoreFuser:
+        return default_from_dict(cls, data)
+
+
 @component
 class MaxPAggregator:
     """

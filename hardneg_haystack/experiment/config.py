@@ -12,6 +12,7 @@ from typing import Any
 
 from hardneg_haystack.errors import ConfigError
 from hardneg_haystack.training.trainer import TrainConfig
+from hardneg_haystack.training.warmstart import WarmStartConfig
 
 MINERS = ("random", "bm25", "ensemble", "single", "mix")
 METRICS = (
@@ -42,9 +43,15 @@ class ExperimentConfig:
     :param mix: Negatives per source for the ``mix`` miner (default 2 ensemble + 2 random: hard negatives
         alone hurt small-data cross-encoders in the design probe, random ones keep the easy cases covered).
     :param num_negatives: Negatives per training query.
-    :param max_train_queries: Use at most this many training queries (the first ones, same for every miner).
-    :param train: Hyperparameters shared by every re-ranker.
-    :param candidates: BM25 depth each re-ranker re-orders; ranks below it keep their BM25 order.
+    :param max_train_queries: Use at most this many training queries: a seeded random sample (not the first
+        ones: a qrels file sorted by source would give a one-source training set), the same for every miner.
+    :param max_test_queries: Evaluate on at most this many test queries, sampled the same way (None: all).
+    :param train: Hyperparameters shared by every re-ranker (their ``base_model`` is the warm start's output
+        when there is one).
+    :param warm_start: The label-free warm start on the corpus every re-ranker starts from
+        (:class:`~hardneg_haystack.training.warmstart.WarmStartConfig`; ``null``: start from ``train.base_model``).
+    :param candidates: BM25 depths each re-ranker re-orders (ranks below keep their BM25 order); the
+        shallowest validates training, the deepest feeds the fused system.
     :param depth: Ranking depth of every run (Recall@100 needs 100).
     :param long_threshold: A query counts as "long" when one of its positives has more words than this.
     :param train_split: qrels split whose queries are mined and trained on.
@@ -61,9 +68,11 @@ class ExperimentConfig:
     miners: list[str] = field(default_factory=lambda: list(MINERS))
     num_negatives: int = 4
     mix: dict[str, int] = field(default_factory=lambda: {"ensemble": 2, "random": 2})
-    max_train_queries: int | None = 400
+    max_train_queries: int | None = None
+    max_test_queries: int | None = None
     train: TrainConfig = field(default_factory=lambda: TrainConfig(max_length=128))
-    candidates: int = 20
+    warm_start: WarmStartConfig | None = field(default_factory=WarmStartConfig)
+    candidates: list[int] = field(default_factory=lambda: [20, 100])
     depth: int = 100
     long_threshold: int = 300
     train_split: str = "train"
@@ -76,6 +85,14 @@ class ExperimentConfig:
     def __post_init__(self) -> None:
         if isinstance(self.train, dict):
             self.train = TrainConfig(**_known(TrainConfig, self.train, "train"))
+        if isinstance(self.warm_start, dict):
+            ws = dict(self.warm_start)
+            if isinstance(ws.get("train"), dict):
+                ws["train"] = _known(TrainConfig, ws["train"], "warm_start.train")
+            self.warm_start = WarmStartConfig(**_known(WarmStartConfig, ws, "warm_start"))
+        if isinstance(self.candidates, int):
+            self.candidates = [self.candidates]
+        self.candidates = sorted({int(c) for c in self.candidates})
         unknown = [m for m in self.miners if m not in MINERS]
         if unknown:
             raise ConfigError(f"unknown miner(s) {', '.join(map(repr, unknown))}: choose from {', '.join(MINERS)}")
@@ -86,13 +103,17 @@ class ExperimentConfig:
             raise ConfigError(f"mix: give positive counts per source miner ({', '.join(MINERS[:4])}), got {self.mix}")
         if self.train_split == self.test_split:
             raise ConfigError(f"train_split and test_split are both {self.train_split!r}: evaluate on held-out queries")
-        for name in ("num_negatives", "candidates", "depth", "bootstrap", "permutations"):
+        for name in ("num_negatives", "depth", "bootstrap", "permutations"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be >= 1, got {getattr(self, name)}")
-        if self.candidates > self.depth:
-            raise ConfigError(f"candidates ({self.candidates}) cannot exceed depth ({self.depth})")
+        if not self.candidates or self.candidates[0] < 1:
+            raise ConfigError(f"candidates must be depths >= 1, got {self.candidates}")
+        if self.candidates[-1] > self.depth:
+            raise ConfigError(f"candidates ({self.candidates[-1]}) cannot exceed depth ({self.depth})")
         if self.max_train_queries is not None and self.max_train_queries < 2:
             raise ConfigError("max_train_queries must be >= 2 (one query is held out for validation)")
+        if self.max_test_queries is not None and self.max_test_queries < 1:
+            raise ConfigError("max_test_queries must be >= 1")
         if not 0 < self.alpha < 1:
             raise ConfigError(f"alpha must be in (0, 1), got {self.alpha}")
 
@@ -117,8 +138,10 @@ class ExperimentConfig:
             if not isinstance(data, dict):
                 raise ConfigError(f"{path}: expected a mapping of config fields")
         if quick:
-            data = {**data, **{k: v for k, v in QUICK.items() if k != "train"}}
+            data = {**data, **{k: v for k, v in QUICK.items() if k not in ("train", "warm_start")}}
             data["train"] = {**(data.get("train") or {}), **QUICK["train"]}
+            if data.get("warm_start", {}) is not None:  # `warm_start: null` in the file still turns it off
+                data["warm_start"] = {**(data.get("warm_start") or {}), **QUICK["warm_start"]}
         return cls.from_dict(data, where=str(path or "config"))
 
     def to_dict(self) -> dict[str, Any]:
@@ -131,11 +154,11 @@ class ExperimentConfig:
 #: ``--quick``: minutes on 2 CPU cores (the demo on the packaged sample corpus).
 QUICK: dict[str, Any] = {
     "miners": ["random", "bm25", "ensemble", "mix"],
-    "max_train_queries": None,
-    "candidates": 10,
+    "candidates": [10, 30],
     "bootstrap": 500,
     "permutations": 1000,
-    "train": {"batch_size": 4, "max_steps": 12, "validation_share": 0.15, "max_length": 128},
+    "train": {"batch_size": 8, "max_steps": 20, "eval_steps": 5, "validation_share": 0.15, "max_length": 128},
+    "warm_start": {"queries": 600},
 }
 
 

@@ -103,9 +103,14 @@ def build_results(exp: Any, runs: dict[str, dict[str, dict[str, float]]]) -> dic
         }
     names = list(runs)
     vs_bm25 = [(n, "bm25") for n in names if n != "bm25"]
-    ens = [n for n in names if n.startswith("rerank[ensemble]")]
-    others = [n for n in names if n.startswith("rerank[") and not n.startswith("rerank[ensemble]")]
-    head_to_head = [(e, o) for e in ens for o in others if ("+ bm25" in e) == ("+ bm25" in o)]
+    others = [m for m in ["warm-start", *cfg.miners] if m != "ensemble"]
+    head_to_head = [
+        (n, n.replace("[ensemble]", f"[{o}]"))
+        for n in names
+        if "[ensemble]" in n
+        for o in others
+        if n.replace("[ensemble]", f"[{o}]") in runs
+    ]
     steps = exp.state["steps"]
     miners = {}
     for miner in cfg.miners:
@@ -139,6 +144,8 @@ def build_results(exp: Any, runs: dict[str, dict[str, dict[str, float]]]) -> dic
         + _family("ensemble_vs_miners", head_to_head, per, ids, cfg),
         "miners": miners,
         "training": {m: steps[f"train:{m}"] for m in cfg.miners},
+        "warm_start": steps.get("warmstart"),
+        "fusion": steps["evaluate"].get("fusion", {}),
     }
 
 
@@ -206,6 +213,17 @@ def render_markdown(results: dict[str, Any], plots: list[Path]) -> str:
         f"{_val(t, 'ndcg@10'):.3f} | {_val(t, 'base_ndcg@10'):.3f} | {t['blend_weight']} | {t['seconds']:.0f} |"
         for m, t in results["training"].items()
     )
+    ws = results.get("warm_start")
+    if ws:
+        training = (
+            f"| warm start (no labels: {ws['lists']} pseudo-queries) | {ws['steps']} | | "
+            f"{_val(ws, 'ndcg@10'):.3f} | {_val(ws, 'base_ndcg@10'):.3f} | | {ws['seconds']:.0f} |\n" + training
+        )
+    fusion = "\n".join(
+        f"| {name} | {f['weights']['bm25']:.1f} | {f['weights']['dense']:.1f} | {f['weights']['cross-encoder']:.1f} | "
+        f"{f['validation_ndcg@10']:.3f} |"
+        for name, f in results.get("fusion", {}).items()
+    )
     steps = "\n".join(f"| {k} | {v['seconds']:.1f} |" for k, v in results["steps"].items())
     versions = ", ".join(f"{k} {v}" for k, v in results["versions"].items())
     images = "\n".join(f"![{p.stem}]({p.name})" for p in plots)
@@ -215,8 +233,8 @@ Data: `{data["source"]}`: {data["documents"]} documents ({data["store_entries"]}
 splitting), {data["train_queries"]} training queries, {data["test_queries"]} held-out test queries
 ({data["test_queries_short"]} short, {data["test_queries_long"]} long: a positive over
 {data["long_threshold_words"]} words). Every re-ranker: base `{cfg["train"]["base_model"]}`, loss
-`{cfg["train"]["loss"]}`, identical hyperparameters and seed {cfg["seed"]}; it re-orders BM25's top
-{cfg["candidates"]}.
+`{cfg["train"]["loss"]}`, identical hyperparameters and seed {cfg["seed"]}{_start(cfg)}; it re-orders BM25's
+top {" and top ".join(map(str, cfg["candidates"]))}.
 
 ## Results (test queries, per parent document)
 
@@ -248,11 +266,19 @@ splitting), {data["train_queries"]} training queries, {data["test_queries"]} hel
 |---|---|---|---|---|---|
 {miners}
 
-## Training (validation: BM25 top-{cfg["candidates"]} of held-out training queries)
+## Training (validation: BM25 top-{cfg["candidates"][0]} of held-out training queries, positives added)
 
 | miner | steps | best step | val nDCG@10 | BM25 val nDCG@10 | blend weight | seconds |
 |---|---|---|---|---|---|---|
 {training}
+
+## Fused system: BM25 + dense + cross-encoder over BM25's top-{cfg["candidates"][-1]}
+
+Weights (on min-max normalised scores) fitted on the validation queries, never on test queries.
+
+| re-ranker | BM25 | dense | cross-encoder | validation nDCG@10 |
+|---|---|---|---|---|
+{fusion}
 
 ## Time per step (seconds)
 
@@ -272,6 +298,16 @@ splitting), {data["train_queries"]} training queries, {data["test_queries"]} hel
 
 {versions}
 """
+
+
+def _start(cfg: dict[str, Any]) -> str:
+    ws = cfg.get("warm_start")
+    if not ws:
+        return ""
+    return (
+        f", starting from the label-free warm start on the corpus ({ws['queries']} pseudo-queries, "
+        f"teacher BM25 + dense, base `{ws['train']['base_model']}`)"
+    )
 
 
 def _val(training: dict[str, Any], key: str) -> float:

@@ -76,9 +76,28 @@ class ExperimentData:
                 [q.id for q in leaked[:5]],
             )
             train = [q for q in train if q.text.strip().lower() not in test_texts]
-        if config.max_train_queries is not None:
-            train = train[: config.max_train_queries]
+        train = sample_queries(train, config.max_train_queries, config.seed)
+        test = sample_queries(test, config.max_test_queries, config.seed)
         return cls(source, train, test)
+
+
+def store_fusion_weights(model_dir: str | Path, weights: dict[str, float]) -> None:
+    """Record the fitted fusion weights in the model's ``hardneg.json`` (read by ``ScoreFuser(model=...)``)."""
+    from hardneg_haystack.training.trainer import INFO_FILE, read_training_info
+
+    info = read_training_info(model_dir)
+    info["fusion_weights"] = weights
+    (Path(model_dir) / INFO_FILE).write_text(json.dumps(info, indent=2))
+
+
+def sample_queries(queries: list[LabelledQuery], n: int | None, seed: int) -> list[LabelledQuery]:
+    """A seeded random sample of ``n`` queries, kept in their file order (all of them when n is None)."""
+    if n is None or n >= len(queries):
+        return queries
+    import random
+
+    keep = set(random.Random(seed).sample(range(len(queries)), n))
+    return [q for i, q in enumerate(queries) if i in keep]
 
 
 class Experiment:
@@ -184,6 +203,51 @@ class Experiment:
 
         return self._step("weights", run)
 
+    @property
+    def validation_ids(self) -> list[str]:
+        """Training queries held out from every re-ranker's training (the same for all): they validate
+        training, pick checkpoints and fit the fused system's weights. Never test queries."""
+        import random
+
+        ids = sorted({q.id for q in self.data.train})
+        share = self.config.train.validation_share
+        n = max(1, round(len(ids) * share)) if share > 0 and len(ids) >= 2 else 0
+        random.Random(self.config.seed).shuffle(ids)
+        return sorted(ids[:n])
+
+    @property
+    def validation_queries(self) -> list[LabelledQuery]:
+        held = set(self.validation_ids)
+        return [q for q in self.data.train if q.id in held]
+
+    def warm_start(self) -> dict[str, Any]:
+        def run() -> dict[str, Any]:
+            from hardneg_haystack.training.validation import rerank_samples
+            from hardneg_haystack.training.warmstart import warm_start
+
+            cfg = self.config.warm_start
+            assert cfg is not None
+            store, embedder, corpus = self.opened()
+            samples = rerank_samples(store, self.validation_queries, k=self.config.candidates[0], corpus=corpus)
+            res = warm_start(
+                corpus,
+                store,
+                embedder.ensemble,
+                self.out / "warmstart",
+                cfg,
+                validation=samples,
+                progress=self.progress("pseudo-queries", cfg.queries),
+            )
+            return {
+                "model": str(res.model_dir),
+                "lists": res.lists,
+                "steps": res.steps,
+                "validation_metrics": res.metrics,
+                "seconds_by_stage": res.seconds,
+            }
+
+        return self._step("warmstart", run)
+
     def mine(self, miner: str) -> dict[str, Any]:
         if miner == "mix":
             for source in self.config.mix:
@@ -244,11 +308,15 @@ class Experiment:
             from hardneg_haystack.training.validation import bm25_validation
 
             store = self.opened()[0]
+            config = replace(self.config.train, seed=self.config.seed)
+            if self.config.warm_start is not None:
+                config = replace(config, base_model=self.state["steps"]["warmstart"]["model"])
             res = train_cross_encoder(
                 self.out / "mined" / miner,
                 self.out / "rankers" / miner,
-                replace(self.config.train, seed=self.config.seed),
-                validation=bm25_validation(store, k=self.config.candidates),
+                config,
+                validation=bm25_validation(store, k=self.config.candidates[0]),
+                validation_ids=self.validation_ids,
                 data_description=f"{self.data.source.name} training queries, {miner} negatives",
             )
             return {
@@ -263,22 +331,43 @@ class Experiment:
 
         return self._step(f"train:{miner}", run)
 
+    def rankers(self) -> dict[str, str]:
+        """The re-rankers to evaluate: ``{name: model folder}`` (the warm start too, when there is one)."""
+        out = {}
+        if self.config.warm_start is not None:
+            out["warm-start"] = self.state["steps"]["warmstart"]["model"]
+        for miner in self.config.miners:
+            out[miner] = self.state["steps"][f"train:{miner}"]["model"]
+        return out
+
     def evaluate(self) -> dict[str, Any]:
         runs_path = self.out / "runs.json"
 
         def run() -> dict[str, Any]:
-            from hardneg_haystack.experiment.systems import FirstStage, fit_hybrid_weight, rerank_runs
+            from hardneg_haystack.experiment.systems import (
+                FirstStage,
+                cross_encoder_scores,
+                fit_fused_weights,
+                fit_hybrid_weight,
+                fused_scores,
+                reorder_run,
+            )
             from hardneg_haystack.models import load_cross_encoder
+            from hardneg_haystack.precision import pair_scorer
 
             cfg = self.config
             store, embedder, corpus = self.opened()
             ens = embedder.ensemble
             pool = cfg.depth * 3
+            held = set(self.validation_ids)
+            fit_queries = [q for q in self.data.train if q.id not in held]
             train_first = FirstStage.compute(
-                corpus, store, self.data.train, ens.encode([q.text for q in self.data.train], "query"), pool
+                corpus, store, fit_queries, ens.encode([q.text for q in fit_queries], "query"), pool
             )
             hybrid_w, _ = fit_hybrid_weight(train_first, cfg.depth)
             del train_first
+            val = self.validation_queries
+            val_first = FirstStage.compute(corpus, store, val, ens.encode([q.text for q in val], "query"), pool)
             first = FirstStage.compute(
                 corpus, store, self.data.test, ens.encode([q.text for q in self.data.test], "query"), pool
             )
@@ -287,25 +376,39 @@ class Experiment:
                 "dense": first.dense_run(cfg.depth),
                 f"bm25 + dense (w={hybrid_w:g})": first.hybrid_run(hybrid_w, cfg.depth),
             }
-            timings = {}
-            for miner in cfg.miners:
-                info = self.state["steps"][f"train:{miner}"]
-                model = load_cross_encoder(info["model"], max_length=cfg.train.max_length)
-                weight = info["blend_weight"] if info["blend_weight"] is not None else 0.5
+            deepest = cfg.candidates[-1]
+            timings, fusion = {}, {}
+            for name, path in self.rankers().items():
+                model = load_cross_encoder(path, max_length=cfg.train.max_length)
+                score = pair_scorer(model, precision=cfg.train.precision)
                 start = time.perf_counter()
-                alone, blended = rerank_runs(
+                ce_val = cross_encoder_scores(val_first, score, deepest)
+                ce = cross_encoder_scores(
                     first,
-                    lambda pairs, m=model: m.predict(pairs, batch_size=32, show_progress_bar=False),
-                    candidates=cfg.candidates,
-                    depth=cfg.depth,
-                    weight=weight,
-                    progress=self.progress(f"re-ranking with the {miner} re-ranker", len(first.queries)),
+                    score,
+                    deepest,
+                    progress=self.progress(f"re-ranking with the {name} re-ranker", len(first.queries)),
                 )
-                timings[miner] = round(time.perf_counter() - start, 2)
-                runs[f"rerank[{miner}]"] = alone
-                runs[f"rerank[{miner}] + bm25 (w={weight:g})"] = blended
+                timings[name] = round(time.perf_counter() - start, 2)
+                for k in cfg.candidates:
+                    runs[f"rerank[{name}] top-{k}"] = reorder_run(first, ce, k, cfg.depth)
+                weights, val_ndcg = fit_fused_weights(val_first, ce_val, deepest)
+                fusion[name] = {
+                    "weights": dict(zip(("bm25", "dense", "cross-encoder"), weights, strict=True)),
+                    "validation_ndcg@10": val_ndcg,
+                }
+                store_fusion_weights(path, fusion[name]["weights"])
+                runs[f"fused[{name}]"] = reorder_run(
+                    first, fused_scores(first, ce, weights, deepest), deepest, cfg.depth
+                )
             runs_path.write_text(json.dumps(runs))
-            return {"hybrid_weight": hybrid_w, "rerank_seconds": timings, "systems": list(runs)}
+            return {
+                "hybrid_weight": hybrid_w,
+                "fusion": fusion,
+                "rerank_seconds": timings,
+                "validation_queries": len(val),
+                "systems": list(runs),
+            }
 
         info = self._step("evaluate", run)
         if not runs_path.is_file():  # state survived but the runs file did not: redo
@@ -318,6 +421,8 @@ class Experiment:
 
         self.index()
         self.weights()
+        if self.config.warm_start is not None:
+            self.warm_start()
         for miner in self.config.miners:
             self.mine(miner)
         for miner in self.config.miners:

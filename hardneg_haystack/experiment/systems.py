@@ -139,3 +139,63 @@ def rerank_runs(
         if progress is not None:
             progress(1)
     return alone, blended
+
+
+def cross_encoder_scores(
+    first: FirstStage,
+    score_pairs: Callable[[list[tuple[str, str]]], Sequence[float]],
+    k: int,
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> list[np.ndarray]:
+    """Per query, the cross-encoder's scores of its BM25 top ``k`` (aligned with ``first.bm25[q][:k]``).
+    Scored once at the deepest depth; shallower re-rankings reuse the head of these lists."""
+    out = []
+    for q, cands in zip(first.queries, first.bm25, strict=True):
+        head = cands[:k]
+        out.append(np.asarray(score_pairs([(q.text, first.corpus.contents[i]) for i, _ in head]), dtype=np.float64))
+        if progress is not None:
+            progress(1)
+    return out
+
+
+def signals(first: FirstStage, qi: int, ce: np.ndarray, k: int) -> list[np.ndarray]:
+    """``[bm25, dense, cross-encoder]`` scores of query ``qi``'s BM25 top ``k`` (the fusion's inputs)."""
+    head = first.bm25[qi][:k]
+    idx = [i for i, _ in head]
+    dense = first.dense[qi][idx] if first.dense.shape[1] else np.zeros(len(idx))
+    return [np.asarray([s for _, s in head], dtype=np.float64), np.asarray(dense, dtype=np.float64), ce[:k]]
+
+
+def reorder_run(first: FirstStage, scores: Sequence[np.ndarray], k: int, depth: int) -> Run:
+    """BM25 top ``k`` re-ordered by ``scores[q][:k]``; deeper ranks keep their BM25 order below."""
+    out: Run = {}
+    for q, cands, s in zip(first.queries, first.bm25, scores, strict=True):
+        head, tail = cands[:k], [i for i, _ in cands[k : depth * 3]]
+        order = [head[j][0] for j in np.argsort(-np.asarray(s[: len(head)]), kind="stable")] + tail
+        out[q.id] = maxp(rank_scores(order), first.corpus, depth)
+    return out
+
+
+def fused_scores(first: FirstStage, ce: Sequence[np.ndarray], weights: Sequence[float], k: int) -> list[np.ndarray]:
+    """Per query, ``weights``-fused BM25, dense and cross-encoder scores of its BM25 top ``k``."""
+    from hardneg_haystack.score_fusion import fuse
+
+    return [fuse(signals(first, qi, ce[qi], k), weights) for qi in range(len(first.queries))]
+
+
+def fit_fused_weights(
+    validation: FirstStage, ce: Sequence[np.ndarray], k: int, *, step: float = 0.1
+) -> tuple[tuple[float, ...], float]:
+    """(BM25, dense, cross-encoder) weights maximising nDCG@10 of the fused top ``k`` on VALIDATION queries."""
+    from hardneg_haystack.score_fusion import fit_fusion_weights
+
+    samples = []
+    for qi, q in enumerate(validation.queries):
+        positives = set(validation.corpus.positive_indices(q.positive_ids))
+        head = validation.bm25[qi][:k]
+        if positives and any(i in positives for i, _ in head):
+            samples.append((signals(validation, qi, ce[qi], k), [i in positives for i, _ in head]))
+    if not samples:
+        return (0.0, 0.0, 1.0), float("nan")
+    return fit_fusion_weights(samples, step=step)

@@ -1,0 +1,108 @@
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from hardneg_haystack.errors import ConfigError
+from hardneg_haystack.mining.corpus import Corpus
+from hardneg_haystack.training.pseudo_queries import make_pseudo_queries, split_title
+from hardneg_haystack.training.warmstart import WarmStartConfig, teacher_lists
+
+TEXTS = [
+    "Reset your VPN token\nOpen the self-service portal. Choose reset token for the VPN. "
+    "Scan the new code with your phone. The old token stops working at once.",
+    "Parental leave\nStaff get sixteen weeks of parental leave. Managers approve the dates. "
+    "Apply through the HR portal before the leave starts.",
+    "Printer setup\nInstall the office printer from the software centre. Pick the floor printer. "
+    "Print a test page to check the driver.",
+    "no title here, one long line: staff who lose a badge at the office ask the portal for a new token",
+]
+
+
+def test_split_title() -> None:
+    assert split_title("Title\nBody text.") == ("Title", "Body text.")
+    assert split_title("only one line") == ("", "only one line")
+    assert split_title("Title\n   ") == ("", "Title")
+
+
+def test_pseudo_queries_kinds_are_faithful_and_seeded() -> None:
+    first_round = make_pseudo_queries(TEXTS, n=4, seed=3)
+    assert sorted(q.source for q in first_round) == [0, 1, 2, 3]  # every entry once before any twice
+    queries = make_pseudo_queries(TEXTS, n=10, seed=3)
+    assert len(queries) == 10 and len({(q.source, q.text) for q in queries}) == 10  # revisits, never repeats
+    assert queries == make_pseudo_queries(TEXTS, n=10, seed=3)
+    for q in queries:
+        source = TEXTS[q.source]
+        if q.kind == "title":
+            assert source.startswith(q.text + "\n") and q.text not in q.passage
+        elif q.kind == "sentence":
+            assert q.text in source and q.text not in q.passage  # cut out of the passage the model sees
+        else:
+            assert q.kind == "keywords" and q.passage == source
+            assert all(w in source.lower() for w in q.text.split())
+    titles = make_pseudo_queries(TEXTS, n=10, seed=1, kinds=["title"])
+    assert {q.kind for q in titles} == {"title"} and len(titles) == 3  # the untitled entry yields none
+    with pytest.raises(ValueError, match="kinds"):
+        make_pseudo_queries(TEXTS, n=2, kinds=["questions"])
+
+
+def _corpus() -> Corpus:
+    ids = ["a#0", "a#1", "b", "c", "d", "e"]
+    parents = ["a", "a", "b", "c", "d", "e"]
+    return Corpus(ids=ids, parent_ids=parents, contents=[f"text {i}" for i in ids], embeddings=None)
+
+
+def test_teacher_lists_put_the_source_first_and_follow_the_teacher() -> None:
+    from hardneg_haystack.training.pseudo_queries import PseudoQuery
+
+    corpus = _corpus()
+    pq = PseudoQuery("query", 0, "sentence", "passage without the sentence")
+    bm25 = [[(0, 9.0), (1, 8.0), (2, 5.0), (3, 1.0)]]  # the source's own chunk (1) must be left out
+    dense = np.array([[0.9, 0.8, 0.7, 0.1, 0.0, 0.5]])
+    cfg = WarmStartConfig(pool=4, list_size=4, hard=2, teacher_weight=0.5, temperature=0.5)
+    (row,) = teacher_lists([pq], corpus, bm25, dense, cfg)
+    assert row["docs"][0] == "passage without the sentence" and row["source"] == "a#0"
+    assert "text a#1" not in row["docs"] and len(row["docs"]) == 4
+    assert row["docs"][1:3] == ["text b", "text e"]  # teacher's best two: b (both signals), e (dense 0.5)
+    labels = row["labels"]
+    assert labels[0] == pytest.approx(1 / 0.5) and all(v <= labels[0] for v in labels)
+    assert labels[1] >= labels[2] >= 0
+
+
+def test_warm_start_config_is_checked() -> None:
+    with pytest.raises(ConfigError, match="list_size"):
+        WarmStartConfig(list_size=4, hard=4)
+    with pytest.raises(ConfigError, match="kinds"):
+        WarmStartConfig(kinds=["nope"])
+    assert WarmStartConfig(train={"learning_rate": 1e-4}).train.batch_size == 4  # defaults kept
+
+
+@pytest.fixture
+def tiny_index(tmp_path: Path, beir_dir: Path, tiny_members: list[dict]) -> Path:
+    from hardneg_haystack.indexing import index_documents
+    from hardneg_haystack.ingest import load_documents
+
+    work = tmp_path / "index"
+    index_documents(load_documents(beir_dir), work_dir=work, members=tiny_members, max_words=300)
+    return work
+
+
+def test_warm_start_trains_caches_and_refuses_other_settings(
+    tiny_index: Path, tiny_models: dict[str, str], tmp_path: Path
+) -> None:
+    from hardneg_haystack.indexing import open_index
+    from hardneg_haystack.mining.corpus import load_corpus
+    from hardneg_haystack.models import load_cross_encoder
+    from hardneg_haystack.training.warmstart import warm_start
+
+    store, embedder, _ = open_index(tiny_index)
+    corpus = load_corpus(store)
+    cfg = WarmStartConfig(queries=8, pool=4, list_size=3, hard=1, train={"base_model": tiny_models["bert16"]})
+    out = tmp_path / "ws"
+    res = warm_start(corpus, store, embedder.ensemble, out, cfg)
+    assert not res.cached and res.lists > 0 and res.steps > 0
+    assert load_cross_encoder(str(res.model_dir)).predict([("vpn", "vpn token")]).shape == (1,)
+    again = warm_start(corpus, store, embedder.ensemble, out, cfg)
+    assert again.cached and again.model_dir == res.model_dir
+    with pytest.raises(ConfigError, match="other settings"):
+        warm_start(corpus, store, embedder.ensemble, out, WarmStartConfig(queries=7, train=cfg.train))
