@@ -154,10 +154,11 @@ def test_fused_yaml_pipeline_runs_on_a_work_folder(
     assert pipe.get_component("text_embedder").ensemble.to_dict() == embedder.ensemble.to_dict()  # index's own
     assert pipe.get_component("fuser").weights == {"bm25": 1.0, "dense": 0.0, "cross-encoder": 0.0}
     q = "vpn token phone"
-    docs = pipe.run({"text_embedder": {"text": q}, "retriever": {"query": q}, "ranker": {"query": q}})["maxp"]["documents"]
+    inputs = {"text_embedder": {"text": q}, "retriever": {"query": q}, "ranker": {"query": q}}
+    docs = pipe.run(inputs)["maxp"]["documents"]
     assert docs and {"bm25_score", "dense_score", "ranker_score"} <= set(docs[0].meta)
     assert docs[0].meta["bm25_score"] == max(d.meta["bm25_score"] for d in docs)  # all weight on BM25
     assert any(d.meta["dense_score"] != 0.0 for d in docs)  # the store returned embeddings: dense is real
     built = build_fused_pipeline(store=store, ranker_model=str(model), text_embedder=embedder, candidates=5)
-    res = built.run({"text_embedder": {"text": q}, "retriever": {"query": q}, "ranker": {"query": q}})
+    res = built.run(inputs)
     assert [d.id for d in res["maxp"]["documents"]] == [d.id for d in docs][: len(res["maxp"]["documents"])]
