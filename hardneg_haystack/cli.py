@@ -44,6 +44,14 @@ def _main(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> 
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
+    if not verbose:  # our output is ours: the libraries' load reports and progress bars stay behind -v
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        for name in ("sentence_transformers", "transformers", "datasets", "accelerate"):
+            logging.getLogger(name).setLevel(logging.ERROR)
+        import transformers.utils.logging as hf_logging
+
+        hf_logging.set_verbosity_error()
+        hf_logging.disable_progress_bar()
 
 
 @app.command()

@@ -238,3 +238,18 @@ def test_experiment_end_to_end_and_resume(
         Experiment(
             ExperimentData.load(beir_dir, cfg), out, ExperimentConfig.from_dict({**cfg.to_dict(), "num_negatives": 3})
         )
+
+
+def test_query_caps_take_a_seeded_sample_not_the_first_queries() -> None:
+    from hardneg_haystack.experiment.runner import sample_queries
+    from hardneg_haystack.ingest.queries import LabelledQuery
+
+    queries = [LabelledQuery(f"q{i:03d}", f"text {i}", (f"d{i}",)) for i in range(200)]
+    picked = sample_queries(queries, 20, seed=42)
+    assert len(picked) == 20 and picked == sample_queries(queries, 20, seed=42)
+    assert picked != queries[:20] and max(int(q.id[1:]) for q in picked) > 100  # not a prefix of a sorted file
+    assert [q.id for q in picked] == sorted(q.id for q in picked)  # file order kept
+    assert sample_queries(queries, 20, seed=7) != picked
+    assert sample_queries(queries, None, seed=42) == queries and sample_queries(queries, 500, seed=1) == queries
+    with pytest.raises(ConfigError, match="max_test_queries"):
+        ExperimentConfig(max_test_queries=0)

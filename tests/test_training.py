@@ -188,3 +188,35 @@ def test_bad_inputs_are_named(tmp_path: Path, tiny_models: dict[str, str]) -> No
         train_cross_encoder(tmp_path / "missing", tmp_path / "r3")
     with pytest.raises(ModelLoadError, match="no-such-model"):
         train_cross_encoder(toy_rows(4), tmp_path / "r4", TrainConfig(base_model=str(tmp_path / "no-such-model")))
+
+
+def test_step_zero_counts_as_a_checkpoint(tiny_models: dict[str, str], tmp_path: Path, monkeypatch) -> None:
+    """When no fine-tuned checkpoint beats the starting model on validation, the starting model is kept."""
+    from hardneg_haystack.models import load_cross_encoder
+    from hardneg_haystack.training import trainer as trainer_module
+
+    cfg = TrainConfig(
+        base_model=tiny_models["bert16"],
+        max_steps=2,
+        batch_size=8,
+        max_length=32,
+        validation_share=0.2,
+        eval_steps=1,
+        early_stopping_patience=0,
+        precision="fp32",
+    )
+    progress: list[int] = []
+    res = train_cross_encoder(toy_rows(), tmp_path / "a", cfg, step_progress=lambda total: progress.append)
+    assert res.best_step in (1, 2) and sum(progress) == 2  # a step-0 evaluation is logged, training moved on
+    assert trainer_module.start_metric(res.history) is not None
+
+    monkeypatch.setattr(trainer_module, "start_metric", lambda history: 2.0)  # the start "beats" everything
+    kept = train_cross_encoder(toy_rows(), tmp_path / "b", cfg)
+    assert kept.best_step == 0
+    pairs = [("how do i fix my vpn", "vpn vpn policy for the vpn"), ("how do i fix my vpn", "holiday policy")]
+    from transformers import set_seed
+
+    set_seed(cfg.seed)  # the fresh head of a bi-encoder start is drawn from the run's seed
+    base = load_cross_encoder(tiny_models["bert16"], max_length=32).predict(pairs)
+    saved = load_cross_encoder(str(kept.model_dir), max_length=32).predict(pairs)
+    assert np.allclose(base, saved, atol=1e-5)  # the saved model is the starting model

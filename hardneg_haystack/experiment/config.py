@@ -29,6 +29,17 @@ METRICS = (
 )
 
 
+#: The fine-tune from the warm start, chosen on SciFact VALIDATION queries (docs/RESULTS.md section 13): a
+#: low learning rate and a few dozen steps add labelled relevance without undoing the warm start.
+FINE_TUNE: dict[str, Any] = {
+    "max_length": 128,
+    "learning_rate": 2e-5,
+    "max_steps": 60,
+    "eval_steps": 15,
+    "early_stopping_patience": 0,
+}
+
+
 @dataclass
 class ExperimentConfig:
     """One experiment: index with the ensemble -> mine with each miner -> train one re-ranker per miner with
@@ -70,7 +81,7 @@ class ExperimentConfig:
     mix: dict[str, int] = field(default_factory=lambda: {"ensemble": 2, "random": 2})
     max_train_queries: int | None = None
     max_test_queries: int | None = None
-    train: TrainConfig = field(default_factory=lambda: TrainConfig(max_length=128))
+    train: TrainConfig = field(default_factory=lambda: TrainConfig(**FINE_TUNE))
     warm_start: WarmStartConfig | None = field(default_factory=WarmStartConfig)
     candidates: list[int] = field(default_factory=lambda: [20, 100])
     depth: int = 100
@@ -83,8 +94,8 @@ class ExperimentConfig:
     seed: int = 42
 
     def __post_init__(self) -> None:
-        if isinstance(self.train, dict):
-            self.train = TrainConfig(**_known(TrainConfig, self.train, "train"))
+        if isinstance(self.train, dict):  # a config file's `train:` overrides the experiment's fine-tune defaults
+            self.train = TrainConfig(**{**FINE_TUNE, **_known(TrainConfig, self.train, "train")})
         if isinstance(self.warm_start, dict):
             ws = dict(self.warm_start)
             if isinstance(ws.get("train"), dict):

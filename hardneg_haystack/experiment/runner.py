@@ -236,7 +236,8 @@ class Experiment:
                 self.out / "warmstart",
                 cfg,
                 validation=samples,
-                progress=self.progress("pseudo-queries", cfg.queries),
+                progress=self.progress("warm start: pseudo-queries and teacher lists", cfg.queries),
+                step_progress=lambda total: self.progress("warm start: training", total),
             )
             return {
                 "model": str(res.model_dir),
@@ -318,6 +319,7 @@ class Experiment:
                 validation=bm25_validation(store, k=self.config.candidates[0]),
                 validation_ids=self.validation_ids,
                 data_description=f"{self.data.source.name} training queries, {miner} negatives",
+                step_progress=lambda total: self.progress(f"training the {miner} re-ranker", total),
             )
             return {
                 "model": str(res.model_dir),

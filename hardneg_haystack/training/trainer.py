@@ -102,6 +102,7 @@ def train_cross_encoder(
     data_description: str = "",
     resume: bool = True,
     device: str | None = None,
+    step_progress: Callable[[int], Callable[[int], None]] | None = None,
 ) -> TrainResult:
     """Train a re-ranker on mined data and write ``output_dir/model`` (plus checkpoints, curve, history).
 
@@ -114,6 +115,7 @@ def train_cross_encoder(
         several runs share one validation set.
     :param data_description: Free text for the model card (data set, miner).
     :param resume: Continue from the last checkpoint in ``output_dir/checkpoints`` when there is one.
+    :param step_progress: Given the total number of steps, returns a callable advanced by 1 per step.
     """
     from transformers import set_seed
 
@@ -139,9 +141,12 @@ def train_cross_encoder(
         samples = validation(val_groups)
     else:
         samples = validation if validation is not None else validation_samples(val_groups)
+    set_seed(config.seed)  # a fresh scoring head is drawn from the seed: reloading the start gives the same model
     model = load_cross_encoder(config.base_model, max_length=config.max_length, device=device)
     loss, dataset, sampler = _loss_and_dataset(model, train_groups, config)
-    trainer = build_trainer(model, dataset, loss, config, out, samples=samples, sampler=sampler, device=device)
+    trainer = build_trainer(
+        model, dataset, loss, config, out, samples=samples, sampler=sampler, device=device, step_progress=step_progress
+    )
     checkpoint = _last_checkpoint(out / CHECKPOINTS) if resume else None
     if checkpoint:
         logger.info("resuming from %s", checkpoint)
@@ -150,6 +155,14 @@ def train_cross_encoder(
     evaluator = trainer.evaluator
     metrics = dict(evaluator(model)) if evaluator is not None else {}
     best_step = _best_step(trainer.state.best_model_checkpoint)
+    start = start_metric(history)
+    if start is not None and start > metrics.get(METRIC, float("-inf")) + 1e-9:
+        # no step beat the model we started from on validation: keep the start (step 0 is a checkpoint too)
+        logger.info("validation %.4f at step 0 beats every later checkpoint: keeping the base model", start)
+        set_seed(config.seed)
+        model = load_cross_encoder(config.base_model, max_length=config.max_length, device=device)
+        metrics = dict(evaluator(model))  # type: ignore[misc]
+        best_step = 0
     model_dir = out / MODEL_DIR
     model.save(str(model_dir))
     blend_weight = _fit_blend(model, samples)
@@ -193,14 +206,18 @@ def build_trainer(
     samples: list[dict[str, Any]] | None,
     sampler: Any = None,
     device: str | None = None,
+    step_progress: Callable[[int], Callable[[int], None]] | None = None,
 ) -> Any:
     """A CrossEncoderTrainer with our conventions: validation on ``samples`` (also at step 0, so the curve
-    starts from the base model), checkpoints every evaluation, the best one kept, early stopping, seeds."""
+    starts from the base model), checkpoints every evaluation, the best one kept, early stopping, seeds.
+
+    ``step_progress(total_steps)`` returns a function the trainer calls with 1 after every optimiser step
+    (a progress bar's advance)."""
     import torch
     from sentence_transformers.base.sampler import BatchSamplers
     from sentence_transformers.cross_encoder import CrossEncoderTrainer, CrossEncoderTrainingArguments
     from sentence_transformers.cross_encoder.evaluation import CrossEncoderRerankingEvaluator
-    from transformers import EarlyStoppingCallback
+    from transformers import EarlyStoppingCallback, PrinterCallback
 
     from hardneg_haystack.precision import use_bf16
 
@@ -241,9 +258,41 @@ def build_trainer(
     callbacks = []
     if evaluator is not None and config.early_stopping_patience > 0:
         callbacks.append(EarlyStoppingCallback(early_stopping_patience=config.early_stopping_patience))
-    return CrossEncoderTrainer(
+    trainer = CrossEncoderTrainer(
         model=model, args=args, train_dataset=dataset, loss=loss, evaluator=evaluator, callbacks=callbacks
     )
+    trainer.remove_callback(PrinterCallback)  # metrics go to history.json and the curve, not to stdout
+    if step_progress is not None:
+        trainer.add_callback(_step_progress_callback(step_progress(total_steps)))
+    return trainer
+
+
+class _StepProgress:
+    """Advances a progress bar once per optimiser step (mixed with transformers' TrainerCallback on use)."""
+
+    def __init__(self, advance: Callable[[int], None]) -> None:
+        self.advance = advance
+        self.seen = 0
+
+    def on_step_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+        step = int(state.global_step)
+        if step > self.seen:  # a resumed run reports the steps it skipped at once
+            self.advance(step - self.seen)
+            self.seen = step
+
+
+def _step_progress_callback(advance: Callable[[int], None]) -> Any:
+    from transformers import TrainerCallback  # imported on use: the CLI starts without transformers
+
+    return type("StepProgressCallback", (_StepProgress, TrainerCallback), {})(advance)
+
+
+def start_metric(history: list[dict[str, Any]]) -> float | None:
+    """Validation nDCG@10 of the starting model (the evaluation at step 0), if one was logged."""
+    for h in history:
+        if h.get("step") == 0 and f"eval_{METRIC}" in h:
+            return float(h[f"eval_{METRIC}"])
+    return None
 
 
 def _last_checkpoint(folder: Path) -> str | None:

@@ -200,12 +200,15 @@ def warm_start(
     *,
     validation: list[dict[str, Any]] | None = None,
     progress: Callable[[int], None] | None = None,
+    step_progress: Callable[[int], Callable[[int], None]] | None = None,
     device: str | None = None,
 ) -> WarmStartResult:
     """Train (or reuse) the warm-start cross-encoder in ``output_dir/model``; see the module docstring.
 
     :param validation: Re-ranking samples of labelled queries (``query``, ``positive``, ``documents``), only
         to report and pick the best checkpoint; training itself uses no label.
+    :param progress: Advanced by the number of pseudo-queries whose teacher lists are built.
+    :param step_progress: Given the total training steps, returns a callable advanced by 1 per step.
     """
     import time
 
@@ -255,7 +258,9 @@ def warm_start(
     model = load_cross_encoder(config.train.base_model, max_length=config.train.max_length, device=device)
     loss = ListNetLoss(model, mini_batch_size=32)
     train_cfg = config.train
-    trainer = build_trainer(model, dataset, loss, train_cfg, out, samples=validation or None, device=device)
+    trainer = build_trainer(
+        model, dataset, loss, train_cfg, out, samples=validation or None, device=device, step_progress=step_progress
+    )
     start = time.perf_counter()
     trainer.train(resume_from_checkpoint=_last_checkpoint(out / CHECKPOINTS))
     seconds["train"] = round(time.perf_counter() - start, 2)
