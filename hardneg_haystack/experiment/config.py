@@ -164,11 +164,11 @@ class ExperimentConfig:
 
 #: ``--quick``: minutes on 2 CPU cores (the demo on the packaged sample corpus).
 QUICK: dict[str, Any] = {
-    "miners": ["random", "bm25", "ensemble", "mix"],
-    "candidates": [10, 30],
+    "miners": ["random", "bm25", "ensemble"],
+    "candidates": [10, 20],
     "bootstrap": 500,
     "permutations": 1000,
-    "train": {"batch_size": 8, "max_steps": 20, "eval_steps": 5, "validation_share": 0.15, "max_length": 128},
+    "train": {"batch_size": 8, "max_steps": 8, "eval_steps": 4, "validation_share": 0.15},
     "warm_start": {"queries": 600},
 }
 

@@ -1,0 +1,155 @@
+"""The probe that chose the training recipe (docs/RESULTS.md section 13), on VALIDATION queries only.
+
+Validation = 100 SciFact training queries (a seeded shuffle, seed 7); no test query is read. Three steps,
+each a subcommand, run in this order on an indexed work folder (`hardneg index` + `hardneg fit-weights
+--apply`) and mined folders (`hardneg mine`):
+
+    python benchmarks/recipe_probe.py warm-start --work-dir /tmp/sf/index --out /tmp/probe/ws1 --queries 2000
+    python benchmarks/recipe_probe.py fine-tune --work-dir /tmp/sf/index --mined /tmp/sf/mine/ensemble \\
+        --base /tmp/probe/ws1/model --out /tmp/probe/ft_ens --lr 2e-5
+    python benchmarks/recipe_probe.py evaluate --work-dir /tmp/sf/index /tmp/probe/ws1/model /tmp/probe/ft_ens/model
+
+``warm-start`` and ``fine-tune`` print the validation curve (nDCG@10 re-ranking BM25's top 20 with the
+positives added, sentence-transformers' evaluator convention, and BM25's own order of the same lists);
+``evaluate`` prints nDCG@10 of BM25, dense, and each model alone on BM25's top 20 and top 100 (positives
+NOT added: the real task), and the in-sample best fusion weights of BM25 + dense + model on these queries.
+Writes benchmarks/results/recipe_probe_<step>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import time
+from pathlib import Path
+from typing import Any
+
+from _bench import environment, print_table, write_results
+
+SCIFACT = Path(__file__).parents[2] / "shared" / "data" / "scifact"
+
+
+def validation_queries(data: Path, n: int = 100) -> list[Any]:
+    from hardneg_haystack.ingest import load_beir_queries
+
+    train = load_beir_queries(data, "train")
+    random.Random(7).shuffle(train)
+    return train[:n]
+
+
+def curve(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {"step": h["step"], "val_ndcg@10": h["eval_validation_ndcg@10"], "bm25": h["eval_validation_base_ndcg@10"]}
+        for h in history
+        if "eval_validation_ndcg@10" in h
+    ]
+
+
+def warm_start_step(args: argparse.Namespace) -> dict[str, Any]:
+    from hardneg_haystack.indexing import open_index
+    from hardneg_haystack.mining.corpus import load_corpus
+    from hardneg_haystack.training.validation import rerank_samples
+    from hardneg_haystack.training.warmstart import WarmStartConfig, warm_start
+
+    store, embedder, _ = open_index(args.work_dir)
+    corpus = load_corpus(store)
+    samples = rerank_samples(store, validation_queries(args.data), corpus=corpus)
+    config = WarmStartConfig(queries=args.queries, train={"eval_steps": 100, "learning_rate": args.lr})
+    start = time.perf_counter()
+    res = warm_start(corpus, store, embedder.ensemble, args.out, config, validation=samples)
+    history = json.loads((Path(args.out) / "history.json").read_text())
+    return {"seconds": round(time.perf_counter() - start, 1), "lists": res.lists, "curve": curve(history)}
+
+
+def fine_tune_step(args: argparse.Namespace) -> dict[str, Any]:
+    from hardneg_haystack.indexing import open_index
+    from hardneg_haystack.training import TrainConfig, train_cross_encoder
+    from hardneg_haystack.training.validation import bm25_validation
+
+    store, _, _ = open_index(args.work_dir)
+    config = TrainConfig(
+        base_model=args.base,
+        learning_rate=args.lr,
+        max_length=128,
+        eval_steps=30,
+        early_stopping_patience=0,
+        max_steps=args.steps,
+    )
+    start = time.perf_counter()
+    res = train_cross_encoder(
+        args.mined,
+        args.out,
+        config,
+        validation=bm25_validation(store, k=20),
+        validation_ids=[q.id for q in validation_queries(args.data)],
+    )
+    return {"seconds": round(time.perf_counter() - start, 1), "best_step": res.best_step, "curve": curve(res.history)}
+
+
+def evaluate_step(args: argparse.Namespace) -> dict[str, Any]:
+    from hardneg_haystack.experiment.systems import (
+        FirstStage,
+        cross_encoder_scores,
+        fit_fused_weights,
+        reorder_run,
+    )
+    from hardneg_haystack.indexing import open_index
+    from hardneg_haystack.metrics import evaluate_run
+    from hardneg_haystack.mining.corpus import load_corpus
+    from hardneg_haystack.models import load_cross_encoder
+    from hardneg_haystack.precision import pair_scorer
+
+    store, embedder, _ = open_index(args.work_dir)
+    corpus = load_corpus(store)
+    val = validation_queries(args.data)
+    first = FirstStage.compute(corpus, store, val, embedder.ensemble.encode([q.text for q in val], "query"), 300)
+    qrels = {q.id: dict.fromkeys(q.positive_ids, 1) for q in val}
+
+    def ndcg(run: dict) -> float:
+        return round(evaluate_run(qrels, run, ("ndcg@10",))["ndcg@10"], 4)
+
+    rows = [
+        {"system": "bm25", "top-20": ndcg(first.bm25_run(100))},
+        {"system": "dense", "top-20": ndcg(first.dense_run(100))},
+    ]
+    for path in args.models:
+        model = load_cross_encoder(path, max_length=128)
+        ce = cross_encoder_scores(first, pair_scorer(model), 100)
+        weights, fused = fit_fused_weights(first, ce, 100)
+        rows.append(
+            {
+                "system": path,
+                "top-20": ndcg(reorder_run(first, ce, 20, 100)),
+                "top-100": ndcg(reorder_run(first, ce, 100, 100)),
+                "fused (in-sample)": round(fused, 4),
+                "weights bm25/dense/ce": "/".join(f"{w:g}" for w in weights),
+            }
+        )
+    return {"rows": rows}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("step", choices=["warm-start", "fine-tune", "evaluate"])
+    parser.add_argument("models", nargs="*", help="evaluate: model folders")
+    parser.add_argument("--work-dir", type=Path, required=True)
+    parser.add_argument("--data", type=Path, default=SCIFACT)
+    parser.add_argument("--out", type=Path)
+    parser.add_argument("--mined", type=Path)
+    parser.add_argument("--base", default="minilm")
+    parser.add_argument("--queries", type=int, default=2000)
+    parser.add_argument("--lr", type=float, default=None)
+    parser.add_argument("--steps", type=int, default=-1)
+    args = parser.parse_args()
+    if args.lr is None:
+        args.lr = 7e-5 if args.step == "warm-start" else 2e-5
+    run = {"warm-start": warm_start_step, "fine-tune": fine_tune_step, "evaluate": evaluate_step}[args.step]
+    result = run(args)
+    print_table(result.get("curve") or result.get("rows") or [], args.step)
+    params = {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}
+    write_results(f"recipe_probe_{args.step}", {"environment": environment(), "args": params, **result})
+
+
+if __name__ == "__main__":
+    main()
