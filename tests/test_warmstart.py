@@ -106,3 +106,20 @@ def test_warm_start_trains_caches_and_refuses_other_settings(
     assert again.cached and again.model_dir == res.model_dir
     with pytest.raises(ConfigError, match="other settings"):
         warm_start(corpus, store, embedder.ensemble, out, WarmStartConfig(queries=7, train=cfg.train))
+
+
+def test_warm_start_cli(tiny_index: Path, tiny_models: dict[str, str], beir_dir: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from hardneg_haystack.cli import app
+
+    runner = CliRunner()
+    missing = runner.invoke(app, ["warm-start", "-w", str(tmp_path / "nowhere"), "--out", str(tmp_path / "x")])
+    assert missing.exit_code == 2 and "error:" in missing.output and "Traceback" not in missing.output
+    args = ["warm-start", "-w", str(tiny_index), "--out", str(tmp_path / "ws"), "--queries", "6"]
+    args += ["--base-model", tiny_models["bert16"], "--max-steps", "2", "--data", str(beir_dir)]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0, first.output
+    assert "2 steps" in first.output and "validation_ndcg@10" in first.output
+    again = runner.invoke(app, args)
+    assert again.exit_code == 0 and "reused" in again.output
