@@ -254,3 +254,19 @@ def test_query_caps_take_a_seeded_sample_not_the_first_queries() -> None:
     assert sample_queries(queries, None, seed=42) == queries and sample_queries(queries, 500, seed=1) == queries
     with pytest.raises(ConfigError, match="max_test_queries"):
         ExperimentConfig(max_test_queries=0)
+
+
+def test_warm_start_config_in_the_experiment(tmp_path: Path) -> None:
+    assert ExperimentConfig().warm_start is not None  # on by default
+    assert ExperimentConfig.from_dict({"warm_start": None}).warm_start is None  # `warm_start: null` turns it off
+    cfg = ExperimentConfig.from_dict({"warm_start": {"queries": 50, "train": {"learning_rate": 1e-4}}})
+    assert cfg.warm_start.queries == 50 and cfg.warm_start.train.learning_rate == 1e-4
+    assert cfg.warm_start.train.batch_size == ExperimentConfig().warm_start.train.batch_size
+    with pytest.raises(ConfigError, match="warm_start: unknown field.*quries"):
+        ExperimentConfig.from_dict({"warm_start": {"quries": 5}})
+    off = tmp_path / "off.yaml"
+    off.write_text("warm_start: null\n")
+    assert ExperimentConfig.load(off, quick=True).warm_start is None  # the quick profile keeps it off
+    assert ExperimentConfig.from_dict({"candidates": 20}).candidates == [20]
+    with pytest.raises(ConfigError, match="cannot exceed depth"):
+        ExperimentConfig(candidates=[20, 200])
