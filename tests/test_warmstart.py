@@ -123,3 +123,16 @@ def test_warm_start_cli(tiny_index: Path, tiny_models: dict[str, str], beir_dir:
     assert "2 steps" in first.output and "validation_ndcg@10" in first.output
     again = runner.invoke(app, args)
     assert again.exit_code == 0 and "reused" in again.output
+
+
+def test_corpus_warm_start_component_round_trips(tiny_index: Path) -> None:
+    from hardneg_haystack import CorpusWarmStart
+    from hardneg_haystack.indexing import open_index
+
+    store, embedder, _ = open_index(tiny_index)
+    comp = CorpusWarmStart(document_store=store, text_embedder=embedder, output_dir="x", queries=7)
+    again = CorpusWarmStart.from_dict(comp.to_dict())
+    assert again.config == comp.config and again.output_dir == "x"
+    assert again.text_embedder.ensemble.to_dict() == embedder.ensemble.to_dict()
+    with pytest.raises(TypeError, match="unknown parameter"):
+        CorpusWarmStart(document_store=store, text_embedder=embedder, output_dir="x", quries=7)

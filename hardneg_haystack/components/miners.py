@@ -37,6 +37,17 @@ OUTPUTS = {
 }
 
 
+def with_store_and_embedder(data: dict[str, Any]) -> dict[str, Any]:
+    """A component's serialised dict with its ``document_store`` (and ``text_embedder``, if any) rebuilt."""
+    data = {**data, "init_parameters": dict(data["init_parameters"])}
+    params = data["init_parameters"]
+    store = params["document_store"]
+    params["document_store"] = import_class_by_name(store["type"]).from_dict(store)
+    if isinstance(params.get("text_embedder"), dict):
+        params["text_embedder"] = component_from_dict(EnsembleTextEmbedder, params["text_embedder"], "text_embedder")
+    return data
+
+
 def as_queries(queries: Sequence[LabelledQuery | dict[str, Any]]) -> list[LabelledQuery]:
     out = []
     for q in queries:
@@ -125,14 +136,7 @@ class _MinerBase:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Any:
-        data = {**data, "init_parameters": dict(data["init_parameters"])}
-        params = data["init_parameters"]
-        store = params["document_store"]
-        params["document_store"] = import_class_by_name(store["type"]).from_dict(store)
-        if isinstance(params.get("text_embedder"), dict):
-            spec = params["text_embedder"]
-            params["text_embedder"] = component_from_dict(EnsembleTextEmbedder, spec, "text_embedder")
-        return default_from_dict(cls, data)
+        return default_from_dict(cls, with_store_and_embedder(data))
 
 
 @component

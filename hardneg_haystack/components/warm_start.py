@@ -6,10 +6,9 @@ from dataclasses import asdict, fields
 from typing import Any
 
 from haystack import component, default_from_dict, default_to_dict
-from haystack.core.serialization import component_from_dict, import_class_by_name
 
 from hardneg_haystack.components.embedders import EnsembleTextEmbedder
-from hardneg_haystack.components.miners import as_queries
+from hardneg_haystack.components.miners import as_queries, with_store_and_embedder
 from hardneg_haystack.ingest.queries import LabelledQuery
 from hardneg_haystack.training.warmstart import WarmStartConfig, warm_start
 
@@ -99,9 +98,4 @@ class CorpusWarmStart:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CorpusWarmStart:
-        data = {**data, "init_parameters": dict(data["init_parameters"])}
-        params = data["init_parameters"]
-        store = params["document_store"]
-        params["document_store"] = import_class_by_name(store["type"]).from_dict(store)
-        params["text_embedder"] = component_from_dict(EnsembleTextEmbedder, params["text_embedder"], "text_embedder")
-        return default_from_dict(cls, data)
+        return default_from_dict(cls, with_store_and_embedder(data))
