@@ -167,4 +167,3 @@ def bind_document_store(pipeline: Pipeline, store: Any) -> Pipeline:
         data.setdefault("init_parameters", {})["document_store"] = store.to_dict()
         replace_component(pipeline, name, component_from_dict(type(comp), data, name))
     return pipeline
-

@@ -49,7 +49,7 @@ def _opensearch_refusal(exc: BaseException) -> str | None:
 
 
 def _fail(exc: Exception) -> None:
-    console.print(f"[bold red]error:[/] {exc}")
+    console.print(f"[bold red]error:[/] {escape(str(exc))}")
     raise typer.Exit(code=2)
 
 
@@ -641,7 +641,9 @@ def experiment(
     quick: Annotated[bool, typer.Option(help="Minutes on 2 CPU cores: few training steps, shallow re-ranking")] = False,
     train_queries: Annotated[Path | None, typer.Option(help="Training queries JSONL (not a BEIR folder)")] = None,
     test_queries: Annotated[Path | None, typer.Option(help="Test queries JSONL (not a BEIR folder)")] = None,
-    store: Annotated[str | None, typer.Option(help="'memory' or an OpenSearch URL (overrides the config's store)")] = None,
+    store: Annotated[
+        str | None, typer.Option(help="'memory' or an OpenSearch URL (overrides the config's store)")
+    ] = None,
     index_name: Annotated[str | None, typer.Option("--index", help="OpenSearch index (overrides the config)")] = None,
 ) -> None:
     """Index, mine with every miner, train one re-ranker per miner, evaluate all systems, write report.md."""
@@ -743,7 +745,9 @@ def _work_dir_opensearch_url(work_dir: Path | None) -> str:
 
     config = StoreConfig(**read_manifest(work_dir)["store"]) if work_dir is not None else None
     if config is None or config.is_memory:
-        raise HardnegError("--events-index needs an OpenSearch cluster: give --events-store URL or an OpenSearch --work-dir")
+        raise HardnegError(
+            "--events-index needs an OpenSearch cluster: give --events-store URL or an OpenSearch --work-dir"
+        )
     return config.url
 
 

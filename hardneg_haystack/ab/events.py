@@ -2,8 +2,9 @@
 
 Requests never wait for the disk: events go to a queue and a writer thread appends them to every sink (a
 JSONL file, an OpenSearch index) every ``flush_seconds`` (default 1 s), so a killed server loses at most the
-last second; ``close()`` (a clean stop) writes everything. A click must name a request id this log has seen (also across restarts:
-the ids already in the file are read back on open), a document that request showed, and its position.
+last second; ``close()`` (a clean stop) writes everything. A click must name a request id this log has seen
+(also across restarts: the ids already in the first sink are read back on open), a document that request
+showed, and its position.
 """
 
 from __future__ import annotations

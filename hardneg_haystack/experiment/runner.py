@@ -173,7 +173,6 @@ class Experiment:
         def run() -> dict[str, Any]:
             from hardneg_haystack.indexing import index_documents
             from hardneg_haystack.ingest import load_documents
-
             from hardneg_haystack.stores import StoreConfig
 
             docs = load_documents(self.data.source)
