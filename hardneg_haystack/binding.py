@@ -29,6 +29,10 @@ StoreKind = Literal["memory", "opensearch"]
 
 #: OpenSearch BM25 over the analysed ``content`` field only (a meta keyword can never match).
 CONTENT_QUERY: dict[str, Any] = {"query": {"match": {"content": {"query": "$query"}}}}
+#: the same with the retriever's filters (used when the retriever being moved has filters)
+CONTENT_QUERY_FILTERED: dict[str, Any] = {
+    "query": {"bool": {"must": [{"match": {"content": {"query": "$query"}}}], "filter": "$filters"}}
+}
 
 _MEMORY_BM25 = "haystack.components.retrievers.in_memory.bm25_retriever.InMemoryBM25Retriever"
 _MEMORY_EMB = "haystack.components.retrievers.in_memory.embedding_retriever.InMemoryEmbeddingRetriever"
@@ -89,12 +93,12 @@ def retriever_for_store(name: str, comp: Any, store: Any) -> Any:
         if role == "bm25":
             kept["scale_score"] = bool(params.get("scale_score", False))
         if path == _MEMORY_BM25:
-            kept["custom_query"] = CONTENT_QUERY
+            kept["custom_query"] = CONTENT_QUERY_FILTERED if params.get("filters") else CONTENT_QUERY
         elif path == _OS_BM25:
             _refuse_settings(name, comp, target, {
                 "fuzziness": params.get("fuzziness", 0) not in (0, "0"),
                 "all_terms_must_match": bool(params.get("all_terms_must_match")),
-                "custom_query": params.get("custom_query") not in (None, CONTENT_QUERY),
+                "custom_query": params.get("custom_query") not in (None, CONTENT_QUERY, CONTENT_QUERY_FILTERED),
             })  # fmt: skip
         elif path == _OS_EMB:
             _refuse_settings(name, comp, target, {

@@ -55,6 +55,13 @@ def test_binding_picks_the_retriever_class_of_the_store(
     assert sorted((c["sender"], c["receiver"]) for c in pipe.to_dict()["connections"]) == connections
     bm25 = pipe.get_component("retriever")
     assert bm25._document_store is os_store and bm25._top_k == 20 and bm25._custom_query == CONTENT_QUERY
+    # a filtered in-memory BM25 retriever keeps its filters on OpenSearch
+    filtered = Pipeline()
+    only_hr = {"field": "meta.parent_id", "operator": "in", "value": ["hr-1", "hr-2"]}
+    filtered.add_component("bm25", InMemoryBM25Retriever(document_store=mem_store, filters=only_hr, top_k=5))
+    bind_document_store(filtered, os_store)
+    hits = filtered.run({"bm25": {"query": "leave days vpn token"}})["bm25"]["documents"]
+    assert hits and {d.id for d in hits} <= {"hr-1", "hr-2"}
     # and back: the OpenSearch YAML on an embedded work folder gets in-memory retrievers on that store
     pipe = bind_document_store(load_pipeline(OS_PIPELINES / "query_hybrid.yaml"), mem_store)
     assert _kinds(pipe)["retriever"] == "InMemoryBM25Retriever"
