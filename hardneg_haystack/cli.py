@@ -34,8 +34,22 @@ def _load_queries(data: Path, split: str) -> list:
     return load_beir_queries(data, split) if data.is_dir() else load_queries_jsonl(data)
 
 
+def _opensearch_refusal(exc: BaseException) -> str | None:
+    """``OpenSearch refused ...`` when ``exc`` (or what caused it) is an OpenSearch error, else None."""
+    from opensearchpy.exceptions import TransportError
+
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, TransportError):
+            info = seen.info if isinstance(seen.info, dict) else {}
+            reason = (info.get("error") or {}).get("reason", "") if isinstance(info.get("error"), dict) else ""
+            return f"OpenSearch refused it ({seen.status_code} {seen.error}{': ' + reason if reason else ''})"
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
 def _fail(exc: Exception) -> None:
-    console.print(f"[bold red]error:[/] {exc}")
+    console.print(f"[bold red]error:[/] {escape(str(exc))}")
     raise typer.Exit(code=2)
 
 
@@ -46,7 +60,7 @@ def _main(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> 
     )
     if not verbose:  # our output is ours: the libraries' load reports and progress bars stay behind -v
         os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-        for name in ("sentence_transformers", "transformers", "datasets", "accelerate"):
+        for name in ("sentence_transformers", "transformers", "datasets", "accelerate", "opensearch"):
             logging.getLogger(name).setLevel(logging.ERROR)
         import transformers.utils.logging as hf_logging
 
@@ -145,7 +159,14 @@ def search(
     except HardnegError as exc:
         _fail(exc)
     for q in query:
-        docs = pipe.run({"text_embedder": {"text": q}})["retriever"]["documents"]
+        try:
+            docs = pipe.run({"text_embedder": {"text": q}})["retriever"]["documents"]
+        except Exception as exc:  # noqa: BLE001 - a refused knn query is the store's answer, not a crash
+            refused = _opensearch_refusal(exc)
+            if refused is None:
+                raise
+            _fail(HardnegError(f"`hardneg search` runs a knn query and {refused}: it needs an OpenSearch cluster "
+                               "with the k-NN plugin (or the embedded store, --store memory)"))  # fmt: skip
         table = Table(title=q)
         for col in ("rank", "score", "id", "text"):
             table.add_column(col)
@@ -620,6 +641,10 @@ def experiment(
     quick: Annotated[bool, typer.Option(help="Minutes on 2 CPU cores: few training steps, shallow re-ranking")] = False,
     train_queries: Annotated[Path | None, typer.Option(help="Training queries JSONL (not a BEIR folder)")] = None,
     test_queries: Annotated[Path | None, typer.Option(help="Test queries JSONL (not a BEIR folder)")] = None,
+    store: Annotated[
+        str | None, typer.Option(help="'memory' or an OpenSearch URL (overrides the config's store)")
+    ] = None,
+    index_name: Annotated[str | None, typer.Option("--index", help="OpenSearch index (overrides the config)")] = None,
 ) -> None:
     """Index, mine with every miner, train one re-ranker per miner, evaluate all systems, write report.md."""
     from rich.progress import Progress
@@ -629,6 +654,10 @@ def experiment(
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     try:
         cfg = ExperimentConfig.load(config, quick=quick)
+        if store is not None:
+            cfg.store = store
+        if index_name is not None:
+            cfg.index = index_name
         with Progress(console=console, transient=True) as progress:
 
             def track(description: str, total: int):  # type: ignore[no-untyped-def]
@@ -657,7 +686,10 @@ def demo(work_dir: WorkOpt = Path("runs/demo")) -> None:
     """The main job: `hardneg experiment --quick` on the packaged sample corpus, then a few searches."""
     from hardneg_haystack.sample import sample_corpus_path
 
-    experiment(data=sample_corpus_path(), out=work_dir, config=None, quick=True, train_queries=None, test_queries=None)
+    experiment(
+        data=sample_corpus_path(), out=work_dir, config=None, quick=True, train_queries=None, test_queries=None,
+        store=None, index_name=None,
+    )  # fmt: skip
     console.rule("ensemble retrieval on the same index")
     search(
         ["got a new phone and the VPN times out waiting for approval", "how many weeks of parental leave do I get"],
@@ -677,6 +709,12 @@ def ab_serve(
     ),
     work_dir: Annotated[Path | None, typer.Option("--work-dir", "-w", help="Indexed work folder to bind")] = None,
     events: Annotated[Path, typer.Option(help="Event log (append-only JSONL)")] = Path("runs/ab/events.jsonl"),
+    events_index: Annotated[
+        str | None, typer.Option(help="Also append the events to this OpenSearch index (read by `ab report`)")
+    ] = None,
+    events_store: Annotated[
+        str | None, typer.Option(help="OpenSearch URL of --events-index (default: the work folder's cluster)")
+    ] = None,
     host: Annotated[str, typer.Option()] = "127.0.0.1",
     port: Annotated[int, typer.Option()] = 8000,
 ) -> None:
@@ -687,11 +725,30 @@ def ab_serve(
     from hardneg_haystack.ab.server import create_app, load_ab_pipeline
 
     try:
-        app_ = create_app(load_ab_pipeline(pipeline, work_dir), EventLog(events))
+        sinks = []
+        if events_index:
+            from hardneg_haystack.ab.opensearch_events import OpenSearchEventSink
+
+            url = events_store or _work_dir_opensearch_url(work_dir)
+            sinks.append(OpenSearchEventSink(url=url, index=events_index))
+        app_ = create_app(load_ab_pipeline(pipeline, work_dir), EventLog(events, sinks=sinks))
     except HardnegError as exc:
         _fail(exc)
-    console.print(f"serving {pipeline} on http://{host}:{port} (events -> {events})")
+    where = f"{events}" + (f" and index {events_index!r}" if events_index else "")
+    console.print(f"serving {pipeline} on http://{host}:{port} (events -> {where})")
     uvicorn.run(app_, host=host, port=port, log_level="warning")
+
+
+def _work_dir_opensearch_url(work_dir: Path | None) -> str:
+    from hardneg_haystack.indexing import read_manifest
+    from hardneg_haystack.stores import StoreConfig
+
+    config = StoreConfig(**read_manifest(work_dir)["store"]) if work_dir is not None else None
+    if config is None or config.is_memory:
+        raise HardnegError(
+            "--events-index needs an OpenSearch cluster: give --events-store URL or an OpenSearch --work-dir"
+        )
+    return config.url
 
 
 @ab_app.command("simulate")
@@ -756,15 +813,27 @@ def ab_report_cmd(
     events: Annotated[Path, typer.Option(help="Event log written by `hardneg ab serve`")] = Path(
         "runs/ab/events.jsonl"
     ),
+    events_index: Annotated[str | None, typer.Option(help="Read the events from this OpenSearch index instead")] = None,
+    store: Annotated[str | None, typer.Option(help="OpenSearch URL of --events-index")] = None,
     out_dir: Annotated[Path | None, typer.Option(help="Write ab_report.json and ab_report.png here")] = None,
     alpha: Annotated[float, typer.Option()] = 0.05,
 ) -> None:
     """Per arm CTR and MRR of the first click with intervals, or interleaving wins; tests and a verdict."""
     from hardneg_haystack.ab.report import ab_report, write_ab_plot
 
-    if not events.is_file():
-        _fail(HardnegError(f"{events}: no event log here (start `hardneg ab serve` first)"))
-    rep = ab_report(events, alpha=alpha)
+    try:
+        if events_index:
+            from hardneg_haystack.ab.opensearch_events import read_index_events
+
+            if not store:
+                raise HardnegError("--events-index needs --store http(s)://host:9200")
+            rep = ab_report(read_index_events(store, events_index), alpha=alpha)
+        else:
+            if not events.is_file():
+                raise HardnegError(f"{events}: no event log here (start `hardneg ab serve` first)")
+            rep = ab_report(events, alpha=alpha)
+    except HardnegError as exc:
+        _fail(exc)
     if "arms" in rep:
         table = Table(title=f"A/B: {rep['requests']} requests, {rep['clicks']} clicks")
         for col in ("arm", "requests", "CTR", "CTR 95% CI", "MRR first click", "MRR 95% CI"):

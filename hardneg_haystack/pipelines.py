@@ -21,6 +21,7 @@ from haystack.components.writers import DocumentWriter
 from haystack.document_stores.in_memory import InMemoryDocumentStore
 from haystack.document_stores.types import DuplicatePolicy
 
+from hardneg_haystack.binding import CONTENT_QUERY, bind_document_store
 from hardneg_haystack.components.embedders import EnsembleEmbedder, EnsembleTextEmbedder
 from hardneg_haystack.errors import ConfigError
 from hardneg_haystack.ingest.split import LongDocumentSplitter
@@ -80,22 +81,13 @@ def build_query_pipeline(*, store: Any, text_embedder: EnsembleTextEmbedder, top
     return pipe
 
 
-def bind_document_store(pipeline: Pipeline, store: Any) -> Pipeline:
-    """Point every component that reads a document store (retrievers, miners, writers) at ``store``.
-
-    YAML files name a store by its parameters; an embedded store's documents live in a work folder, so a
-    pipeline loaded from YAML is bound to the opened store (``open_index(work_dir)``) before it runs.
-    """
-    for _, comp in pipeline.walk():
-        if hasattr(comp, "document_store"):
-            comp.document_store = store
-    return pipeline
-
-
 def load_query_pipeline(source: str | Path, *, work_dir: str | Path | None = None) -> Pipeline:
     """A query pipeline from YAML, bound to an indexed work folder when one is given: every component that
-    reads a store gets the folder's store, and every ``EnsembleTextEmbedder`` the index's own ensemble (its
-    members and fitted weights), so queries are embedded exactly as the documents were."""
+    reads a store gets the folder's store (a retriever is rebuilt as the class that matches it:
+    :func:`~hardneg_haystack.binding.bind_document_store`), and every ``EnsembleTextEmbedder`` the index's own
+    ensemble (its members and fitted weights), so queries are embedded exactly as the documents were.
+    Without ``work_dir`` the YAML's own store is used as written (an OpenSearch store: its hosts, index and
+    credentials Secrets)."""
     pipe = load_pipeline(source)
     if work_dir is None:
         return pipe
@@ -117,7 +109,7 @@ def bm25_retriever_for(store: Any, *, top_k: int = 10) -> Any:
         return InMemoryBM25Retriever(document_store=store, top_k=top_k)
     from haystack_integrations.components.retrievers.opensearch import OpenSearchBM25Retriever
 
-    return OpenSearchBM25Retriever(document_store=store, top_k=top_k)
+    return OpenSearchBM25Retriever(document_store=store, top_k=top_k, custom_query=CONTENT_QUERY)
 
 
 def build_rerank_pipeline(

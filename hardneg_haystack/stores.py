@@ -155,7 +155,8 @@ def connection_options(config: StoreConfig) -> dict[str, Any]:
     return options
 
 
-def _client(config: StoreConfig) -> Any:
+def opensearch_client(config: StoreConfig) -> Any:
+    """An opensearch-py client for ``config.url``: credentials from the Secrets, TLS as :func:`connection_options`."""
     from haystack.utils import Secret
     from opensearchpy import OpenSearch
 
@@ -166,7 +167,7 @@ def _client(config: StoreConfig) -> Any:
 
 
 def _existing_dimension(config: StoreConfig) -> int:
-    client = _client(config)
+    client = opensearch_client(config)
     try:
         mapping = client.indices.get_mapping(index=config.index)
     except Exception as exc:  # noqa: BLE001

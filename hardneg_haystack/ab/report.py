@@ -42,13 +42,17 @@ def _requests(events: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return requests
 
 
-def ab_report(log: str | Path, *, alpha: float = 0.05, seed: int = 42) -> dict[str, Any]:
-    """Summarise an event log (see the module docstring); ``verdict`` says it in plain words."""
+def ab_report(log: str | Path | list[dict[str, Any]], *, alpha: float = 0.05, seed: int = 42) -> dict[str, Any]:
+    """Summarise an event log (see the module docstring): a JSONL path, or the events themselves (e.g.
+    :func:`~hardneg_haystack.ab.opensearch_events.read_index_events`); ``verdict`` says it in plain words."""
     from scipy.stats import binomtest, fisher_exact, ttest_ind
 
-    requests = _requests(read_events(log))
+    requests = _requests(log if isinstance(log, list) else read_events(log))
     if not requests:
-        return {"requests": 0, "verdict": f"{log}: no impressions logged yet"}
+        return {
+            "requests": 0,
+            "verdict": f"{'the event index' if isinstance(log, list) else log}: no impressions logged yet",
+        }
     split = [r for r in requests.values() if r["arm"] != "interleave"]
     inter = [r for r in requests.values() if r["arm"] == "interleave"]
     out: dict[str, Any] = {"requests": len(requests), "clicks": sum(len(r["clicks"]) for r in requests.values())}
@@ -132,8 +136,9 @@ def write_ab_plot(report: dict[str, Any], path: str | Path) -> Path:
         arms = report["arms"]
         ci = "ctr_ci95" if panel == "ctr" else "mrr_ci95"
         means = [arms[a][panel] for a in arms]
-        err = [[m - arms[a][ci][0] for a, m in zip(arms, means, strict=True)],
-               [arms[a][ci][1] - m for a, m in zip(arms, means, strict=True)]]  # fmt: skip
+        # clamped at 0: a bootstrap interval need not contain the mean (e.g. every resample 1.0 +- rounding)
+        err = [[max(0.0, m - arms[a][ci][0]) for a, m in zip(arms, means, strict=True)],
+               [max(0.0, arms[a][ci][1] - m) for a, m in zip(arms, means, strict=True)]]  # fmt: skip
         ax.bar(list(arms), means, yerr=err, capsize=4, color="tab:blue", alpha=0.8)
         ax.set_title(panel.replace("_", " "))
     fig.tight_layout()

@@ -103,13 +103,10 @@ def create_app(pipeline: Any, events: EventLog) -> Any:
 
 
 def load_ab_pipeline(path: str | Path, work_dir: str | Path | None = None) -> Any:
-    """A YAML A/B pipeline, bound to the store of an indexed work folder when one is given."""
-    from hardneg_haystack.pipelines import bind_document_store, load_pipeline
+    """A YAML A/B pipeline, bound to the store (retrievers of the store's kind) and the ensemble of an indexed
+    work folder when one is given."""
+    from hardneg_haystack.pipelines import load_query_pipeline
 
-    pipe = load_pipeline(path)
-    if work_dir is not None:
-        from hardneg_haystack.indexing import open_index
-
-        pipe = bind_document_store(pipe, open_index(work_dir)[0])
+    pipe = load_query_pipeline(path, work_dir=work_dir)
     find_ab_component(pipe)
     return pipe

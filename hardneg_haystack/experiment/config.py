@@ -71,6 +71,9 @@ class ExperimentConfig:
     :param permutations: Permutations of each paired randomization test.
     :param alpha: Significance level after the Holm correction.
     :param seed: Seed of mining, training and the statistics.
+    :param store: Where the run's index lives: ``memory`` (embedded, in the run folder) or an OpenSearch URL
+        (``http(s)://host:9200``; credentials from ``OPENSEARCH_USERNAME``/``OPENSEARCH_PASSWORD``).
+    :param index: Index name (OpenSearch).
     """
 
     members: list[Any] | None = None
@@ -92,6 +95,8 @@ class ExperimentConfig:
     permutations: int = 2000
     alpha: float = 0.05
     seed: int = 42
+    store: str = "memory"
+    index: str = "hardneg"
 
     def __post_init__(self) -> None:
         if isinstance(self.train, dict):  # a config file's `train:` overrides the experiment's fine-tune defaults

@@ -125,6 +125,8 @@ class Experiment:
         path = self.out / STATE
         state = json.loads(path.read_text()) if path.is_file() else {"steps": {}}
         saved = state.get("config")
+        if saved is not None:  # runs from before the store fields existed ran on the embedded store
+            saved = {"store": "memory", "index": "hardneg", **saved}
         if saved is not None and saved != self.config.to_dict():
             changed = sorted(k for k in saved if saved.get(k) != self.config.to_dict().get(k))
             raise ConfigError(
@@ -171,11 +173,13 @@ class Experiment:
         def run() -> dict[str, Any]:
             from hardneg_haystack.indexing import index_documents
             from hardneg_haystack.ingest import load_documents
+            from hardneg_haystack.stores import StoreConfig
 
             docs = load_documents(self.data.source)
             res = index_documents(
                 docs,
                 work_dir=self.index_dir,
+                store_config=StoreConfig(url=self.config.store, index=self.config.index, work_dir=str(self.index_dir)),
                 members=self.config.members,
                 max_words=self.config.max_words,
                 progress=self.progress("indexing", len(docs)),
