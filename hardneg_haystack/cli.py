@@ -94,8 +94,13 @@ def index(
     weight: Annotated[list[float] | None, typer.Option(help="Weight of each --member, in order")] = None,
     fusion: Annotated[str, typer.Option(help="weighted | mean | concat")] = "weighted",
     max_words: Annotated[int, typer.Option(help="Split documents longer than this (0: never)")] = 300,
+    rebuild: Annotated[
+        bool, typer.Option(help="Empty the store first (needed to re-index a folder with another ensemble)")
+    ] = False,
 ) -> None:
-    """Embed documents with the ensemble and write them to the store."""
+    """Embed documents with the ensemble and write them to the store.
+
+    Re-indexing a folder leaves its store equal to the corpus given: documents no longer in it are removed."""
     from rich.progress import Progress
 
     from hardneg_haystack.indexing import index_documents
@@ -120,6 +125,7 @@ def index(
                 fusion=fusion,
                 max_words=max_words,
                 progress=lambda n: progress.advance(task, n),
+                rebuild=rebuild,
             )
     except HardnegError as exc:
         _fail(exc)
@@ -127,6 +133,8 @@ def index(
         f"indexed {res.documents} documents as {res.written} store entries ({res.dimension}-d) in {res.seconds:.1f}s; "
         f"embedding cache: {res.cache_hits} hits, {res.cache_misses} misses -> {work_dir}"
     )
+    if res.removed:
+        console.print(f"removed {res.removed} store entries of documents no longer in the corpus")
 
 
 @app.command()
