@@ -406,7 +406,12 @@ def train(
     max_steps: Annotated[int, typer.Option(help="Stop after this many steps (-1: epochs decide)")] = -1,
     seed: Annotated[int, typer.Option()] = 42,
     precision: Annotated[str, typer.Option(help="auto | bf16 | fp32")] = "auto",
-    resume: Annotated[bool, typer.Option(help="Continue from the last checkpoint in --out")] = True,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            help="Continue the run in --out (only if its data and config match); --no-resume: discard it, start afresh"
+        ),
+    ] = True,
 ) -> None:
     """Fine-tune a cross-encoder re-ranker on mined negatives (best checkpoint, early stopping, resumable).
 
