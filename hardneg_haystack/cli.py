@@ -12,11 +12,39 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from typer._click.exceptions import ClickException  # typer ships its own click
+from typer.core import TyperGroup
 
+from hardneg_haystack.cli_errors import USER_ERROR, describe, naming
 from hardneg_haystack.errors import HardnegError
 
-app = typer.Typer(help="Ensemble hard-negative mining and cross-encoder re-rankers for Haystack.", no_args_is_help=True)
 console = Console()
+err_console = Console(stderr=True)
+_debug = {"on": os.environ.get("HARDNEG_DEBUG", "").lower() in ("1", "true", "yes")}
+
+
+class _Group(TyperGroup):
+    """Every command's errors end here: one line on stderr and a non-zero exit, no traceback unless --debug."""
+
+    def invoke(self, ctx: typer.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, ClickException):
+            raise
+        except Exception as exc:
+            if _debug["on"]:
+                raise
+            message, user = describe(exc)
+            err_console.print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)
+            raise typer.Exit(code=USER_ERROR if user else 1) from None
+
+
+app = typer.Typer(
+    cls=_Group,
+    help="Ensemble hard-negative mining and cross-encoder re-rankers for Haystack.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
 
 StoreOpt = Annotated[str, typer.Option(help="'memory' (embedded, persisted in the work folder) or an OpenSearch URL")]
 WorkOpt = Annotated[Path, typer.Option("--work-dir", "-w", help="Work folder (index, cache, manifest)")]
@@ -35,15 +63,24 @@ def _load_queries(data: Path, split: str) -> list:
 
 
 def _fail(exc: Exception) -> None:
-    console.print(f"[bold red]error:[/] {exc}")
-    raise typer.Exit(code=2)
+    if _debug["on"]:
+        raise exc
+    err_console.print(f"[bold red]error:[/] {escape(describe(exc)[0])}", soft_wrap=True)
+    raise typer.Exit(code=USER_ERROR)
 
 
 @app.callback()
-def _main(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
+def _main(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show the full traceback of an error")] = False,
+) -> None:
+    _debug["on"] = _debug["on"] or debug
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
+    if not verbose and not debug:  # a failed retry is logged with its traceback; our error says it once
+        for name in ("opensearch", "urllib3"):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
     if not verbose:  # our output is ours: the libraries' load reports and progress bars stay behind -v
         os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
         for name in ("sentence_transformers", "transformers", "datasets", "accelerate"):
@@ -539,7 +576,8 @@ def swap_ranker_cmd(
     from hardneg_haystack.swap import swap_ranker
 
     try:
-        pipe = swap_ranker(pipeline, model, name=component_name, backend=backend)  # type: ignore[arg-type]
+        with naming(pipeline, ""):
+            pipe = swap_ranker(pipeline, model, name=component_name, backend=backend)  # type: ignore[arg-type]
     except HardnegError as exc:
         _fail(exc)
     text = pipe.dumps()
@@ -700,7 +738,9 @@ def ab_serve(
     from hardneg_haystack.ab.server import create_app, load_ab_pipeline
 
     try:
-        app_ = create_app(load_ab_pipeline(pipeline, work_dir), EventLog(events))
+        with naming(pipeline, ""):
+            ab_pipeline = load_ab_pipeline(pipeline, work_dir)
+        app_ = create_app(ab_pipeline, EventLog(events))
     except HardnegError as exc:
         _fail(exc)
     console.print(f"serving {pipeline} on http://{host}:{port} (events -> {events})")

@@ -145,7 +145,9 @@ class ExperimentConfig:
             try:
                 data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
             except yaml.YAMLError as exc:
-                raise ConfigError(f"{path}: not valid YAML ({exc})") from exc
+                from hardneg_haystack.cli_errors import yaml_problem
+
+                raise ConfigError(f"{path}: {yaml_problem(exc)}") from exc
             if not isinstance(data, dict):
                 raise ConfigError(f"{path}: expected a mapping of config fields")
         if quick:
