@@ -818,6 +818,15 @@ def ab_report_cmd(
     if not events.is_file():
         _fail(HardnegError(f"{events}: no event log here (start `hardneg ab serve` first)"))
     rep = ab_report(events, alpha=alpha)
+    if rep.get("skipped_lines"):
+        where = ", ".join(map(str, rep["skipped_line_numbers"])) + (" ..." if rep["skipped_lines"] > 20 else "")
+        err_console.print(
+            f"[yellow]warning:[/] skipped {rep['skipped_lines']} unreadable line(s) of {events}: line {where}",
+            soft_wrap=True,
+        )
+    if rep.get("duplicate_clicks"):
+        n = rep["duplicate_clicks"]
+        err_console.print(f"[yellow]warning:[/] {n} repeated click(s) of {events} counted once", soft_wrap=True)
     if "arms" in rep:
         table = Table(title=f"A/B: {rep['requests']} requests, {rep['clicks']} clicks")
         for col in ("arm", "requests", "CTR", "CTR 95% CI", "MRR first click", "MRR 95% CI"):
