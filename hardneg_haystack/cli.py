@@ -75,6 +75,9 @@ def _main(
     debug: Annotated[bool, typer.Option("--debug", help="Show the full traceback of an error")] = False,
 ) -> None:
     _debug["on"] = _debug["on"] or debug
+    from hardneg_haystack.telemetry import disable_unless_opted_in
+
+    disable_unless_opted_in()  # offline by default: HAYSTACK_TELEMETRY_ENABLED=true opts in
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
@@ -382,6 +385,8 @@ def mine(
             else:
                 result = component.run(queries=queries)["result"]
         seconds = time.perf_counter() - start
+        if (why := result.empty_reason()) is not None:
+            raise HardnegError(f"{why}; nothing written to {out}")  # a silent zero would train on nothing
         result.extra_stats["seconds"] = round(seconds, 2)
         result.write(out)
     except HardnegError as exc:

@@ -112,3 +112,29 @@ def test_unreachable_opensearch_prints_one_line_not_retry_tracebacks(
     assert proc.returncode == 2, out
     assert "Traceback" not in out and "unreachable" in out
     assert len([line for line in out.splitlines() if line.strip() and "indexing" not in line]) == 1, out
+
+
+def test_mining_zero_negatives_is_an_error_that_says_why(
+    beir_dir: Path, tiny_members: list[dict], tmp_path: Path
+) -> None:
+    from hardneg_haystack.indexing import index_documents
+    from hardneg_haystack.ingest import load_documents
+
+    work = tmp_path / "w"
+    index_documents(load_documents(beir_dir)[:1], work_dir=work, members=tiny_members)  # positives not indexed
+    out = tmp_path / "mined"
+    res = _run("mine", "--data", beir_dir, "-w", work, "--out", out, "--miner", "bm25")
+    _one_clear_line(res, "mined 0 negatives for 2 queries", "positive missing from store", "qrels")
+    assert not out.exists()  # nothing written to train on
+
+
+def test_cli_turns_haystack_telemetry_off_unless_opted_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    import haystack.telemetry._telemetry as haystack_telemetry
+
+    sentinel = object()
+    monkeypatch.setattr(haystack_telemetry, "telemetry", sentinel)
+    monkeypatch.setenv("HAYSTACK_TELEMETRY_ENABLED", "true")  # the user's explicit opt-in is kept
+    assert _run("models").exit_code == 0 and haystack_telemetry.telemetry is sentinel
+    monkeypatch.delenv("HAYSTACK_TELEMETRY_ENABLED")
+    assert _run("models").exit_code == 0 and haystack_telemetry.telemetry is None
+    assert os.environ["HAYSTACK_TELEMETRY_ENABLED"] == "False"
