@@ -10,6 +10,7 @@ no longer in it are deleted, and an ensemble other than the folder's is refused 
 from __future__ import annotations
 
 import logging
+import shutil
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import Any
 from haystack import Document
 
 from hardneg_haystack.components.embedders import EnsembleEmbedder, EnsembleTextEmbedder
-from hardneg_haystack.errors import ConfigError, DamagedFileError
+from hardneg_haystack.errors import ConfigError, DamagedFileError, HardnegError
 from hardneg_haystack.pipelines import build_indexing_pipeline
 from hardneg_haystack.stores import STORE_FILE, StoreConfig, open_store, persist_store
 from hardneg_haystack.workdir import (
@@ -71,7 +72,46 @@ def index_documents(
     :raises ConfigError: the folder holds another ensemble's vectors and ``rebuild`` is off.
     """
     work_dir = Path(work_dir)
+    created = not work_dir.exists()
     work_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        return _index(documents, work_dir, store_config, members, fusion, max_words, split_overlap, batch_docs,
+                      progress, persist_every_s, rebuild)  # fmt: skip
+    except HardnegError:
+        if created and _nothing_indexed(work_dir):  # refused before any work was done: leave no trace
+            shutil.rmtree(work_dir, ignore_errors=True)
+        raise
+
+
+def _nothing_indexed(work_dir: Path) -> bool:
+    """True when a folder holds no manifest, no store and no cached embedding (nothing worth keeping)."""
+    if (work_dir / MANIFEST).exists() or (work_dir / STORE_FILE).exists():
+        return False
+    cache = work_dir / CACHE_DIR / "embeddings.sqlite"
+    if not cache.exists():
+        return True
+    from hardneg_haystack.cache import EmbeddingCache
+
+    probe = EmbeddingCache(cache)
+    try:
+        return len(probe) == 0
+    finally:
+        probe.close()
+
+
+def _index(
+    documents: list[Document],
+    work_dir: Path,
+    store_config: StoreConfig | None,
+    members: list[Any] | None,
+    fusion: str,
+    max_words: int,
+    split_overlap: int,
+    batch_docs: int,
+    progress: Any,
+    persist_every_s: float,
+    rebuild: bool,
+) -> IndexResult:
     config = replace(store_config) if store_config is not None else StoreConfig()
     if config.is_memory:
         config.work_dir = str(work_dir)  # the embedded store lives in the folder, whatever was passed
