@@ -12,11 +12,39 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from typer._click.exceptions import ClickException  # typer ships its own click
+from typer.core import TyperGroup
 
+from hardneg_haystack.cli_errors import USER_ERROR, describe, naming
 from hardneg_haystack.errors import HardnegError
 
-app = typer.Typer(help="Ensemble hard-negative mining and cross-encoder re-rankers for Haystack.", no_args_is_help=True)
 console = Console()
+err_console = Console(stderr=True)
+_debug = {"on": os.environ.get("HARDNEG_DEBUG", "").lower() in ("1", "true", "yes")}
+
+
+class _Group(TyperGroup):
+    """Every command's errors end here: one line on stderr and a non-zero exit, no traceback unless --debug."""
+
+    def invoke(self, ctx: typer.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, ClickException):
+            raise
+        except Exception as exc:
+            if _debug["on"]:
+                raise
+            message, user = describe(exc)
+            err_console.print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)
+            raise typer.Exit(code=USER_ERROR if user else 1) from None
+
+
+app = typer.Typer(
+    cls=_Group,
+    help="Ensemble hard-negative mining and cross-encoder re-rankers for Haystack.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
 
 StoreOpt = Annotated[str, typer.Option(help="'memory' (embedded, persisted in the work folder) or an OpenSearch URL")]
 WorkOpt = Annotated[Path, typer.Option("--work-dir", "-w", help="Work folder (index, cache, manifest)")]
@@ -49,15 +77,27 @@ def _opensearch_refusal(exc: BaseException) -> str | None:
 
 
 def _fail(exc: Exception) -> None:
-    console.print(f"[bold red]error:[/] {escape(str(exc))}")
-    raise typer.Exit(code=2)
+    if _debug["on"]:
+        raise exc
+    err_console.print(f"[bold red]error:[/] {escape(describe(exc)[0])}", soft_wrap=True)
+    raise typer.Exit(code=USER_ERROR)
 
 
 @app.callback()
-def _main(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
+def _main(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show the full traceback of an error")] = False,
+) -> None:
+    _debug["on"] = _debug["on"] or debug
+    from hardneg_haystack.telemetry import disable_unless_opted_in
+
+    disable_unless_opted_in()  # offline by default: HAYSTACK_TELEMETRY_ENABLED=true opts in
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
+    if not verbose and not debug:  # a failed retry is logged with its traceback; our error says it once
+        for name in ("opensearch", "urllib3"):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
     if not verbose:  # our output is ours: the libraries' load reports and progress bars stay behind -v
         os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
         for name in ("sentence_transformers", "transformers", "datasets", "accelerate", "opensearch"):
@@ -108,8 +148,13 @@ def index(
     weight: Annotated[list[float] | None, typer.Option(help="Weight of each --member, in order")] = None,
     fusion: Annotated[str, typer.Option(help="weighted | mean | concat")] = "weighted",
     max_words: Annotated[int, typer.Option(help="Split documents longer than this (0: never)")] = 300,
+    rebuild: Annotated[
+        bool, typer.Option(help="Empty the store first (needed to re-index a folder with another ensemble)")
+    ] = False,
 ) -> None:
-    """Embed documents with the ensemble and write them to the store."""
+    """Embed documents with the ensemble and write them to the store.
+
+    Re-indexing a folder leaves its store equal to the corpus given: documents no longer in it are removed."""
     from rich.progress import Progress
 
     from hardneg_haystack.indexing import index_documents
@@ -134,6 +179,7 @@ def index(
                 fusion=fusion,
                 max_words=max_words,
                 progress=lambda n: progress.advance(task, n),
+                rebuild=rebuild,
             )
     except HardnegError as exc:
         _fail(exc)
@@ -141,6 +187,8 @@ def index(
         f"indexed {res.documents} documents as {res.written} store entries ({res.dimension}-d) in {res.seconds:.1f}s; "
         f"embedding cache: {res.cache_hits} hits, {res.cache_misses} misses -> {work_dir}"
     )
+    if res.removed:
+        console.print(f"removed {res.removed} store entries of documents no longer in the corpus")
 
 
 @app.command()
@@ -358,6 +406,8 @@ def mine(
             else:
                 result = component.run(queries=queries)["result"]
         seconds = time.perf_counter() - start
+        if (why := result.empty_reason()) is not None:
+            raise HardnegError(f"{why}; nothing written to {out}")  # a silent zero would train on nothing
         result.extra_stats["seconds"] = round(seconds, 2)
         result.write(out)
     except HardnegError as exc:
@@ -419,7 +469,12 @@ def train(
     max_steps: Annotated[int, typer.Option(help="Stop after this many steps (-1: epochs decide)")] = -1,
     seed: Annotated[int, typer.Option()] = 42,
     precision: Annotated[str, typer.Option(help="auto | bf16 | fp32")] = "auto",
-    resume: Annotated[bool, typer.Option(help="Continue from the last checkpoint in --out")] = True,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            help="Continue the run in --out (only if its data and config match); --no-resume: discard it, start afresh"
+        ),
+    ] = True,
 ) -> None:
     """Fine-tune a cross-encoder re-ranker on mined negatives (best checkpoint, early stopping, resumable).
 
@@ -547,7 +602,8 @@ def swap_ranker_cmd(
     from hardneg_haystack.swap import swap_ranker
 
     try:
-        pipe = swap_ranker(pipeline, model, name=component_name, backend=backend)  # type: ignore[arg-type]
+        with naming(pipeline, ""):
+            pipe = swap_ranker(pipeline, model, name=component_name, backend=backend)  # type: ignore[arg-type]
     except HardnegError as exc:
         _fail(exc)
     text = pipe.dumps()
@@ -731,7 +787,9 @@ def ab_serve(
 
             url = events_store or _work_dir_opensearch_url(work_dir)
             sinks.append(OpenSearchEventSink(url=url, index=events_index))
-        app_ = create_app(load_ab_pipeline(pipeline, work_dir), EventLog(events, sinks=sinks))
+        with naming(pipeline, ""):
+            ab_pipeline = load_ab_pipeline(pipeline, work_dir)
+        app_ = create_app(ab_pipeline, EventLog(events, sinks=sinks))
     except HardnegError as exc:
         _fail(exc)
     where = f"{events}" + (f" and index {events_index!r}" if events_index else "")
@@ -828,12 +886,23 @@ def ab_report_cmd(
             if not store:
                 raise HardnegError("--events-index needs --store http(s)://host:9200")
             rep = ab_report(read_index_events(store, events_index), alpha=alpha)
+            source = f"index {events_index!r}"
         else:
             if not events.is_file():
                 raise HardnegError(f"{events}: no event log here (start `hardneg ab serve` first)")
             rep = ab_report(events, alpha=alpha)
+            source = str(events)
     except HardnegError as exc:
         _fail(exc)
+    if rep.get("skipped_lines"):
+        where = ", ".join(map(str, rep["skipped_line_numbers"])) + (" ..." if rep["skipped_lines"] > 20 else "")
+        err_console.print(
+            f"[yellow]warning:[/] skipped {rep['skipped_lines']} unreadable line(s) of {source}: line {where}",
+            soft_wrap=True,
+        )
+    if rep.get("duplicate_clicks"):
+        n = rep["duplicate_clicks"]
+        err_console.print(f"[yellow]warning:[/] {n} repeated click(s) of {source} counted once", soft_wrap=True)
     if "arms" in rep:
         table = Table(title=f"A/B: {rep['requests']} requests, {rep['clicks']} clicks")
         for col in ("arm", "requests", "CTR", "CTR 95% CI", "MRR first click", "MRR 95% CI"):

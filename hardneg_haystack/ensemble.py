@@ -248,7 +248,7 @@ class Ensemble:
                 out.append(member.encode(texts, role, batch_size=self.batch_size, progress_bar=self.progress_bar))
                 continue
             key = member.cache_key(role)
-            hits, missing = self._cache.get(key, texts)
+            hits, missing = self._cache.get(key, texts, dim=member.dimension)
             mat = np.zeros((len(texts), member.dimension), dtype=np.float32)
             for i, v in hits.items():
                 mat[i] = v

@@ -21,3 +21,12 @@ class StoreError(HardnegError):
 
 class ConfigError(HardnegError, ValueError):
     """A configuration value is invalid (the message names the field)."""
+
+
+class DamagedFileError(HardnegError):
+    """A file this library wrote (index.json, store.json, a run's state) cannot be read; the message names
+    the file and how to rebuild it."""
+
+    def __init__(self, path: object, message: str) -> None:
+        super().__init__(message)
+        self.path = path

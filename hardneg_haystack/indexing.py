@@ -2,28 +2,37 @@
 
 The work folder holds the embedded store (``store.json``), the embedding cache and ``index.json``, a
 manifest naming the ensemble and store, so ``hardneg search`` (and the miners) reopen the same index
-without re-embedding anything.
+without re-embedding anything. The folder is self-contained (no path is stored; see
+:mod:`hardneg_haystack.workdir`), and re-indexing it leaves the store equal to the corpus given: documents
+no longer in it are deleted, and an ensemble other than the folder's is refused unless ``rebuild=True``.
 """
 
 from __future__ import annotations
 
-import json
 import logging
+import shutil
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from haystack import Document
 
 from hardneg_haystack.components.embedders import EnsembleEmbedder, EnsembleTextEmbedder
-from hardneg_haystack.errors import ConfigError
+from hardneg_haystack.errors import ConfigError, DamagedFileError, HardnegError
 from hardneg_haystack.pipelines import build_indexing_pipeline
-from hardneg_haystack.stores import StoreConfig, open_store, persist_store
+from hardneg_haystack.stores import STORE_FILE, StoreConfig, open_store, persist_store
+from hardneg_haystack.workdir import (
+    CACHE_DIR,
+    MANIFEST,
+    ensemble_conflict,
+    read_manifest,
+    write_manifest,
+)
 
 logger = logging.getLogger(__name__)
 
-MANIFEST = "index.json"
+__all__ = ["MANIFEST", "IndexResult", "apply_weights", "index_documents", "open_index", "read_manifest"]
 
 
 @dataclass
@@ -34,6 +43,8 @@ class IndexResult:
     cache_hits: int
     cache_misses: int
     dimension: int
+    removed: int = 0
+    rebuilt: bool = False
 
 
 def index_documents(
@@ -48,43 +59,103 @@ def index_documents(
     batch_docs: int = 1000,
     progress: Any = None,
     persist_every_s: float = 60.0,
+    rebuild: bool = False,
 ) -> IndexResult:
     """Embed and write ``documents`` in batches. The embedding cache commits every block, so an interrupted
     run resumes without re-embedding; the embedded store is saved at the end and at most every
     ``persist_every_s`` seconds on the way (each save rewrites the whole store file). Writing the same
-    corpus again overwrites by id, never duplicates."""
+    corpus again overwrites by id, never duplicates, and documents of an earlier run that are not in
+    ``documents`` are deleted at the end: the store holds exactly this corpus.
+
+    :param rebuild: Empty the store first. Without it, a folder indexed with another ensemble (other
+        models, prefixes, fusion or weights) is refused before anything is written.
+    :raises ConfigError: the folder holds another ensemble's vectors and ``rebuild`` is off.
+    """
     work_dir = Path(work_dir)
+    created = not work_dir.exists()
     work_dir.mkdir(parents=True, exist_ok=True)
-    config = store_config or StoreConfig(work_dir=str(work_dir))
-    if config.is_memory and config.work_dir is None:
-        config.work_dir = str(work_dir)
-    embedder = EnsembleEmbedder(members=members, fusion=fusion, cache_dir=work_dir / "cache", progress_bar=False)
+    try:
+        return _index(documents, work_dir, store_config, members, fusion, max_words, split_overlap, batch_docs,
+                      progress, persist_every_s, rebuild)  # fmt: skip
+    except HardnegError:
+        if created and _nothing_indexed(work_dir):  # refused before any work was done: leave no trace
+            shutil.rmtree(work_dir, ignore_errors=True)
+        raise
+
+
+def _nothing_indexed(work_dir: Path) -> bool:
+    """True when a folder holds no manifest, no store and no cached embedding (nothing worth keeping)."""
+    if (work_dir / MANIFEST).exists() or (work_dir / STORE_FILE).exists():
+        return False
+    cache = work_dir / CACHE_DIR / "embeddings.sqlite"
+    if not cache.exists():
+        return True
+    from hardneg_haystack.cache import EmbeddingCache
+
+    probe = EmbeddingCache(cache)
+    try:
+        return len(probe) == 0
+    finally:
+        probe.close()
+
+
+def _index(
+    documents: list[Document],
+    work_dir: Path,
+    store_config: StoreConfig | None,
+    members: list[Any] | None,
+    fusion: str,
+    max_words: int,
+    split_overlap: int,
+    batch_docs: int,
+    progress: Any,
+    persist_every_s: float,
+    rebuild: bool,
+) -> IndexResult:
+    config = replace(store_config) if store_config is not None else StoreConfig()
+    if config.is_memory:
+        config.work_dir = str(work_dir)  # the embedded store lives in the folder, whatever was passed
+    embedder = EnsembleEmbedder(members=members, fusion=fusion, cache_dir=work_dir / CACHE_DIR, progress_bar=False)
+    rebuild = _check_previous_index(work_dir, embedder.ensemble.to_dict(), rebuild=rebuild)
     embedder.warm_up()
     ens = embedder.ensemble
-    store = open_store(config, embedding_dim=ens.dimension)
+    if rebuild:
+        _drop_store(config)
+    try:
+        store = open_store(config, embedding_dim=ens.dimension)
+    except DamagedFileError as exc:  # re-indexing is the cure: start the embedded store afresh
+        logger.warning("%s: starting the store afresh (re-embedding hits the cache)", exc)
+        _drop_store(config)
+        store = open_store(config, embedding_dim=ens.dimension)
     pipe = build_indexing_pipeline(store=store, embedder=embedder, max_words=max_words, split_overlap=split_overlap)
     start = last_save = time.perf_counter()
     written = 0
+    ids: set[str] = set()
     for begin in range(0, len(documents), batch_docs):
         batch = documents[begin : begin + batch_docs]
-        out = pipe.run({"cleaner": {"documents": batch}})
+        out = pipe.run({"cleaner": {"documents": batch}}, include_outputs_from={"splitter"})
         written += out["writer"]["documents_written"]
-        if begin + batch_docs >= len(documents) or time.perf_counter() - last_save >= persist_every_s:
+        ids.update(d.id for d in out["splitter"]["documents"])
+        last = begin + batch_docs >= len(documents)
+        if not last and time.perf_counter() - last_save >= persist_every_s:
             persist_store(store, config)
             last_save = time.perf_counter()
         if progress is not None:
             progress(len(batch))
+    removed = remove_stale(store, keep=ids)
+    persist_store(store, config)
     seconds = time.perf_counter() - start
     cache = ens.cache
     manifest = {
-        "ensemble": ens.to_dict() | {"cache_dir": str(work_dir / "cache")},
+        "ensemble": ens.to_dict(),
         "dimension": ens.dimension,
         "member_dimensions": ens.dimensions,
         "store": config.to_dict(),
         "documents": len(documents),
+        "entries": len(ids),
         "split": {"max_words": max_words, "split_overlap": split_overlap},
     }
-    (work_dir / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    write_manifest(work_dir, manifest)
     return IndexResult(
         documents=len(documents),
         written=written,
@@ -92,7 +163,66 @@ def index_documents(
         cache_hits=cache.hits if cache else 0,
         cache_misses=cache.misses if cache else 0,
         dimension=ens.dimension,
+        removed=removed,
+        rebuilt=rebuild,
     )
+
+
+def _check_previous_index(work_dir: Path, ensemble: dict[str, Any], *, rebuild: bool) -> bool:
+    """Whether the store must be emptied first; refuses a different ensemble unless ``rebuild``."""
+    if rebuild:
+        return True
+    if not (work_dir / MANIFEST).is_file():
+        return False
+    try:
+        previous = read_manifest(work_dir)
+    except DamagedFileError as exc:
+        logger.warning("%s: rebuilding the index from scratch", exc)
+        return True  # nothing says which ensemble made the stored vectors: do not mix with them
+    conflict = ensemble_conflict(previous["ensemble"], ensemble)
+    if conflict:
+        raise ConfigError(
+            f"{work_dir}: {conflict}. Mixing the two would corrupt the index: index into another folder, "
+            "or re-embed everything with --rebuild"
+        )
+    return False
+
+
+def _drop_store(config: StoreConfig) -> None:
+    """Empty the store: remove the embedded store's file, or delete the OpenSearch index."""
+    if config.is_memory:
+        path = Path(config.work_dir or ".") / STORE_FILE
+        path.unlink(missing_ok=True)
+        return
+    from hardneg_haystack.stores import _client
+
+    client = _client(config)
+    if client.indices.exists(index=config.index):
+        client.indices.delete(index=config.index)
+
+
+def stored_ids(store: Any, *, batch_size: int = 1000) -> set[str]:
+    """Every document id in the store (a scan without the documents' bodies on OpenSearch)."""
+    from haystack.document_stores.in_memory import InMemoryDocumentStore
+
+    if isinstance(store, InMemoryDocumentStore):
+        return {d.id for d in store.filter_documents()}
+    from opensearchpy.helpers import scan
+
+    store._ensure_initialized()
+    query = {"query": {"match_all": {}}, "_source": False}
+    hits = scan(store._client, index=store._index, query=query, size=batch_size)
+    return {hit["_id"] for hit in hits}
+
+
+def remove_stale(store: Any, *, keep: set[str]) -> int:
+    """Delete every stored document whose id is not in ``keep``; returns how many were deleted."""
+    stale = sorted(stored_ids(store) - keep)
+    for start in range(0, len(stale), 1000):
+        store.delete_documents(stale[start : start + 1000])
+    if stale:
+        logger.info("removed %d documents that are no longer in the corpus", len(stale))
+    return len(stale)
 
 
 def apply_weights(work_dir: str | Path, weights: list[float], *, batch_size: int = 1000) -> int:
@@ -101,8 +231,6 @@ def apply_weights(work_dir: str | Path, weights: list[float], *, batch_size: int
     Nothing is re-embedded: each member's part is recovered from the fused vector (``fusion.reweight``).
     Returns the number of documents rewritten.
     """
-    from dataclasses import replace
-
     import numpy as np
 
     from hardneg_haystack.fusion import reweight
@@ -124,19 +252,12 @@ def apply_weights(work_dir: str | Path, weights: list[float], *, batch_size: int
     write_documents(
         store, [replace(d, embedding=v.tolist()) for d, v in zip(docs, vecs, strict=True)], batch_size=batch_size
     )
-    persist_store(store, StoreConfig(**manifest["store"]))
+    persist_store(store, StoreConfig(**manifest["store"]))  # read_manifest points it into this folder
     total = float(sum(weights))
     for member, w in zip(ens["members"], weights, strict=True):
         member["weight"] = float(w) / total
-    (Path(work_dir) / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    write_manifest(work_dir, manifest)
     return len(docs)
-
-
-def read_manifest(work_dir: str | Path) -> dict[str, Any]:
-    path = Path(work_dir) / MANIFEST
-    if not path.is_file():
-        raise ConfigError(f"{path}: no index here; run `hardneg index --work-dir {work_dir}` first")
-    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def open_index(work_dir: str | Path, *, progress_bar: bool = False) -> tuple[Any, EnsembleTextEmbedder, dict[str, Any]]:

@@ -21,7 +21,7 @@ from haystack import Document
 from haystack.document_stores.in_memory import InMemoryDocumentStore
 from haystack.document_stores.types import DuplicatePolicy
 
-from hardneg_haystack.errors import ConfigError, StoreError
+from hardneg_haystack.errors import ConfigError, DamagedFileError, StoreError
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +92,14 @@ def open_store(config: StoreConfig, *, embedding_dim: int | None = None) -> Any:
         store = InMemoryDocumentStore(embedding_similarity_function="dot_product", index=config.index, shared=False)
         path = _memory_path(config)
         if path is not None and path.is_file():
-            loaded = InMemoryDocumentStore.load_from_disk(str(path))
+            try:
+                loaded = InMemoryDocumentStore.load_from_disk(str(path))
+            except Exception as exc:  # noqa: BLE001 - any parse failure means the same thing to the user
+                raise DamagedFileError(
+                    path,
+                    f"{path} is damaged ({exc.__class__.__name__}: {str(exc)[:120]}); re-index the folder to rebuild "
+                    f"it: `hardneg index --work-dir {config.work_dir} --data <your corpus>`",
+                ) from exc
             store.write_documents(loaded.filter_documents(), policy=DuplicatePolicy.OVERWRITE)
         return store
     return _open_opensearch(config, embedding_dim)

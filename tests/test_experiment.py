@@ -133,6 +133,20 @@ def test_quick_profile_overrides_training_only_where_it_says() -> None:
     assert cfg.train.loss == ExperimentConfig().train.loss
 
 
+def test_quick_profile_never_overrides_the_users_fields(tmp_path: Path) -> None:
+    """Issue 16 item 5: explicit fields win over --quick, and the merged config is validated."""
+    mine = tmp_path / "mine.yaml"
+    mine.write_text("miners: [bm25, mix]\ncandidates: [5]\ntrain: {max_steps: 3}\nwarm_start: {queries: 9}\n")
+    cfg = ExperimentConfig.load(mine, quick=True)
+    assert cfg.miners == ["bm25", "mix"] and cfg.candidates == [5]
+    assert cfg.train.max_steps == 3 and cfg.train.batch_size == 8 and cfg.train.eval_steps == 4  # quick fills in
+    assert cfg.warm_start is not None and cfg.warm_start.queries == 9
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("miners: [ensemble, hardest]\n")
+    with pytest.raises(ConfigError, match="'hardest'"):
+        ExperimentConfig.load(bad, quick=True)
+
+
 # ---- the whole experiment -----------------------------------------------------------------------------------
 
 

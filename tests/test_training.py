@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from hardneg_haystack.blend import blend, fit_blend_weight, minmax, ndcg_at_k
-from hardneg_haystack.errors import DataError
+from hardneg_haystack.errors import ConfigError, DataError
 from hardneg_haystack.training import TrainConfig, TripletMarginLoss, read_training_info, train_cross_encoder
 from hardneg_haystack.training.data import group_rows, split_by_query, to_ntuple_dataset
 from hardneg_haystack.training.losses import hinge
@@ -220,3 +220,23 @@ def test_step_zero_counts_as_a_checkpoint(tiny_models: dict[str, str], tmp_path:
     base = load_cross_encoder(tiny_models["bert16"], max_length=32).predict(pairs)
     saved = load_cross_encoder(str(kept.model_dir), max_length=32).predict(pairs)
     assert np.allclose(base, saved, atol=1e-5)  # the saved model is the starting model
+
+
+def test_resume_refuses_checkpoints_of_another_run(tiny_models: dict[str, str], tmp_path: Path) -> None:
+    """Issue 16 item 4: another loss or other data in the same --out is refused, not silently resumed."""
+    base = dict(base_model=tiny_models["bert16"], batch_size=8, max_length=32, validation_share=0.2,
+                eval_steps=1, early_stopping_patience=0, max_steps=2)  # fmt: skip
+    out = tmp_path / "run"
+    train_cross_encoder(toy_rows(10), out, TrainConfig(**base, loss="mnrl"))
+    card = (out / "model" / "README.md").read_text()
+    with pytest.raises(ConfigError, match=r"loss: 'mnrl' -> 'triplet'.*--no-resume"):
+        train_cross_encoder(toy_rows(10), out, TrainConfig(**base, loss="triplet"))
+    with pytest.raises(ConfigError, match="the training data"):
+        train_cross_encoder(toy_rows(12), out, TrainConfig(**base, loss="mnrl"))
+    assert (out / "model" / "README.md").read_text() == card  # nothing relabelled
+    (out / "run.json").unlink()  # checkpoints nobody can vouch for are not trusted either
+    with pytest.raises(ConfigError, match="has no run.json"):
+        train_cross_encoder(toy_rows(10), out, TrainConfig(**base, loss="mnrl"))
+    fresh = train_cross_encoder(toy_rows(10), out, TrainConfig(**base, loss="triplet"), resume=False)
+    assert fresh.steps == 2 and read_training_info(fresh.model_dir)["config"]["loss"] == "triplet"
+    assert [h["step"] for h in fresh.history if "loss" in h][0] == 1  # trained from step 0, not resumed

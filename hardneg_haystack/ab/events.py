@@ -4,7 +4,8 @@ Requests never wait for the disk: events go to a queue and a writer thread appen
 JSONL file, an OpenSearch index) every ``flush_seconds`` (default 1 s), so a killed server loses at most the
 last second; ``close()`` (a clean stop) writes everything. A click must name a request id this log has seen
 (also across restarts: the ids already in the first sink are read back on open), a document that request
-showed, and its position.
+showed, and its position. A click is counted once per (request, document): the same click sent again is
+acknowledged and not logged.
 """
 
 from __future__ import annotations
@@ -90,10 +91,13 @@ class EventLog:
             raise ValueError("an event log needs a JSONL path or at least one sink")
         self.flush_seconds = flush_seconds
         self._shown: dict[str, list[str]] = {}
+        self._clicked: set[tuple[str, str]] = set()
         self._lock = threading.Lock()
         for event in self.sinks[0].existing():  # the first sink is the one read back after a restart
             if event.get("type") == "impression":
                 self._shown[event["request_id"]] = list(event["documents"])
+            elif event.get("type") == "click":
+                self._clicked.add((event.get("request_id"), event.get("document_id")))
         self._pending: list[list[dict[str, Any]]] = [[] for _ in self.sinks]
         self._queue: queue.Queue[Any] = queue.Queue()
         self._thread = threading.Thread(target=self._write_loop, name="hardneg-event-log", daemon=True)
@@ -109,8 +113,10 @@ class EventLog:
                    "unit_id": unit_id, "documents": list(documents), **extra})  # fmt: skip
         return request_id
 
-    def click(self, request_id: str, *, document_id: str, position: int) -> None:
-        """Record a click; unknown request ids, documents not shown, or a wrong position are refused."""
+    def click(self, request_id: str, *, document_id: str, position: int) -> bool:
+        """Record a click; unknown request ids, documents not shown, or a wrong position are refused.
+
+        Returns False (and logs nothing) for a click already recorded for this (request, document)."""
         with self._lock:
             shown = self._shown.get(request_id)
         if shown is None:
@@ -121,7 +127,12 @@ class EventLog:
                 f"request {request_id!r}: document {document_id!r} was not shown at position {position}"
                 + (f" (it was at position {where})" if where is not None else " (it was not shown at all)")
             )
+        with self._lock:
+            if (request_id, document_id) in self._clicked:
+                return False
+            self._clicked.add((request_id, document_id))
         self._put({"type": "click", "request_id": request_id, "document_id": document_id, "position": position})
+        return True
 
     def _put(self, event: dict[str, Any]) -> None:
         if self._closed:
@@ -197,13 +208,25 @@ class EventLog:
 
 def read_events(path: str | Path) -> list[dict[str, Any]]:
     """Every complete event of a log (a torn last line from a killed writer is skipped)."""
-    events = []
-    with Path(path).open(encoding="utf-8") as fh:
-        for line in fh:
+    return read_events_checked(path)[0]
+
+
+def read_events_checked(path: str | Path) -> tuple[list[dict[str, Any]], list[int]]:
+    """``(events, numbers of the lines skipped)``: lines that are not a JSON event object are skipped and
+    counted, so a report can say how many and where."""
+    events: list[dict[str, Any]] = []
+    skipped: list[int] = []
+    with Path(path).open(encoding="utf-8", errors="replace") as fh:
+        for number, line in enumerate(fh, start=1):
             if not line.strip():
                 continue
             try:
-                events.append(json.loads(line))
+                event = json.loads(line)
             except json.JSONDecodeError:
+                skipped.append(number)
                 continue
-    return events
+            if isinstance(event, dict) and event.get("type") in ("impression", "click") and event.get("request_id"):
+                events.append(event)
+            else:
+                skipped.append(number)
+    return events, skipped

@@ -5,6 +5,9 @@
   reciprocal rank of the first click.
 - Interleaving: per request, the arm credited with more clicks wins; wins/ties/losses and a two-sided sign
   test (binomial) on the decided requests.
+
+A click counts once per (request, document); lines of the log that are not events are skipped and reported
+(``skipped_lines``, ``skipped_line_numbers``: the first 20).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from hardneg_haystack.ab.events import read_events
+from hardneg_haystack.ab.events import read_events_checked
 from hardneg_haystack.ab.interleave import credit, outcome
 from hardneg_haystack.significance import bootstrap_ci
 
@@ -31,15 +34,24 @@ def wilson(successes: int, n: int, z: float = 1.96) -> tuple[float, float]:
     return (max(0.0, centre - half), min(1.0, centre + half))
 
 
-def _requests(events: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+def _requests(events: list[dict[str, Any]]) -> tuple[dict[str, dict[str, Any]], int]:
+    """Requests with their click positions, and how many repeated clicks (same request and document) were
+    dropped: a click counts once."""
     requests: dict[str, dict[str, Any]] = {}
     for e in events:
         if e.get("type") == "impression":
             requests[e["request_id"]] = {**e, "clicks": []}
+    seen: set[tuple[str, Any]] = set()
+    duplicates = 0
     for e in events:
         if e.get("type") == "click" and e["request_id"] in requests:
+            key = (e["request_id"], e.get("document_id", e.get("position")))
+            if key in seen:
+                duplicates += 1
+                continue
+            seen.add(key)
             requests[e["request_id"]]["clicks"].append(int(e["position"]))
-    return requests
+    return requests, duplicates
 
 
 def ab_report(log: str | Path | list[dict[str, Any]], *, alpha: float = 0.05, seed: int = 42) -> dict[str, Any]:
@@ -47,15 +59,22 @@ def ab_report(log: str | Path | list[dict[str, Any]], *, alpha: float = 0.05, se
     :func:`~hardneg_haystack.ab.opensearch_events.read_index_events`); ``verdict`` says it in plain words."""
     from scipy.stats import binomtest, fisher_exact, ttest_ind
 
-    requests = _requests(log if isinstance(log, list) else read_events(log))
+    if isinstance(log, list):
+        events, skipped = log, []
+    else:
+        events, skipped = read_events_checked(log)
+    requests, duplicates = _requests(events)
+    log_info = {"skipped_lines": len(skipped), "skipped_line_numbers": skipped[:20], "duplicate_clicks": duplicates}
     if not requests:
-        return {
-            "requests": 0,
-            "verdict": f"{'the event index' if isinstance(log, list) else log}: no impressions logged yet",
-        }
+        where = "the event index" if isinstance(log, list) else log
+        return {"requests": 0, **log_info, "verdict": f"{where}: no impressions logged yet"}
     split = [r for r in requests.values() if r["arm"] != "interleave"]
     inter = [r for r in requests.values() if r["arm"] == "interleave"]
-    out: dict[str, Any] = {"requests": len(requests), "clicks": sum(len(r["clicks"]) for r in requests.values())}
+    out: dict[str, Any] = {
+        "requests": len(requests),
+        "clicks": sum(len(r["clicks"]) for r in requests.values()),
+        **log_info,
+    }
     verdicts = []
     if split:
         by_arm: dict[str, list[dict[str, Any]]] = defaultdict(list)

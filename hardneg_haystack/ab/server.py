@@ -3,9 +3,12 @@
 Endpoints:
 
 - ``POST /search`` ``{"query", "user_id", "top_k"?}`` -> ``{"request_id", "arm", "documents": [{"id", "score",
-  "content"}], "attribution"}``; the impression is logged before the response leaves.
-- ``POST /feedback`` ``{"request_id", "document_id", "position"}`` -> ``{"ok": true}``; 404 for an unknown
-  request id, 422 for a document that request did not show at that position.
+  "content"}], "attribution"}``; the impression is logged before the response leaves. Bodies over 64 KiB get
+  413, queries over 8,192 characters 422, and a long query is cut to what the models read
+  (``query_truncated_to`` says so; :mod:`hardneg_haystack.ab.limits`).
+- ``POST /feedback`` ``{"request_id", "document_id", "position"}`` -> ``{"ok": true, "duplicate": bool}``
+  (idempotent: a repeated click is acknowledged, not counted); 404 for an unknown request id, 422 for a
+  document that request did not show at that position.
 - ``GET /health``.
 
 Hayhooks serves a pipeline's ``run`` well, but an A/B test also needs the feedback endpoint and one event log
@@ -22,12 +25,13 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from hardneg_haystack.ab.events import EventLog, UnknownRequestError
+from hardneg_haystack.ab.limits import MAX_QUERY_CHARS, clip_query, install_body_limit
 from hardneg_haystack.components.ab import ABRanker
 from hardneg_haystack.errors import ConfigError
 
 
 class SearchRequest(BaseModel):
-    query: str = Field(min_length=1)
+    query: str = Field(min_length=1, max_length=MAX_QUERY_CHARS)
     user_id: str = Field(min_length=1)
     top_k: int | None = Field(default=None, ge=1, le=1000)
 
@@ -70,6 +74,7 @@ def create_app(pipeline: Any, events: EventLog) -> Any:
         events.close()  # clean stop: everything queued reaches the disk
 
     app = FastAPI(title="hardneg A/B search", lifespan=lifespan)
+    install_body_limit(app)  # 413 for oversized bodies, before anything is parsed
 
     @app.get("/health")
     def health() -> dict[str, Any]:
@@ -78,26 +83,28 @@ def create_app(pipeline: Any, events: EventLog) -> Any:
 
     @app.post("/search")
     def search_route(req: SearchRequest) -> dict[str, Any]:
-        out = search(pipeline, ab_name, req.query, req.user_id, req.top_k)
+        query, clipped = clip_query(req.query)  # what the models read; the rest only costs memory
+        out = search(pipeline, ab_name, query, req.user_id, req.top_k)
         ids = [d.id for d in out["documents"]]
         request_id = events.impression(
-            arm=out["arm"], query=req.query, unit_id=req.user_id, documents=ids, attribution=out["attribution"]
+            arm=out["arm"], query=query, unit_id=req.user_id, documents=ids, attribution=out["attribution"]
         )
         return {
             "request_id": request_id,
             "arm": out["arm"],
             "attribution": out["attribution"],
             "documents": [{"id": d.id, "score": d.score, "content": d.content} for d in out["documents"]],
+            **({"query_truncated_to": len(query)} if clipped else {}),
         }
 
     @app.post("/feedback")
     def feedback(fb: Feedback) -> dict[str, Any]:
         try:
-            events.click(fb.request_id, document_id=fb.document_id, position=fb.position)
+            recorded = events.click(fb.request_id, document_id=fb.document_id, position=fb.position)
         except UnknownRequestError as exc:
             status = 404 if "unknown request id" in str(exc) else 422
             raise HTTPException(status_code=status, detail=str(exc)) from exc
-        return {"ok": True}
+        return {"ok": True, "duplicate": not recorded}  # idempotent: one click per (request, document)
 
     return app
 

@@ -1,7 +1,8 @@
 """The experiment's one config: what to index, which miners, how to train, how to evaluate.
 
 A YAML file holds any subset of these fields (``train:`` holds :class:`~hardneg_haystack.training.TrainConfig`
-fields); ``--quick`` applies :data:`QUICK` on top. Everything is checked before any work starts.
+fields); ``--quick`` fills in :data:`QUICK` wherever the file says nothing (the file's own fields win).
+Everything is checked, on the merged config, before any work starts.
 """
 
 from __future__ import annotations
@@ -139,7 +140,7 @@ class ExperimentConfig:
 
     @classmethod
     def load(cls, path: str | Path | None = None, *, quick: bool = False) -> ExperimentConfig:
-        """The defaults, overridden by a YAML file, then by the quick profile."""
+        """The defaults, overridden by the quick profile, then by a YAML file: the file's fields always win."""
         import yaml
 
         data: dict[str, Any] = {}
@@ -150,15 +151,14 @@ class ExperimentConfig:
             try:
                 data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
             except yaml.YAMLError as exc:
-                raise ConfigError(f"{path}: not valid YAML ({exc})") from exc
+                from hardneg_haystack.cli_errors import yaml_problem
+
+                raise ConfigError(f"{path}: {yaml_problem(exc)}") from exc
             if not isinstance(data, dict):
                 raise ConfigError(f"{path}: expected a mapping of config fields")
         if quick:
-            data = {**data, **{k: v for k, v in QUICK.items() if k not in ("train", "warm_start")}}
-            data["train"] = {**(data.get("train") or {}), **QUICK["train"]}
-            if data.get("warm_start", {}) is not None:  # `warm_start: null` in the file still turns it off
-                data["warm_start"] = {**(data.get("warm_start") or {}), **QUICK["warm_start"]}
-        return cls.from_dict(data, where=str(path or "config"))
+            data = with_quick(data)
+        return cls.from_dict(data, where=str(path or "config"))  # validated as merged
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -176,6 +176,19 @@ QUICK: dict[str, Any] = {
     "train": {"batch_size": 8, "max_steps": 8, "eval_steps": 4, "validation_share": 0.15},
     "warm_start": {"queries": 600},
 }
+
+
+def with_quick(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` (a config file's fields) over the quick profile: every field the user wrote wins, also inside
+    ``train`` and ``warm_start``; ``warm_start: null`` keeps the warm start off (pure)."""
+    merged = {k: v for k, v in QUICK.items() if k not in ("train", "warm_start")}
+    merged.update({k: v for k, v in data.items() if k not in ("train", "warm_start")})
+    merged["train"] = {**QUICK["train"], **(data.get("train") or {})}
+    if "warm_start" in data and data["warm_start"] is None:
+        merged["warm_start"] = None
+    else:
+        merged["warm_start"] = {**QUICK["warm_start"], **(data.get("warm_start") or {})}
+    return merged
 
 
 def _known(cls: type, data: dict[str, Any], where: str) -> dict[str, Any]:

@@ -118,6 +118,21 @@ class MiningResult:
             **self.extra_stats,
         }
 
+    def empty_reason(self) -> str | None:
+        """Why this result holds no training row at all, in words (None: it holds some)."""
+        if self.triplets():
+            return None
+        if not self.queries:
+            return "no labelled queries to mine for (check the queries file and the qrels split)"
+        reasons = {r: sum(q.skipped == r for q in self.queries) for r in {q.skipped for q in self.queries} if r}
+        why = ", ".join(f"{n} {r.replace('_', ' ')}" for r, n in sorted(reasons.items()))
+        hint = (
+            "; do the qrels' document ids match the indexed corpus?"
+            if "positive_missing_from_store" in reasons
+            else "; is the index much smaller than the rank window (--range-min/--range-max)?"
+        )
+        return f"mined 0 negatives for {len(self.queries)} queries" + (f" ({why})" if why else "") + hint
+
     def write(self, out_dir: str | Path) -> dict[str, Path]:
         """Write ``triplets.jsonl``, ``ntuples.jsonl``, ``possible_positives.jsonl`` and ``stats.json``."""
         out = Path(out_dir)

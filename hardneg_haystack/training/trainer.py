@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import shutil
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -26,6 +27,7 @@ from hardneg_haystack.training.data import (
     to_pair_dataset,
     validation_samples,
 )
+from hardneg_haystack.training.fingerprint import check_resumable, fingerprint, write_run
 
 logger = logging.getLogger(__name__)
 
@@ -114,7 +116,9 @@ def train_cross_encoder(
     :param validation_ids: Hold out exactly these query ids (instead of ``validation_share`` of the queries), so
         several runs share one validation set.
     :param data_description: Free text for the model card (data set, miner).
-    :param resume: Continue from the last checkpoint in ``output_dir/checkpoints`` when there is one.
+    :param resume: Continue from the last checkpoint in ``output_dir/checkpoints`` when there is one and it
+        belongs to this run (same data and config, ``run.json``); checkpoints of another run raise
+        :class:`~hardneg_haystack.errors.ConfigError`. ``False`` discards the old checkpoints.
     :param step_progress: Given the total number of steps, returns a callable advanced by 1 per step.
     """
     from transformers import set_seed
@@ -137,6 +141,14 @@ def train_cross_encoder(
         train_groups, val_groups = split_by_query(groups, config.validation_share, config.seed)
     if not train_groups:
         raise DataError(f"{where}: no training queries left after holding out the validation queries")
+    checkpoint = _last_checkpoint(out / CHECKPOINTS) if resume else None
+    fp = fingerprint(config, train_groups, val_groups)
+    check_resumable(out, fp, checkpoint)  # only this run's own checkpoints are continued
+    if checkpoint:
+        logger.info("resuming from %s", checkpoint)
+    elif (out / CHECKPOINTS).is_dir():  # --no-resume (or nothing usable): old checkpoints must not mix in
+        shutil.rmtree(out / CHECKPOINTS)
+    write_run(out, fp)
     if callable(validation):
         samples = validation(val_groups)
     else:
@@ -147,9 +159,6 @@ def train_cross_encoder(
     trainer = build_trainer(
         model, dataset, loss, config, out, samples=samples, sampler=sampler, device=device, step_progress=step_progress
     )
-    checkpoint = _last_checkpoint(out / CHECKPOINTS) if resume else None
-    if checkpoint:
-        logger.info("resuming from %s", checkpoint)
     trainer.train(resume_from_checkpoint=checkpoint)
     history = list(trainer.state.log_history)
     evaluator = trainer.evaluator

@@ -1,0 +1,128 @@
+"""A work folder's manifest (``index.json``): written relocatable, read with clear errors, checked on re-index.
+
+A work folder is self-contained: the embedded store (``store.json``) and the embedding cache (``cache/``)
+always live inside it, so the manifest records no path to them. Whatever an older manifest recorded
+(``work_dir``/``cache_dir`` as typed on the command line, relative to where the command ran) is ignored on
+read and replaced by the folder's actual location: a copied or moved folder reads and writes only itself.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from hardneg_haystack.errors import ConfigError, DamagedFileError
+
+MANIFEST = "index.json"
+CACHE_DIR = "cache"
+#: 2: no paths stored (the folder is where index.json is); 1 (no field): paths as given on the command line
+MANIFEST_FORMAT = 2
+_REQUIRED = ("ensemble", "dimension", "member_dimensions", "store")
+
+
+def reindex_hint(work_dir: str | Path) -> str:
+    return f"re-index the folder to rebuild it: `hardneg index --work-dir {work_dir} --data <your corpus>`"
+
+
+def read_manifest(work_dir: str | Path) -> dict[str, Any]:
+    """The folder's manifest, with its store and cache paths pointing into ``work_dir`` itself.
+
+    :raises ConfigError: no manifest here.
+    :raises DamagedFileError: the manifest is not readable JSON or lacks a field (names the file and the cure).
+    """
+    path = Path(work_dir) / MANIFEST
+    if not path.is_file():
+        raise ConfigError(f"{path}: no index here; run `hardneg index --work-dir {work_dir}` first")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise DamagedFileError(path, f"{path} is damaged (not valid JSON: {exc}); {reindex_hint(work_dir)}") from exc
+    missing = [k for k in _REQUIRED if not isinstance(manifest, dict) or k not in manifest]
+    if missing:
+        raise DamagedFileError(path, f"{path} is damaged (missing {', '.join(missing)}); {reindex_hint(work_dir)}")
+    return localize(manifest, work_dir)
+
+
+def localize(manifest: dict[str, Any], work_dir: str | Path) -> dict[str, Any]:
+    """``manifest`` with the embedded store and the cache inside ``work_dir`` (pure; returns a copy)."""
+    out = json.loads(json.dumps(manifest))
+    out["store"]["work_dir"] = str(Path(work_dir))
+    out["ensemble"]["cache_dir"] = str(Path(work_dir) / CACHE_DIR)
+    return out
+
+
+def portable(manifest: dict[str, Any]) -> dict[str, Any]:
+    """``manifest`` as written to disk: no store or cache path (pure; returns a copy)."""
+    out = json.loads(json.dumps(manifest))
+    out["format"] = MANIFEST_FORMAT
+    out["store"]["work_dir"] = None
+    out["ensemble"]["cache_dir"] = None
+    return out
+
+
+def write_manifest(work_dir: str | Path, manifest: dict[str, Any]) -> Path:
+    """Write ``index.json`` atomically (an interrupted write leaves the previous one)."""
+    path = Path(work_dir) / MANIFEST
+    tmp = path.with_suffix(".tmp.json")
+    tmp.write_text(json.dumps(portable(manifest), indent=2), encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+# ---- ensemble identity ------------------------------------------------------------------------------------
+def _model_identity(ref: str) -> str:
+    from hardneg_haystack.errors import ModelLoadError
+    from hardneg_haystack.models import resolve_model
+
+    try:
+        return resolve_model(ref).source  # an alias and its folder, or two spellings of one path, are one model
+    except ModelLoadError:
+        return ref
+
+
+def ensemble_identity(ensemble: dict[str, Any]) -> list[Any]:
+    """What makes two ensembles embed differently, weights aside: members' models, prefixes and lengths, fusion."""
+    members = []
+    for m in ensemble.get("members", []):
+        spec = {k: v for k, v in m.items() if k not in ("weight", "name")}
+        if "model" in spec:
+            spec["model"] = _model_identity(str(spec["model"]))
+        members.append(spec)
+    return [members, ensemble.get("fusion", "weighted")]
+
+
+def normalized_weights(ensemble: dict[str, Any]) -> list[float]:
+    weights = [float(m.get("weight", 1.0)) for m in ensemble.get("members", [])]
+    total = sum(weights)
+    return [w / total for w in weights] if total > 0 else weights
+
+
+def describe_ensemble(ensemble: dict[str, Any], dimension: int | None = None) -> str:
+    """``bert16 (0.50) + static8 (0.50), weighted fusion, 24-d``: an ensemble in one line."""
+    weights = normalized_weights(ensemble)
+    parts = []
+    for m, w in zip(ensemble.get("members", []), weights, strict=False):
+        label = m.get("name") or m.get("model") or m.get("document_embedder", {}).get("type", "embedder pair")
+        parts.append(f"{label} ({w:.2f})")
+    dim = f", {dimension}-d" if dimension else ""
+    return f"{' + '.join(parts)}, {ensemble.get('fusion', 'weighted')} fusion{dim}"
+
+
+def ensemble_conflict(
+    old: dict[str, Any], new: dict[str, Any], *, old_dim: int | None = None, new_dim: int | None = None
+) -> str | None:
+    """Why documents embedded by ensemble ``new`` cannot join a store embedded by ``old`` (None: they can)."""
+    if ensemble_identity(old) != ensemble_identity(new) or (old_dim and new_dim and old_dim != new_dim):
+        return (
+            f"the folder was indexed with {describe_ensemble(old, old_dim)}; this run embeds with "
+            f"{describe_ensemble(new, new_dim)}"
+        )
+    ow, nw = normalized_weights(old), normalized_weights(new)
+    if any(abs(a - b) > 1e-6 for a, b in zip(ow, nw, strict=True)):
+        flags = " ".join(f"--weight {w:.4g}" for w in ow)
+        return (
+            f"the folder's vectors are fused with member weights {[round(w, 4) for w in ow]} (fit-weights --apply?); "
+            f"this run fuses with {[round(w, 4) for w in nw]}. Pass the same members with {flags} to keep them"
+        )
+    return None
