@@ -1,4 +1,5 @@
-"""results.json, report.md and the plots of an experiment (numbers from ranx and :mod:`..significance`).
+"""results.json, report.md and the plots of an experiment (numbers from :mod:`hardneg_haystack.evaluation`:
+ranx metrics and the significance tests).
 
 ``results.json`` schema (``"schema": "hardneg-experiment/1"``):
 
@@ -24,9 +25,10 @@ from typing import Any
 
 import numpy as np
 
+from hardneg_haystack.evaluation.metrics import per_query
+from hardneg_haystack.evaluation.runs import qrels_of
+from hardneg_haystack.evaluation.significance import bootstrap_ci, holm, paired_p_value
 from hardneg_haystack.experiment.config import METRICS
-from hardneg_haystack.metrics import per_query
-from hardneg_haystack.significance import bootstrap_ci, holm, paired_p_value
 
 SCHEMA = "hardneg-experiment/1"
 HEADLINE = ("ndcg@10", "mrr@10", "precision@1", "recall@100")
@@ -82,7 +84,7 @@ def build_results(exp: Any, runs: dict[str, dict[str, dict[str, float]]]) -> dic
     for pid, n in zip(corpus.parent_ids, corpus.doc_lengths or [], strict=False):
         lengths[pid] = max(n, lengths.get(pid, 0))
     queries = exp.data.test
-    qrels = {q.id: dict.fromkeys(q.positive_ids, 1) for q in queries}
+    qrels = qrels_of(queries)
     ids = sorted(qrels)
     qlen = {q.id: max((lengths.get(p, 0) for p in q.positive_ids), default=0) for q in queries}
     long_ids = [i for i in ids if qlen[i] > cfg.long_threshold]
