@@ -18,7 +18,7 @@ from hardneg_haystack.evaluation.first_stage import FirstStage
 from hardneg_haystack.evaluation.metrics import per_query
 from hardneg_haystack.evaluation.rerank import METRICS, model_scorer, rerank_runs
 from hardneg_haystack.evaluation.runs import qrels_of
-from hardneg_haystack.evaluation.significance import paired_p_value
+from hardneg_haystack.evaluation.significance import compare_family
 from hardneg_haystack.ingest.queries import LabelledQuery
 
 OFFLINE_METRICS = METRICS
@@ -67,10 +67,8 @@ def offline_ab(
     per = {name: per_query(qrels, run, OFFLINE_METRICS) for name, run in runs.items()}
     a, b = list(arms)
     ids = sorted(qrels)
-    tests = {}
-    for m in OFFLINE_METRICS:
-        x, y = [per[a][m][i] for i in ids], [per[b][m][i] for i in ids]
-        tests[m] = {"delta": float(np.mean(y) - np.mean(x)), "p_value": paired_p_value(x, y, seed=seed)}
+    rows = compare_family("offline", [(b, a)], per, ids, OFFLINE_METRICS, seed=seed)
+    tests = {r["metric"]: {"delta": r["delta"], "p_value": r["p_value"]} for r in rows}
     return {
         "queries": len(ids),
         "arms": {name: {m: float(np.mean(list(per[name][m].values()))) for m in OFFLINE_METRICS} for name in arms},

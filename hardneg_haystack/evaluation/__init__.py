@@ -12,7 +12,8 @@ module             holds
                    ``rank_scores``, ``qrels_of``
 ``metrics``        ranx metrics (``evaluate_run``, ``per_query``) and the two numpy kernels of the weight
                    grid searches (``ndcg_at_k``, ``mrr_recall_at_k``), tested equal to ranx
-``significance``   paired randomization test, Holm correction, bootstrap confidence intervals
+``significance``   paired randomization test, Holm correction, bootstrap confidence intervals,
+                   ``compare_family`` (Holm-corrected paired comparisons: experiment report, offline A/B)
 ``first_stage``    ``FirstStage``: BM25 / dense / hybrid candidate lists of labelled queries, the hybrid's
                    weight fit
 ``rerank``         re-ranking with one convention (BM25 top-k re-ordered, BM25's tail kept below, pairs

@@ -27,7 +27,7 @@ import numpy as np
 
 from hardneg_haystack.evaluation.metrics import per_query
 from hardneg_haystack.evaluation.runs import qrels_of
-from hardneg_haystack.evaluation.significance import bootstrap_ci, holm, paired_p_value
+from hardneg_haystack.evaluation.significance import bootstrap_ci, compare_family
 from hardneg_haystack.experiment.config import METRICS
 
 SCHEMA = "hardneg-experiment/1"
@@ -47,33 +47,6 @@ def _versions() -> dict[str, str]:
 
 def _mean(values: dict[str, float], ids: list[str]) -> float:
     return float(np.mean([values[i] for i in ids])) if ids else float("nan")
-
-
-def _family(
-    family: str, pairs: list[tuple[str, str]], per: dict[str, dict[str, dict[str, float]]], ids: list[str], cfg: Any
-) -> list[dict[str, Any]]:
-    rows = []
-    for metric in METRICS:
-        batch = []
-        for system, baseline in pairs:
-            a = [per[baseline][metric][i] for i in ids]
-            b = [per[system][metric][i] for i in ids]
-            p = paired_p_value(a, b, n_permutations=cfg.permutations, seed=cfg.seed)
-            batch.append(
-                {
-                    "family": family,
-                    "system": system,
-                    "baseline": baseline,
-                    "metric": metric,
-                    "delta": float(np.mean(b) - np.mean(a)),
-                    "p_value": p,
-                }
-            )
-        for row, adjusted in zip(batch, holm([r["p_value"] for r in batch]) if batch else [], strict=True):
-            row["p_holm"] = adjusted
-            row["significant"] = adjusted < cfg.alpha
-        rows.extend(batch)
-    return rows
 
 
 def build_results(exp: Any, runs: dict[str, dict[str, dict[str, float]]]) -> dict[str, Any]:
@@ -142,8 +115,20 @@ def build_results(exp: Any, runs: dict[str, dict[str, dict[str, float]]]) -> dic
         },
         "steps": steps,
         "systems": systems,
-        "comparisons": _family("vs_bm25", vs_bm25, per, ids, cfg)
-        + _family("ensemble_vs_miners", head_to_head, per, ids, cfg),
+        "comparisons": [
+            row
+            for family, pairs in (("vs_bm25", vs_bm25), ("ensemble_vs_miners", head_to_head))
+            for row in compare_family(
+                family,
+                pairs,
+                per,
+                ids,
+                METRICS,
+                n_permutations=cfg.permutations,
+                seed=cfg.seed,
+                alpha=cfg.alpha,
+            )
+        ],
         "miners": miners,
         "training": {m: steps[f"train:{m}"] for m in cfg.miners},
         "warm_start": steps.get("warmstart"),
