@@ -12,10 +12,10 @@ import platform
 import time
 from pathlib import Path
 
-from hardneg_haystack.dense_eval import _maxp
+from hardneg_haystack.evaluation.metrics import evaluate_run
+from hardneg_haystack.evaluation.runs import maxp, qrels_of
 from hardneg_haystack.indexing import open_index
 from hardneg_haystack.ingest import load_beir_queries
-from hardneg_haystack.metrics import evaluate_run
 from hardneg_haystack.mining.baselines import Bm25Scorer
 from hardneg_haystack.mining.corpus import load_corpus
 
@@ -29,9 +29,8 @@ def main() -> None:
     args = ap.parse_args()
     store, _, _ = open_index(args.work_dir)
     corpus = load_corpus(store, need_embeddings=False)
-    parent = dict(zip(corpus.ids, corpus.parent_ids, strict=True))
     queries = load_beir_queries(args.data, args.split)
-    qrels = {q.id: dict.fromkeys(q.positive_ids, 1) for q in queries}
+    qrels = qrels_of(queries)
     rows = []
     for analyzer in ("english", "plain", "store"):
         start = time.perf_counter()
@@ -39,7 +38,7 @@ def main() -> None:
         run = {}
         for q in queries:
             idx, scores = scorer.top(q.text, 100)
-            run[q.id] = _maxp({corpus.ids[i]: float(s) for i, s in zip(idx, scores, strict=True)}, parent)
+            run[q.id] = maxp(dict(zip(idx.tolist(), scores.tolist(), strict=True)), corpus, 100)
         metrics = evaluate_run(qrels, run, ("ndcg@10", "mrr@10", "recall@100"))
         rows.append({"analyzer": analyzer, **metrics, "seconds": round(time.perf_counter() - start, 1)})
     print(f"machine: {platform.machine()} {platform.processor()} python {platform.python_version()}")

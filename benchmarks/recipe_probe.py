@@ -88,23 +88,19 @@ def fine_tune_step(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def evaluate_step(args: argparse.Namespace) -> dict[str, Any]:
-    from hardneg_haystack.experiment.systems import (
-        FirstStage,
-        cross_encoder_scores,
-        fit_fused_weights,
-        reorder_run,
-    )
+    from hardneg_haystack.evaluation.first_stage import FirstStage
+    from hardneg_haystack.evaluation.metrics import evaluate_run
+    from hardneg_haystack.evaluation.rerank import cross_encoder_scores, fit_fused_weights, model_scorer, reorder_run
+    from hardneg_haystack.evaluation.runs import qrels_of
     from hardneg_haystack.indexing import open_index
-    from hardneg_haystack.metrics import evaluate_run
     from hardneg_haystack.mining.corpus import load_corpus
     from hardneg_haystack.models import load_cross_encoder
-    from hardneg_haystack.precision import pair_scorer
 
     store, embedder, _ = open_index(args.work_dir)
     corpus = load_corpus(store)
     val = validation_queries(args.data)
     first = FirstStage.compute(corpus, store, val, embedder.ensemble.encode([q.text for q in val], "query"), 300)
-    qrels = {q.id: dict.fromkeys(q.positive_ids, 1) for q in val}
+    qrels = qrels_of(val)
 
     def ndcg(run: dict) -> float:
         return round(evaluate_run(qrels, run, ("ndcg@10",))["ndcg@10"], 4)
@@ -115,7 +111,7 @@ def evaluate_step(args: argparse.Namespace) -> dict[str, Any]:
     ]
     for path in args.models:
         model = load_cross_encoder(path, max_length=128)
-        ce = cross_encoder_scores(first, pair_scorer(model), 100)
+        ce = cross_encoder_scores(first, model_scorer(model), 100)
         weights, fused = fit_fused_weights(first, ce, 100)
         rows.append(
             {

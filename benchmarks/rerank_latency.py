@@ -34,9 +34,11 @@ from _bench import (
 from haystack.document_stores.in_memory import InMemoryDocumentStore
 
 from hardneg_haystack.blend import blend
-from hardneg_haystack.experiment.systems import bm25_lists, maxp
+from hardneg_haystack.evaluation.first_stage import FirstStage
+from hardneg_haystack.evaluation.metrics import evaluate_run
+from hardneg_haystack.evaluation.rerank import reorder_run
+from hardneg_haystack.evaluation.runs import qrels_of
 from hardneg_haystack.ingest import load_beir_queries
-from hardneg_haystack.metrics import evaluate_run
 from hardneg_haystack.mining.corpus import load_corpus
 
 Predict = Callable[[list[tuple[str, str]]], np.ndarray]
@@ -112,9 +114,10 @@ def main() -> None:
     store = InMemoryDocumentStore()
     store.write_documents(corpus_entries(args.data, None, queries))
     corpus = load_corpus(store, need_embeddings=False)
-    cands = bm25_lists(corpus, store, queries, 100)
+    first = FirstStage.bm25_only(corpus, store, queries, 100)
+    cands = first.bm25
     pairs = [[(q.text, corpus.contents[i]) for i, _ in c] for q, c in zip(queries, cands, strict=True)]
-    qrels = {q.id: dict.fromkeys(q.positive_ids, 1) for q in queries}
+    qrels = qrels_of(queries)
     weight = read_training_info(args.model).get("blend_weight") or 0.5
     print(f"{len(queries)} {args.split} queries, BM25 top-100 of {len(corpus)} entries, blend weight {weight:g}")
 
@@ -124,13 +127,13 @@ def main() -> None:
         export = measure(lambda: export_onnx(args.model)).seconds
         print(f"exported to ONNX (fp32 + int8) in {export:.1f} s")
 
-    def ndcg(per_query: list[np.ndarray], depth: int, blended: bool) -> float:
-        run = {}
-        for q, c, s in zip(queries, cands, per_query, strict=True):
-            c, s = c[:depth], s[:depth]
-            final = blend([b for _, b in c], list(s), weight) if blended else s
-            run[q.id] = maxp({i: float(v) for (i, _), v in zip(c, final, strict=True)}, corpus, 10)
-        return round(evaluate_run(qrels, run, ("ndcg@10",))["ndcg@10"], 4)
+    def ndcg(per_query: list[np.ndarray], k: int, blended: bool) -> float:
+        """nDCG@10 of BM25's top ``k`` re-ordered by the scores (the evaluation's convention: tail kept)."""
+        scores = [
+            blend([b for _, b in c[:k]], list(s[:k]), weight) if blended else np.asarray(s[:k])
+            for c, s in zip(cands, per_query, strict=True)
+        ]
+        return round(evaluate_run(qrels, reorder_run(first, scores, k, 100), ("ndcg@10",))["ndcg@10"], 4)
 
     bm25 = [np.asarray([s for _, s in c]) for c in cands]
     rows: list[dict[str, Any]] = [{"backend": "bm25 (no re-ranker)"}]

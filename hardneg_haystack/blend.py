@@ -2,7 +2,8 @@
 
 Both scores are min-max normalised over the query's candidates, then ``w * ce + (1 - w) * first``. With
 little training data a cross-encoder alone can rank below BM25 while the blend beats both, so the weight is
-chosen on validation queries (:func:`fit_blend_weight`) and stored with the model.
+chosen on validation queries (:func:`fit_blend_weight`, nDCG@k from
+:mod:`hardneg_haystack.evaluation.metrics`) and stored with the model.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+
+from hardneg_haystack.evaluation.metrics import ndcg_at_k
 
 
 def minmax(scores: Sequence[float]) -> np.ndarray:
@@ -28,15 +31,6 @@ def blend(first_stage: Sequence[float], cross_encoder: Sequence[float], weight: 
     if not 0.0 <= weight <= 1.0:
         raise ValueError(f"blend weight must be in [0, 1], got {weight}")
     return weight * minmax(cross_encoder) + (1.0 - weight) * minmax(first_stage)
-
-
-def ndcg_at_k(scores: Sequence[float], relevant: Sequence[bool], k: int = 10) -> float:
-    """Binary-relevance nDCG@k of one ranked candidate list (ties broken by original order)."""
-    order = np.argsort(-np.asarray(scores, dtype=np.float64), kind="stable")[:k]
-    rel = np.asarray(relevant, dtype=np.float64)
-    gains = rel[order] / np.log2(np.arange(2, len(order) + 2))
-    ideal = np.sort(rel)[::-1][:k] / np.log2(np.arange(2, min(k, len(rel)) + 2))
-    return float(gains.sum() / ideal.sum()) if ideal.sum() > 0 else 0.0
 
 
 def fit_blend_weight(

@@ -53,6 +53,10 @@ WorkOpt = Annotated[Path, typer.Option("--work-dir", "-w", help="Work folder (in
 QueriesOpt = Annotated[Path, typer.Option(help="BEIR folder (queries.jsonl + qrels/) or a queries JSONL file")]
 SplitOpt = Annotated[str, typer.Option(help="qrels split")]
 UrlOpt = Annotated[str, typer.Option(help="The running A/B server")]
+ScoringPrecisionOpt = Annotated[
+    str, typer.Option("--precision", help="Scoring precision: auto (bf16 where the CPU/GPU has it) | bf16 | fp32")
+]
+DepthOpt = Annotated[int, typer.Option(help="Ranking depth of every run (BM25's tail below the re-ranked head)")]
 
 
 def _load_queries(data: Path, split: str) -> list:
@@ -231,7 +235,7 @@ def eval_dense(
     out: Annotated[Path | None, typer.Option(help="Write the table as JSON here")] = None,
 ) -> None:
     """Dense retrieval quality of each ensemble member alone and of the ensemble (nothing re-embedded)."""
-    from hardneg_haystack.dense_eval import evaluate_members
+    from hardneg_haystack.evaluation.dense import evaluate_members
 
     try:
         rows = evaluate_members(work_dir, data, split=split)
@@ -257,8 +261,8 @@ def fit_weights_cmd(
     min_weight: Annotated[float, typer.Option(help="Floor per member (0 drops members for good)")] = 0.1,
 ) -> None:
     """Fit the ensemble's member weights on training queries; report each member's contribution."""
-    from hardneg_haystack.dense_eval import fit_member_weights
     from hardneg_haystack.indexing import apply_weights
+    from hardneg_haystack.mining.weights import fit_member_weights
 
     try:
         queries = _load_queries(data, split)
@@ -637,14 +641,19 @@ def eval_rerank(
     work_dir: WorkOpt = Path("runs/index"),
     split: SplitOpt = "test",
     candidates: Annotated[int, typer.Option(help="BM25 candidates re-ranked per query")] = 20,
+    depth: DepthOpt = 100,
     max_length: Annotated[int, typer.Option(help="Tokens per (query, document) pair")] = 256,
+    precision: ScoringPrecisionOpt = "auto",
     out: Annotated[Path | None, typer.Option(help="Write the table as JSON here")] = None,
 ) -> None:
-    """BM25 top-k alone, re-ranked by each model, and each model blended with BM25 (per document, MaxP)."""
+    """BM25 alone, each model re-ranking BM25's top-k, and each model blended with BM25 (per document, MaxP).
+
+    The experiment's evaluation: BM25's ranks below the top-k stay below in BM25 order, runs cut at --depth.
+    """
     from rich.progress import Progress
 
+    from hardneg_haystack.evaluation.rerank import METRICS, evaluate_rerankers
     from hardneg_haystack.indexing import open_index
-    from hardneg_haystack.rerank_eval import METRICS, evaluate_rerankers
 
     try:
         queries = _load_queries(data, split)
@@ -658,11 +667,20 @@ def eval_rerank(
         with Progress(console=console) as progress:
             task = progress.add_task("re-ranking", total=len(queries) * len(models))
             rows = evaluate_rerankers(
-                store, queries, models, candidates=candidates, progress=lambda n: progress.advance(task, n)
+                store,
+                queries,
+                models,
+                candidates=candidates,
+                depth=depth,
+                max_length=max_length,
+                precision=precision,
+                progress=lambda n: progress.advance(task, n),
             )
     except HardnegError as exc:
         _fail(exc)
-    table = Table(title=f"re-ranking BM25 top-{candidates} on {len(queries)} {split} queries (per document)")
+    table = Table(
+        title=f"re-ranking BM25 top-{candidates} on {len(queries)} {split} queries (per document, depth {depth})"
+    )
     table.add_column("system")
     for m in METRICS:
         table.add_column(m)
@@ -930,7 +948,9 @@ def ab_offline(
     split: SplitOpt = "test",
     candidates: Annotated[int, typer.Option(help="BM25 candidates each model re-ranks")] = 20,
     blend: Annotated[list[str] | None, typer.Option(help="NAME=WEIGHT: blend that arm with BM25")] = None,
+    depth: DepthOpt = 100,
     max_length: Annotated[int, typer.Option(help="Tokens per (query, document) pair")] = 256,
+    precision: ScoringPrecisionOpt = "auto",
     out: Annotated[Path | None, typer.Option(help="Write the result as JSON here")] = None,
 ) -> None:
     """Offline A/B: both arms over labelled queries, per query, with a paired randomization test."""
@@ -945,7 +965,14 @@ def ab_offline(
             arms[name] = None if ref == "bm25" else ref
         weights = {k: float(v) for k, _, v in (b.partition("=") for b in blend or [])}
         res = offline_ab(
-            work_dir, _load_queries(data, split), arms, candidates=candidates, blend=weights, max_length=max_length
+            work_dir,
+            _load_queries(data, split),
+            arms,
+            candidates=candidates,
+            depth=depth,
+            blend=weights,
+            max_length=max_length,
+            precision=precision,
         )
     except (HardnegError, ValueError) as exc:
         _fail(exc)

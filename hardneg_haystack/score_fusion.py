@@ -16,7 +16,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from hardneg_haystack.blend import minmax, ndcg_at_k
+from hardneg_haystack.blend import minmax
+from hardneg_haystack.evaluation.metrics import ndcg_at_k
 
 
 def fuse(signals: Sequence[Sequence[float]], weights: Sequence[float]) -> np.ndarray:

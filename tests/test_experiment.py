@@ -7,13 +7,15 @@ import numpy as np
 import pytest
 
 from hardneg_haystack.errors import ConfigError, DataError
+from hardneg_haystack.evaluation.first_stage import FirstStage
+from hardneg_haystack.evaluation.metrics import per_query
+from hardneg_haystack.evaluation.rerank import rerank_runs
+from hardneg_haystack.evaluation.runs import maxp, rank_scores
+from hardneg_haystack.evaluation.significance import bootstrap_ci, holm, paired_p_value
 from hardneg_haystack.experiment import Experiment, ExperimentConfig, ExperimentData, run_experiment
 from hardneg_haystack.experiment.config import METRICS
 from hardneg_haystack.experiment.report import SCHEMA
-from hardneg_haystack.experiment.systems import FirstStage, maxp, rank_scores, rerank_runs
-from hardneg_haystack.metrics import per_query
 from hardneg_haystack.mining.corpus import Corpus
-from hardneg_haystack.significance import bootstrap_ci, holm, paired_p_value
 
 # ---- statistics ---------------------------------------------------------------------------------------------
 

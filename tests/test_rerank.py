@@ -110,8 +110,8 @@ def test_trained_ranker_swapped_into_a_live_pipeline(
 def test_eval_rerankers_blend_zero_equals_bm25(
     beir_dir: Path, tiny_models: dict[str, str], tiny_members: list[dict], tmp_path: Path
 ) -> None:
+    from hardneg_haystack.evaluation.rerank import evaluate_rerankers
     from hardneg_haystack.ingest import load_beir_queries
-    from hardneg_haystack.rerank_eval import evaluate_rerankers
 
     work = tmp_path / "w"
     index_documents(load_documents(beir_dir), work_dir=work, members=tiny_members)

@@ -3,12 +3,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from hardneg_haystack.dense_eval import evaluate_members, fit_member_weights
 from hardneg_haystack.errors import ConfigError
+from hardneg_haystack.evaluation.dense import evaluate_members
+from hardneg_haystack.evaluation.metrics import mrr_recall_at_k
 from hardneg_haystack.indexing import apply_weights, index_documents, open_index, read_manifest
 from hardneg_haystack.ingest import load_beir_queries, load_documents
 from hardneg_haystack.mining.corpus import load_corpus
-from hardneg_haystack.mining.weights import _objective, fit_weights, simplex_grid
+from hardneg_haystack.mining.weights import fit_member_weights, fit_weights, simplex_grid
 
 
 def _unit(x: np.ndarray) -> np.ndarray:
@@ -37,7 +38,7 @@ def test_simplex_grid_sums_to_one() -> None:
 def test_objective_hand_computed() -> None:
     sims = np.array([[0.9, 0.8, 0.1], [0.2, 0.7, 0.5]])
     mask = np.array([[False, True, False], [True, False, False]])
-    mrr, recall = _objective(sims, mask, k=2)
+    mrr, recall = mrr_recall_at_k(sims, mask, k=2)
     # query 0: positive ranks 2nd -> 1/2; query 1: positive ranks 3rd -> outside k=2 -> 0
     assert mrr == pytest.approx(0.25)
     assert recall == pytest.approx(0.5)

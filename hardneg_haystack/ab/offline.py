@@ -1,8 +1,9 @@
 """Offline A/B: two arms over a labelled query set, per query, with a paired significance test.
 
 An arm is ``bm25`` (the store's BM25 order) or a cross-encoder re-ranking BM25's top ``candidates``
-(optionally blended with BM25). The evaluation is the experiment's (:mod:`hardneg_haystack.experiment`):
-same candidates, MaxP per document, ranx metrics, Fisher randomization test.
+(optionally blended with BM25). The evaluation is :mod:`hardneg_haystack.evaluation`'s, the experiment's:
+same candidates and re-ranking convention (BM25's tail kept below), pairs scored through ``pair_scorer``,
+MaxP per document, ranx metrics, Fisher randomization test.
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ from typing import Any
 
 import numpy as np
 
-from hardneg_haystack.experiment.systems import FirstStage, rerank_runs
+from hardneg_haystack.evaluation.first_stage import FirstStage
+from hardneg_haystack.evaluation.metrics import per_query
+from hardneg_haystack.evaluation.rerank import METRICS, model_scorer, rerank_runs
+from hardneg_haystack.evaluation.runs import qrels_of
+from hardneg_haystack.evaluation.significance import compare_family
 from hardneg_haystack.ingest.queries import LabelledQuery
-from hardneg_haystack.metrics import per_query
-from hardneg_haystack.significance import paired_p_value
 
-OFFLINE_METRICS = ("ndcg@10", "mrr@10", "precision@1", "recall@10")
+OFFLINE_METRICS = METRICS
 
 
 def offline_ab(
@@ -30,6 +33,7 @@ def offline_ab(
     depth: int = 100,
     blend: dict[str, float] | None = None,
     max_length: int | None = 256,
+    precision: str = "auto",
     seed: int = 42,
 ) -> dict[str, Any]:
     """``arms``: name -> model reference, or None for BM25 alone. Returns metrics per arm and the test of the
@@ -38,6 +42,7 @@ def offline_ab(
     from hardneg_haystack.mining.corpus import load_corpus
     from hardneg_haystack.models import load_cross_encoder
 
+    model_scorer(None, precision=precision)  # check it before any work
     if len(arms) != 2:
         raise ValueError(f"offline A/B compares exactly two arms, got {list(arms)}")
     store = open_index(work_dir)[0]
@@ -52,20 +57,18 @@ def offline_ab(
         weight = (blend or {}).get(name)
         alone, mixed = rerank_runs(
             first,
-            lambda pairs, m=model: m.predict(pairs, batch_size=32, show_progress_bar=False),
+            model_scorer(model, precision=precision),
             candidates=candidates,
             depth=depth,
             weight=1.0 if weight is None else weight,
         )
         runs[name] = alone if weight is None else mixed
-    qrels = {q.id: dict.fromkeys(q.positive_ids, 1) for q in queries}
+    qrels = qrels_of(queries)
     per = {name: per_query(qrels, run, OFFLINE_METRICS) for name, run in runs.items()}
     a, b = list(arms)
     ids = sorted(qrels)
-    tests = {}
-    for m in OFFLINE_METRICS:
-        x, y = [per[a][m][i] for i in ids], [per[b][m][i] for i in ids]
-        tests[m] = {"delta": float(np.mean(y) - np.mean(x)), "p_value": paired_p_value(x, y, seed=seed)}
+    rows = compare_family("offline", [(b, a)], per, ids, OFFLINE_METRICS, seed=seed)
+    tests = {r["metric"]: {"delta": r["delta"], "p_value": r["p_value"]} for r in rows}
     return {
         "queries": len(ids),
         "arms": {name: {m: float(np.mean(list(per[name][m].values()))) for m in OFFLINE_METRICS} for name in arms},

@@ -21,7 +21,7 @@ import numpy as np
 
 from hardneg_haystack.ab.events import read_events_checked
 from hardneg_haystack.ab.interleave import credit, outcome
-from hardneg_haystack.significance import bootstrap_ci
+from hardneg_haystack.evaluation.significance import bootstrap_ci
 
 
 def wilson(successes: int, n: int, z: float = 1.96) -> tuple[float, float]:

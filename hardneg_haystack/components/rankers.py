@@ -183,7 +183,8 @@ class ScoreFuser:
 @component
 class MaxPAggregator:
     """
-    Turns ranked chunks into ranked parent documents, each scored by its best chunk (MaxP).
+    Turns ranked chunks into ranked parent documents, each scored by its best chunk (MaxP, the same fold as
+    the evaluation's: :func:`hardneg_haystack.evaluation.runs.best_per_parent`).
 
     Documents split into chunks at indexing keep ``meta["parent_id"]``; evaluation and users want one result
     per document. The returned document has the parent id, the best chunk's content and score, and
@@ -207,14 +208,17 @@ class MaxPAggregator:
 
     @component.output_types(documents=list[Document])
     def run(self, documents: list[Document]) -> dict[str, list[Document]]:
-        best: dict[str, Document] = {}
-        for d in documents:
-            parent = str(d.meta.get(self.parent_field) or d.id)
-            score = d.score if d.score is not None else float("-inf")
-            held = best.get(parent)
-            if held is None or score > (held.score if held.score is not None else float("-inf")):
-                best[parent] = replace(d, id=parent, meta={**d.meta, "best_chunk_id": d.id})
-        out = sorted(best.values(), key=lambda d: -(d.score if d.score is not None else float("-inf")))
+        from hardneg_haystack.evaluation.runs import best_per_parent
+
+        def parent_of(i: int) -> str:
+            return str(documents[i].meta.get(self.parent_field) or documents[i].id)
+
+        scores = {i: d.score if d.score is not None else float("-inf") for i, d in enumerate(documents)}
+        best = [
+            replace(documents[i], id=parent, meta={**documents[i].meta, "best_chunk_id": documents[i].id})
+            for parent, (i, _) in best_per_parent(scores, parent_of).items()
+        ]
+        out = sorted(best, key=lambda d: -(d.score if d.score is not None else float("-inf")))
         return {"documents": out[: self.top_k] if self.top_k else out}
 
     def to_dict(self) -> dict[str, Any]:

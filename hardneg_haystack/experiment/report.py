@@ -1,4 +1,5 @@
-"""results.json, report.md and the plots of an experiment (numbers from ranx and :mod:`..significance`).
+"""results.json, report.md and the plots of an experiment (numbers from :mod:`hardneg_haystack.evaluation`:
+ranx metrics and the significance tests).
 
 ``results.json`` schema (``"schema": "hardneg-experiment/1"``):
 
@@ -24,9 +25,10 @@ from typing import Any
 
 import numpy as np
 
+from hardneg_haystack.evaluation.metrics import per_query
+from hardneg_haystack.evaluation.runs import qrels_of
+from hardneg_haystack.evaluation.significance import bootstrap_ci, compare_family
 from hardneg_haystack.experiment.config import METRICS
-from hardneg_haystack.metrics import per_query
-from hardneg_haystack.significance import bootstrap_ci, holm, paired_p_value
 
 SCHEMA = "hardneg-experiment/1"
 HEADLINE = ("ndcg@10", "mrr@10", "precision@1", "recall@100")
@@ -47,33 +49,6 @@ def _mean(values: dict[str, float], ids: list[str]) -> float:
     return float(np.mean([values[i] for i in ids])) if ids else float("nan")
 
 
-def _family(
-    family: str, pairs: list[tuple[str, str]], per: dict[str, dict[str, dict[str, float]]], ids: list[str], cfg: Any
-) -> list[dict[str, Any]]:
-    rows = []
-    for metric in METRICS:
-        batch = []
-        for system, baseline in pairs:
-            a = [per[baseline][metric][i] for i in ids]
-            b = [per[system][metric][i] for i in ids]
-            p = paired_p_value(a, b, n_permutations=cfg.permutations, seed=cfg.seed)
-            batch.append(
-                {
-                    "family": family,
-                    "system": system,
-                    "baseline": baseline,
-                    "metric": metric,
-                    "delta": float(np.mean(b) - np.mean(a)),
-                    "p_value": p,
-                }
-            )
-        for row, adjusted in zip(batch, holm([r["p_value"] for r in batch]) if batch else [], strict=True):
-            row["p_holm"] = adjusted
-            row["significant"] = adjusted < cfg.alpha
-        rows.extend(batch)
-    return rows
-
-
 def build_results(exp: Any, runs: dict[str, dict[str, dict[str, float]]]) -> dict[str, Any]:
     """Every number of the report from the saved runs (cheap: re-run freely)."""
     cfg = exp.config
@@ -82,7 +57,7 @@ def build_results(exp: Any, runs: dict[str, dict[str, dict[str, float]]]) -> dic
     for pid, n in zip(corpus.parent_ids, corpus.doc_lengths or [], strict=False):
         lengths[pid] = max(n, lengths.get(pid, 0))
     queries = exp.data.test
-    qrels = {q.id: dict.fromkeys(q.positive_ids, 1) for q in queries}
+    qrels = qrels_of(queries)
     ids = sorted(qrels)
     qlen = {q.id: max((lengths.get(p, 0) for p in q.positive_ids), default=0) for q in queries}
     long_ids = [i for i in ids if qlen[i] > cfg.long_threshold]
@@ -140,8 +115,20 @@ def build_results(exp: Any, runs: dict[str, dict[str, dict[str, float]]]) -> dic
         },
         "steps": steps,
         "systems": systems,
-        "comparisons": _family("vs_bm25", vs_bm25, per, ids, cfg)
-        + _family("ensemble_vs_miners", head_to_head, per, ids, cfg),
+        "comparisons": [
+            row
+            for family, pairs in (("vs_bm25", vs_bm25), ("ensemble_vs_miners", head_to_head))
+            for row in compare_family(
+                family,
+                pairs,
+                per,
+                ids,
+                METRICS,
+                n_permutations=cfg.permutations,
+                seed=cfg.seed,
+                alpha=cfg.alpha,
+            )
+        ],
         "miners": miners,
         "training": {m: steps[f"train:{m}"] for m in cfg.miners},
         "warm_start": steps.get("warmstart"),

@@ -191,8 +191,8 @@ class Experiment:
 
     def weights(self) -> dict[str, Any]:
         def run() -> dict[str, Any]:
-            from hardneg_haystack.dense_eval import fit_member_weights
             from hardneg_haystack.indexing import apply_weights
+            from hardneg_haystack.mining.weights import fit_member_weights
 
             fit = fit_member_weights(self.index_dir, self.data.train, min_weight=0.1)
             member_scores = {label: fit.scores[label] for label in fit.labels}
@@ -350,16 +350,15 @@ class Experiment:
         runs_path = self.out / "runs.json"
 
         def run() -> dict[str, Any]:
-            from hardneg_haystack.experiment.systems import (
-                FirstStage,
+            from hardneg_haystack.evaluation.first_stage import FirstStage, fit_hybrid_weight
+            from hardneg_haystack.evaluation.rerank import (
                 cross_encoder_scores,
                 fit_fused_weights,
-                fit_hybrid_weight,
                 fused_scores,
+                model_scorer,
                 reorder_run,
             )
             from hardneg_haystack.models import load_cross_encoder
-            from hardneg_haystack.precision import pair_scorer
 
             cfg = self.config
             store, embedder, corpus = self.opened()
@@ -386,7 +385,7 @@ class Experiment:
             timings, fusion = {}, {}
             for name, path in self.rankers().items():
                 model = load_cross_encoder(path, max_length=cfg.train.max_length)
-                score = pair_scorer(model, precision=cfg.train.precision)
+                score = model_scorer(model, precision=cfg.train.precision)
                 start = time.perf_counter()
                 ce_val = cross_encoder_scores(val_first, score, deepest)
                 ce = cross_encoder_scores(

@@ -16,8 +16,11 @@ import itertools
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
+
+from hardneg_haystack.evaluation.metrics import mrr_recall_at_k
 
 logger = logging.getLogger(__name__)
 
@@ -40,16 +43,6 @@ def simplex_grid(n: int, step: float) -> np.ndarray:
     units = round(1 / step)
     rows = [c for c in itertools.product(range(units + 1), repeat=n - 1) if sum(c) <= units]
     return np.array([[*c, units - sum(c)] for c in rows], dtype=np.float64) / units
-
-
-def _objective(sims: np.ndarray, pos_mask: np.ndarray, k: int) -> tuple[float, float]:
-    """MRR@k of the first positive and recall@k, from a (queries x docs) score matrix."""
-    pos_best = np.where(pos_mask, sims, -np.inf).max(axis=1)
-    rank = (np.where(pos_mask, -np.inf, sims) > pos_best[:, None]).sum(axis=1)
-    mrr = float(np.mean(np.where(rank < k, 1.0 / (rank + 1), 0.0)))
-    kth = -np.partition(-sims, min(k, sims.shape[1]) - 1, axis=1)[:, min(k, sims.shape[1]) - 1]
-    recall = float(np.mean((np.where(pos_mask, sims, -np.inf) >= kth[:, None]).sum(1) / pos_mask.sum(1)))
-    return mrr, recall
 
 
 def fit_weights(
@@ -95,7 +88,7 @@ def fit_weights(
     ]
 
     def score(w: np.ndarray) -> tuple[float, float]:
-        return _objective(sum(wi * s for wi, s in zip(w, sims, strict=True) if wi), mask, k)
+        return mrr_recall_at_k(sum(wi * s for wi, s in zip(w, sims, strict=True) if wi), mask, k)
 
     scores, recall = {}, {}
     for i, label in enumerate(labels):
@@ -146,3 +139,31 @@ def fit_weights(
     for w in warnings:
         logger.warning(w)
     return WeightFit(labels, [float(x) for x in weights], scores, recall, contribution, warnings)
+
+
+def fit_member_weights(
+    work_dir: str | Path, queries: list, *, k: int = 10, step: float | None = None, min_weight: float = 0.0
+) -> WeightFit:
+    """Fit ensemble weights on labelled (training) queries against an indexed work folder.
+
+    Chunked documents count through their parent: any chunk of a positive is a positive.
+    """
+    from hardneg_haystack.fusion import split_members
+    from hardneg_haystack.indexing import open_index
+    from hardneg_haystack.mining.corpus import load_corpus
+
+    store, embedder, manifest = open_index(work_dir)
+    ens = embedder.ensemble
+    corpus = load_corpus(store)
+    member_docs = split_members(corpus.embeddings, manifest["member_dimensions"], ens.weights, ens.fusion)
+    member_queries = ens.encode_members([q.text for q in queries], role="query")
+    positives = [corpus.positive_indices(q.positive_ids) for q in queries]
+    return fit_weights(
+        member_queries,
+        member_docs,
+        positives,
+        labels=[m.label for m in ens.members],
+        k=k,
+        step=step,
+        min_weight=min_weight,
+    )

@@ -17,7 +17,8 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -68,3 +69,44 @@ def bootstrap_ci(
     means = x[rng.integers(0, x.size, size=(n_resamples, x.size))].mean(axis=1)
     tail = (1 - confidence) / 2
     return float(np.quantile(means, tail)), float(np.quantile(means, 1 - tail))
+
+
+def compare_family(
+    family: str,
+    pairs: Sequence[tuple[str, str]],
+    per: Mapping[str, Mapping[str, Mapping[str, float]]],
+    ids: Sequence[str],
+    metrics: Sequence[str],
+    *,
+    n_permutations: int = 2000,
+    seed: int = 42,
+    alpha: float = 0.05,
+) -> list[dict[str, Any]]:
+    """One family of paired comparisons: per metric, every ``(system, baseline)`` pair over the queries
+    ``ids`` (``per[system][metric][query_id]``, e.g. from :func:`~hardneg_haystack.evaluation.metrics.per_query`),
+    Holm-corrected within the family and metric.
+
+    Rows ``{family, system, baseline, metric, delta (system - baseline mean), p_value, p_holm, significant}``.
+    """
+    rows = []
+    for metric in metrics:
+        batch = []
+        for system, baseline in pairs:
+            a = [per[baseline][metric][i] for i in ids]
+            b = [per[system][metric][i] for i in ids]
+            p = paired_p_value(a, b, n_permutations=n_permutations, seed=seed)
+            batch.append(
+                {
+                    "family": family,
+                    "system": system,
+                    "baseline": baseline,
+                    "metric": metric,
+                    "delta": float(np.mean(b) - np.mean(a)),
+                    "p_value": p,
+                }
+            )
+        for row, adjusted in zip(batch, holm([r["p_value"] for r in batch]) if batch else [], strict=True):
+            row["p_holm"] = adjusted
+            row["significant"] = adjusted < alpha
+        rows.extend(batch)
+    return rows

@@ -1,0 +1,181 @@
+"""Re-ranking evaluation with one convention, used by ``hardneg eval-rerank``, the experiment and offline A/B.
+
+The convention: a re-ranker re-orders each query's BM25 top ``candidates``; the deeper BM25 ranks (down to
+``3 x depth`` chunks) stay below them in BM25 order, and the whole list is folded to parent documents by
+best chunk (MaxP) and cut at ``depth``. Pairs are scored through
+:func:`hardneg_haystack.precision.pair_scorer` (bf16 autocast where the hardware has it, length-sorted
+batches), so every command scores a model the same way. Metrics are ranx's
+(:mod:`hardneg_haystack.evaluation.metrics`).
+
+- :func:`rerank_runs`: (re-ranker alone, blended with BM25) runs of one model;
+- :func:`cross_encoder_scores` + :func:`reorder_run`: score once at the deepest depth, re-order at each;
+- :func:`fused_scores` / :func:`fit_fused_weights`: BM25 + dense + cross-encoder fused per query;
+- :func:`evaluate_rerankers`: the rows of ``hardneg eval-rerank``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from hardneg_haystack.blend import blend
+from hardneg_haystack.evaluation.first_stage import FirstStage
+from hardneg_haystack.evaluation.metrics import evaluate_run
+from hardneg_haystack.evaluation.runs import Run, maxp, qrels_of, rank_scores
+from hardneg_haystack.ingest.queries import LabelledQuery
+from hardneg_haystack.score_fusion import fit_fusion_weights, fuse
+
+METRICS = ("ndcg@10", "mrr@10", "precision@1", "recall@10")
+"""The metrics of ``hardneg eval-rerank`` and offline A/B."""
+
+PairScorer = Callable[[list[tuple[str, str]]], Sequence[float]]
+"""``[(query, document), ...] -> scores`` (see :func:`hardneg_haystack.precision.pair_scorer`)."""
+
+
+def _reordered(cands: list[tuple[int, float]], scores: np.ndarray, k: int, depth: int) -> list[int]:
+    """Corpus indices of BM25's top ``k`` ordered by ``scores`` (stable), then BM25's ranks below, to 3 x depth."""
+    head, tail = cands[:k], [i for i, _ in cands[k : depth * 3]]
+    return [head[j][0] for j in np.argsort(-np.asarray(scores[: len(head)]), kind="stable")] + tail
+
+
+def rerank_runs(
+    first: FirstStage,
+    score_pairs: PairScorer,
+    *,
+    candidates: int,
+    depth: int,
+    weight: float,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[Run, Run]:
+    """(re-ranker alone, blended with BM25 at ``weight``) over each query's BM25 top ``candidates``; deeper
+    ranks keep their BM25 order below the re-ranked ones (:func:`cross_encoder_scores` then
+    :func:`reorder_run`, the experiment's path)."""
+    ce = cross_encoder_scores(first, score_pairs, candidates, progress=progress)
+    mixed = [
+        blend([s for _, s in cands[:candidates]], scores, weight) if len(scores) else np.zeros(0)
+        for cands, scores in zip(first.bm25, ce, strict=True)
+    ]
+    return reorder_run(first, ce, candidates, depth), reorder_run(first, mixed, candidates, depth)
+
+
+def cross_encoder_scores(
+    first: FirstStage,
+    score_pairs: PairScorer,
+    k: int,
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> list[np.ndarray]:
+    """Per query, the cross-encoder's scores of its BM25 top ``k`` (aligned with ``first.bm25[q][:k]``).
+    Scored once at the deepest depth; shallower re-rankings reuse the head of these lists."""
+    out = []
+    for q, cands in zip(first.queries, first.bm25, strict=True):
+        head = cands[:k]
+        out.append(np.asarray(score_pairs([(q.text, first.corpus.contents[i]) for i, _ in head]), dtype=np.float64))
+        if progress is not None:
+            progress(1)
+    return out
+
+
+def signals(first: FirstStage, qi: int, ce: np.ndarray, k: int) -> list[np.ndarray]:
+    """``[bm25, dense, cross-encoder]`` scores of query ``qi``'s BM25 top ``k`` (the fusion's inputs)."""
+    head = first.bm25[qi][:k]
+    idx = [i for i, _ in head]
+    dense = first.dense[qi][idx] if first.dense.shape[1] else np.zeros(len(idx))
+    return [np.asarray([s for _, s in head], dtype=np.float64), np.asarray(dense, dtype=np.float64), ce[:k]]
+
+
+def reorder_run(first: FirstStage, scores: Sequence[np.ndarray], k: int, depth: int) -> Run:
+    """BM25 top ``k`` re-ordered by ``scores[q][:k]``; deeper ranks keep their BM25 order below."""
+    out: Run = {}
+    for q, cands, s in zip(first.queries, first.bm25, scores, strict=True):
+        out[q.id] = maxp(rank_scores(_reordered(cands, np.asarray(s), k, depth)), first.corpus, depth)
+    return out
+
+
+def fused_scores(first: FirstStage, ce: Sequence[np.ndarray], weights: Sequence[float], k: int) -> list[np.ndarray]:
+    """Per query, ``weights``-fused BM25, dense and cross-encoder scores of its BM25 top ``k``."""
+    return [fuse(signals(first, qi, ce[qi], k), weights) for qi in range(len(first.queries))]
+
+
+def fit_fused_weights(
+    validation: FirstStage, ce: Sequence[np.ndarray], k: int, *, step: float = 0.1
+) -> tuple[tuple[float, ...], float]:
+    """(BM25, dense, cross-encoder) weights maximising nDCG@10 of the fused top ``k`` on VALIDATION queries."""
+    samples = []
+    for qi, q in enumerate(validation.queries):
+        positives = set(validation.corpus.positive_indices(q.positive_ids))
+        head = validation.bm25[qi][:k]
+        if positives and any(i in positives for i, _ in head):
+            samples.append((signals(validation, qi, ce[qi], k), [i in positives for i, _ in head]))
+    if not samples:
+        return (0.0, 0.0, 1.0), float("nan")
+    return fit_fusion_weights(samples, step=step)
+
+
+def model_scorer(model: Any, *, precision: str = "auto", batch_size: int = 32) -> PairScorer:
+    """The pair scorer every evaluation uses for a CrossEncoder (:func:`hardneg_haystack.precision.pair_scorer`);
+    ``precision`` is checked (auto, bf16 or fp32)."""
+    from hardneg_haystack.errors import ConfigError
+    from hardneg_haystack.precision import pair_scorer
+
+    if precision not in ("auto", "bf16", "fp32"):
+        raise ConfigError(f"unknown precision {precision!r}: auto, bf16 or fp32")
+    return pair_scorer(model, precision=precision, batch_size=batch_size)
+
+
+def stored_blend_weight(model_ref: str, override: float | None = None) -> float:
+    """The BM25 blend weight of a model: ``override``, else the one stored with a hardneg-trained model
+    folder (``hardneg.json``), else 0.5."""
+    if override is None and Path(model_ref).is_dir():
+        from hardneg_haystack.training.trainer import read_training_info
+
+        override = read_training_info(model_ref).get("blend_weight")
+    return 0.5 if override is None else float(override)
+
+
+def evaluate_rerankers(
+    store: Any,
+    queries: Sequence[LabelledQuery],
+    models: dict[str, str],
+    *,
+    candidates: int = 20,
+    depth: int = 100,
+    blend_weights: dict[str, float | None] | None = None,
+    batch_size: int = 32,
+    max_length: int | None = 256,
+    precision: str = "auto",
+    progress: Callable[[int], None] | None = None,
+) -> list[dict[str, Any]]:
+    """Rows ``{system, ndcg@10, mrr@10, precision@1, recall@10}``: ``bm25``, then per model ``<name>`` (alone)
+    and ``<name> + bm25 (w=...)`` (blended with the model's stored weight, or ``blend_weights[name]``,
+    default 0.5).
+
+    The experiment's convention (module docstring): BM25 top ``candidates`` re-ordered, BM25's tail kept
+    below, MaxP, cut at ``depth``; so a model's row equals the experiment's ``rerank[<name>] top-<candidates>``
+    for the same candidates, depth, max length and precision.
+    """
+    from hardneg_haystack.mining.corpus import load_corpus
+    from hardneg_haystack.models import load_cross_encoder
+
+    model_scorer(None, precision=precision)  # check it before any work
+    corpus = load_corpus(store, need_embeddings=False)
+    first = FirstStage.bm25_only(corpus, store, queries, depth * 3)
+    runs: dict[str, Run] = {"bm25": first.bm25_run(depth)}
+    for name, ref in models.items():
+        model = load_cross_encoder(ref, max_length=max_length)
+        weight = stored_blend_weight(ref, (blend_weights or {}).get(name))
+        alone, blended = rerank_runs(
+            first,
+            model_scorer(model, precision=precision, batch_size=batch_size),
+            candidates=candidates,
+            depth=depth,
+            weight=weight,
+            progress=progress,
+        )
+        runs[name] = alone
+        runs[f"{name} + bm25 (w={weight:g})"] = blended
+    qrels = qrels_of(queries)
+    return [{"system": name, **evaluate_run(qrels, run, METRICS)} for name, run in runs.items()]
