@@ -772,6 +772,37 @@ def demo(work_dir: WorkOpt = Path("runs/demo")) -> None:
     )
 
 
+@app.command("serve")
+def serve_cmd(
+    work_dir: WorkOpt,
+    pipeline: Annotated[
+        list[str] | None,
+        typer.Option(help="Serve only these (repeatable): bm25, bm25_rerank, embedding, hybrid, hybrid_rerank, fused"),
+    ] = None,
+    ranker_model: Annotated[
+        str | None, typer.Option(help="Fine-tuned re-ranker for the pipelines that re-rank (a folder or alias)")
+    ] = None,
+    host: Annotated[str, typer.Option(help="Bind address (loopback unless you open it)")] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 1416,
+) -> None:
+    """Serve the shipped query pipelines with Hayhooks (POST /<pipeline>/run {"query": ...}), bound to WORK_DIR.
+
+    The same as `HARDNEG_WORK_DIR=W hayhooks run --pipelines-dir hardneg_haystack/hayhooks_pipelines`. The A/B
+    server with its /feedback route is `hardneg ab serve`.
+    """
+    from hardneg_haystack.serving import QUERY_PIPELINES, serve
+
+    names = pipeline or list(QUERY_PIPELINES)
+    unknown = sorted(set(names) - set(QUERY_PIPELINES))
+    if unknown:
+        _fail(HardnegError(f"unknown pipeline(s) {', '.join(unknown)}: choose from {', '.join(QUERY_PIPELINES)}"))
+    console.print(f"serving {', '.join(f'/{n}/run' for n in names)} with Hayhooks on http://{host}:{port}")
+    try:
+        serve(work_dir, names=names, ranker_model=ranker_model, host=host, port=port)
+    except HardnegError as exc:
+        _fail(exc)
+
+
 ab_app = typer.Typer(help="A/B test rankers: serve, simulate clicks, load-test, report; offline A/B.")
 app.add_typer(ab_app, name="ab")
 

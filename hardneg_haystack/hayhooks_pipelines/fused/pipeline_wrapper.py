@@ -1,0 +1,11 @@
+"""Hayhooks wrapper `fused`: BM25 top-100 -> cross-encoder -> ScoreFuser (BM25, dense, cross-encoder) -> MaxP.
+
+Serves the shipped query_fused.yaml (pipelines/ or pipelines/opensearch/) bound to the work folder
+in HARDNEG_WORK_DIR. Ask it: POST /fused/run {"query": "...", "top_k": 5}
+"""
+
+from hardneg_haystack.serving import QueryPipelineWrapper
+
+
+class PipelineWrapper(QueryPipelineWrapper):
+    pipeline_name = "fused"
