@@ -1,6 +1,7 @@
 """The probe that chose the training recipe (docs/RESULTS.md section 13), on VALIDATION queries only.
 
-Validation = 100 SciFact training queries (a seeded shuffle, seed 7); no test query is read. Three steps,
+Validation = 100 SciFact training queries (a seeded shuffle, seed 7); no test query is read to choose
+(``evaluate --split train|test`` reports a chosen model on all training or the test queries). Three steps,
 each a subcommand, run in this order on an indexed work folder (`hardneg index` + `hardneg fit-weights
 --apply`) and mined folders (`hardneg mine`):
 
@@ -8,6 +9,8 @@ each a subcommand, run in this order on an indexed work folder (`hardneg index` 
     python benchmarks/recipe_probe.py fine-tune --work-dir /tmp/sf/index --mined /tmp/sf/mine/ensemble \\
         --base /tmp/probe/ws1/model --out /tmp/probe/ft_ens --lr 2e-5
     python benchmarks/recipe_probe.py evaluate --work-dir /tmp/sf/index /tmp/probe/ws1/model /tmp/probe/ft_ens/model
+    python benchmarks/recipe_probe.py evaluate --work-dir /tmp/sf/index --split train --candidates 20 \\
+        /tmp/probe/ws1/checkpoints/checkpoint-500     # all training queries: fair only for a label-free model
 
 ``warm-start`` and ``fine-tune`` print the validation curve (nDCG@10 re-ranking BM25's top 20 with the
 positives added, sentence-transformers' evaluator convention, and BM25's own order of the same lists);
@@ -38,6 +41,16 @@ def validation_queries(data: Path, n: int = 100) -> list[Any]:
     return train[:n]
 
 
+def evaluation_queries(data: Path, split: str) -> list[Any]:
+    """``val``: the 100 validation queries; ``train``: all training queries (a fair check only of a model that
+    saw no label, such as the warm start); ``test``: the test queries (to report, never to choose)."""
+    from hardneg_haystack.ingest import load_beir_queries
+
+    if split == "val":
+        return validation_queries(data)
+    return load_beir_queries(data, split)
+
+
 def curve(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [
         {"step": h["step"], "val_ndcg@10": h["eval_validation_ndcg@10"], "bm25": h["eval_validation_base_ndcg@10"]}
@@ -55,7 +68,9 @@ def warm_start_step(args: argparse.Namespace) -> dict[str, Any]:
     store, embedder, _ = open_index(args.work_dir)
     corpus = load_corpus(store)
     samples = rerank_samples(store, validation_queries(args.data), corpus=corpus)
-    config = WarmStartConfig(queries=args.queries, train={"eval_steps": 100, "learning_rate": args.lr})
+    config = WarmStartConfig(
+        queries=args.queries, train={"eval_steps": 100, "learning_rate": args.lr, "max_length": args.max_length}
+    )
     start = time.perf_counter()
     res = warm_start(corpus, store, embedder.ensemble, args.out, config, validation=samples)
     history = json.loads((Path(args.out) / "history.json").read_text())
@@ -71,7 +86,7 @@ def fine_tune_step(args: argparse.Namespace) -> dict[str, Any]:
     config = TrainConfig(
         base_model=args.base,
         learning_rate=args.lr,
-        max_length=128,
+        max_length=args.max_length,
         eval_steps=30,
         early_stopping_patience=0,
         max_steps=args.steps,
@@ -98,7 +113,7 @@ def evaluate_step(args: argparse.Namespace) -> dict[str, Any]:
 
     store, embedder, _ = open_index(args.work_dir)
     corpus = load_corpus(store)
-    val = validation_queries(args.data)
+    val = evaluation_queries(args.data, args.split)
     first = FirstStage.compute(corpus, store, val, embedder.ensemble.encode([q.text for q in val], "query"), 300)
     qrels = qrels_of(val)
 
@@ -110,14 +125,14 @@ def evaluate_step(args: argparse.Namespace) -> dict[str, Any]:
         {"system": "dense", "top-20": ndcg(first.dense_run(100))},
     ]
     for path in args.models:
-        model = load_cross_encoder(path, max_length=128)
-        ce = cross_encoder_scores(first, model_scorer(model), 100)
-        weights, fused = fit_fused_weights(first, ce, 100)
+        model = load_cross_encoder(path, max_length=args.max_length)
+        ce = cross_encoder_scores(first, model_scorer(model), args.candidates)
+        weights, fused = fit_fused_weights(first, ce, args.candidates)
         rows.append(
             {
                 "system": path,
                 "top-20": ndcg(reorder_run(first, ce, 20, 100)),
-                "top-100": ndcg(reorder_run(first, ce, 100, 100)),
+                **({"top-100": ndcg(reorder_run(first, ce, 100, 100))} if args.candidates >= 100 else {}),
                 "fused (in-sample)": round(fused, 4),
                 "weights bm25/dense/ce": "/".join(f"{w:g}" for w in weights),
             }
@@ -137,6 +152,9 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=2000)
     parser.add_argument("--lr", type=float, default=None)
     parser.add_argument("--steps", type=int, default=-1)
+    parser.add_argument("--split", choices=["val", "train", "test"], default="val", help="evaluate: which queries")
+    parser.add_argument("--candidates", type=int, default=100, help="evaluate: BM25 candidates scored (20 or 100)")
+    parser.add_argument("--max-length", type=int, default=128, help="tokens the cross-encoder reads")
     args = parser.parse_args()
     if args.lr is None:
         args.lr = 7e-5 if args.step == "warm-start" else 2e-5
