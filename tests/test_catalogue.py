@@ -60,7 +60,7 @@ CASES: list[tuple[str, list[str], str]] = [
     ("index missing corpus", ["index", "--data", "nope.jsonl", "-w", "x"], "nope.jsonl"),
     ("index empty corpus", ["index", "--data", "empty.jsonl", "-w", "x"], "no documents"),
     ("index malformed JSONL line", ["index", "--data", "badline.jsonl", "-w", "x"], "badline.jsonl:2"),
-    ("index non-UTF-8 corpus", ["index", "--data", "latin1.jsonl", "-w", "x"], "UTF-8"),
+    ("index non-UTF-8 corpus", ["index", "--data", "latin1.jsonl", "-w", "x"], "latin1.jsonl:1: not UTF-8"),
     ("index bad fusion", ["index", "--data", "beir", "-w", "x", "--fusion", "bogus", "--member", "S8"], "'bogus'"),
     (
         "index weights vs members",
