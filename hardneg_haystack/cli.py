@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
-from typer._click.exceptions import ClickException  # typer ships its own click
+from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError  # typer ships its own click
 from typer.core import TyperGroup
 
 from hardneg_haystack.cli_errors import USER_ERROR, describe, naming
@@ -32,6 +32,12 @@ class _Group(TyperGroup):
     def invoke(self, ctx: typer.Context) -> object:
         try:
             return super().invoke(ctx)
+        except UsageError as exc:  # a bad flag or value: one line too, not click's usage box
+            if _debug["on"] or exc.ctx is None or isinstance(exc, NoArgsIsHelpError):
+                raise
+            hint = f" (see `{exc.ctx.command_path} --help`)"
+            err_console.print(f"[bold red]error:[/] {escape(exc.format_message())}{hint}", soft_wrap=True)
+            raise typer.Exit(code=exc.exit_code) from None
         except (typer.Exit, typer.Abort, ClickException):
             raise
         except Exception as exc:
