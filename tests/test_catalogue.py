@@ -148,16 +148,17 @@ def test_bad_input_is_one_clear_line_and_changes_nothing(
 def grade(
     args: list[str], exit_code: int, out: str, exception: BaseException | None, needle: str, unchanged: bool
 ) -> str:
-    """GOOD: exit 2, our one ``error:`` line naming the problem (and the --config file when that is where the
-    problem is), no traceback, nothing changed. WEAK: the same but click's usage box instead of our line, or a
-    config value's error that does not say which file it is in. BAD: anything else (another exit code, a
-    traceback, the problem not named, something changed)."""
+    """GOOD: exit 2, our one ``error:`` line naming the problem (the case's needle: file, line, value or flag;
+    for a config value, the --config file too), no traceback, nothing changed. WEAK: a clean refusal (exit 2,
+    no traceback, nothing changed) whose message misses what it should name, or click's usage box instead of
+    our line. BAD: another exit code, a traceback, or something already written changed."""
     clean = "Traceback" not in out and (exception is None or isinstance(exception, SystemExit))
-    if exit_code != 2 or not clean or needle not in out or not unchanged:
+    if exit_code != 2 or not clean or not unchanged:
         return "BAD"
     errors = [line for line in out.splitlines() if line.startswith("error:")]
     config = args[args.index("--config") + 1] if "--config" in args else None
-    return "GOOD" if len(errors) == 1 and (config is None or config in errors[0]) else "WEAK"
+    named = needle in out and (config is None or (len(errors) == 1 and config in errors[0]))
+    return "GOOD" if len(errors) == 1 and named else "WEAK"
 
 
 def _record(args: list[str], needle: str, code: int, out: str, exc: BaseException | None, unchanged: bool) -> None:
