@@ -155,7 +155,7 @@ def main() -> None:
     parser.add_argument("--split", choices=["val", "train", "test"], default="val", help="evaluate: which queries")
     parser.add_argument("--candidates", type=int, default=100, help="evaluate: BM25 candidates scored (20 or 100)")
     parser.add_argument("--max-length", type=int, default=128, help="tokens the cross-encoder reads")
-    args = parser.parse_args()
+    args = parser.parse_intermixed_args()
     if args.lr is None:
         args.lr = 7e-5 if args.step == "warm-start" else 2e-5
     run = {"warm-start": warm_start_step, "fine-tune": fine_tune_step, "evaluate": evaluate_step}[args.step]

@@ -5,14 +5,17 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
-from typer._click.exceptions import ClickException  # typer ships its own click
+from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError  # typer ships its own click
 from typer.core import TyperGroup
 
 from hardneg_haystack.cli_errors import USER_ERROR, describe, naming
@@ -29,6 +32,12 @@ class _Group(TyperGroup):
     def invoke(self, ctx: typer.Context) -> object:
         try:
             return super().invoke(ctx)
+        except UsageError as exc:  # a bad flag or value: one line too, not click's usage box
+            if _debug["on"] or exc.ctx is None or isinstance(exc, NoArgsIsHelpError):
+                raise
+            hint = f" (see `{exc.ctx.command_path} --help`)"
+            err_console.print(f"[bold red]error:[/] {escape(exc.format_message())}{hint}", soft_wrap=True)
+            raise typer.Exit(code=exc.exit_code) from None
         except (typer.Exit, typer.Abort, ClickException):
             raise
         except Exception as exc:
@@ -99,17 +108,46 @@ def _main(
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
-    if not verbose and not debug:  # a failed retry is logged with its traceback; our error says it once
-        for name in ("opensearch", "urllib3"):
-            logging.getLogger(name).setLevel(logging.CRITICAL)
-    if not verbose:  # our output is ours: the libraries' load reports and progress bars stay behind -v
-        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-        for name in ("sentence_transformers", "transformers", "datasets", "accelerate", "opensearch"):
-            logging.getLogger(name).setLevel(logging.ERROR)
-        import transformers.utils.logging as hf_logging
+    _library_output(shown=verbose)
+    for name in ("opensearch", "urllib3"):  # a failed retry is logged with its traceback; our error says it once
+        logging.getLogger(name).setLevel(logging.NOTSET if verbose or debug else logging.CRITICAL)
 
-        hf_logging.set_verbosity_error()
-        hf_logging.disable_progress_bar()
+
+#: Loggers of the libraries whose chatter (load reports, "newly initialized" notes, retries) stays behind -v.
+LIBRARY_LOGGERS = ("sentence_transformers", "transformers", "datasets", "accelerate", "huggingface_hub")
+
+
+def _library_output(*, shown: bool) -> None:
+    """Our output is ours: the libraries' load reports, warnings and progress bars only with ``-v``.
+
+    Set both ways, so that one process running several commands (tests, notebooks) gets what each asked for.
+    transformers logs its LOAD REPORT tables and "newly initialized" notes through its own handler (not the
+    root logger), so its verbosity is set too; its progress-bar switch also covers huggingface_hub's bars.
+    """
+    import sys
+    import warnings
+
+    import transformers.utils.logging as hf_logging
+
+    for name in LIBRARY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.NOTSET if shown else logging.ERROR)
+    (hf_logging.set_verbosity_warning if shown else hf_logging.set_verbosity_error)()
+    (hf_logging.enable_progress_bar if shown else hf_logging.disable_progress_bar)()
+    warnings.filters[:] = [f for f in warnings.filters if f not in _QUIET_WARNINGS]
+    if not shown:  # warnings raised by any module but ours
+        warnings.filters[:0] = _QUIET_WARNINGS
+    if "datasets" in sys.modules:  # importing it only to silence it would cost a second at every start
+        datasets = sys.modules["datasets"]
+        (datasets.enable_progress_bars if shown else datasets.disable_progress_bars)()
+    elif shown:
+        if os.environ.get("HF_DATASETS_DISABLE_PROGRESS_BARS") == _OURS:
+            del os.environ["HF_DATASETS_DISABLE_PROGRESS_BARS"]
+    else:
+        os.environ.setdefault("HF_DATASETS_DISABLE_PROGRESS_BARS", _OURS)
+
+
+_OURS = "yes"  # how we set HF_DATASETS_DISABLE_PROGRESS_BARS (a user's own setting is left alone)
+_QUIET_WARNINGS: list[tuple] = [("ignore", None, Warning, re.compile(r"(?!hardneg_haystack)"), 0)]
 
 
 @app.command()
@@ -508,20 +546,48 @@ def train(
             validation = bm25_validation(open_index(work_dir)[0])
         stats_file = mined / "stats.json" if mined.is_dir() else None
         miner = json.loads(stats_file.read_text()).get("miner", "?") if stats_file and stats_file.is_file() else "?"
-        result = train_cross_encoder(
-            mined, out, config, validation=validation, data_description=f"{mined} (miner: {miner})", resume=resume
-        )
+        with _step_bar("training") as step_progress:
+            result = train_cross_encoder(
+                mined,
+                out,
+                config,
+                validation=validation,
+                data_description=f"{mined} (miner: {miner})",
+                resume=resume,
+                step_progress=step_progress,
+            )
     except HardnegError as exc:
         _fail(exc)
-    table = Table(
-        title=f"re-ranker trained: {result.steps} steps, best at step {result.best_step} -> {result.model_dir}"
-    )
+    best = f"best at step {result.best_step}" if result.best_step is not None else "no validation: last step kept"
+    console.print(f"re-ranker trained: {result.steps} steps, {best} -> {result.model_dir}")
+    table = Table()
     table.add_column("validation metric")
     table.add_column("value")
     for key in sorted(result.metrics):
         table.add_row(key, f"{result.metrics[key]:.4f}")
-    table.add_row("blend weight (share of the re-ranker)", str(result.blend_weight))
-    console.print(table)
+    if result.blend_weight is not None:
+        table.add_row("blend weight (share of the re-ranker)", f"{result.blend_weight:.2f}")
+    if table.row_count:
+        console.print(table)
+
+
+def _steps_on(progress: Any, description: str) -> Callable[[int], Callable[[int], None]]:
+    """``step_progress`` for the trainer: given the total steps, adds a task to ``progress`` and returns its advance."""
+
+    def step_progress(total: int) -> Callable[[int], None]:
+        task = progress.add_task(description, total=total)
+        return lambda n: progress.advance(task, n)
+
+    return step_progress
+
+
+@contextmanager
+def _step_bar(description: str) -> Iterator[Callable[[int], Callable[[int], None]]]:
+    """Our progress bar of optimiser steps: yields ``step_progress`` (given the total, returns its advance)."""
+    from rich.progress import Progress
+
+    with Progress(console=console, transient=True) as progress:
+        yield _steps_on(progress, description)
 
 
 @app.command("warm-start")
@@ -583,6 +649,7 @@ def warm_start_cmd(
                 config,
                 validation=samples,
                 progress=lambda n: progress.advance(task, n),
+                step_progress=_steps_on(progress, "training"),
             )
     except HardnegError as exc:
         _fail(exc)

@@ -180,6 +180,39 @@ class EnsembleMember:
         return cls(**data)
 
 
+def local_model_path(reference: str) -> str:
+    """An existing local model folder as an absolute path (a packaged alias or a hub id as given).
+
+    A work folder records its members; a folder given relative to where the command ran (``models/bert/st``)
+    must be recorded absolute, or the work folder breaks when opened from another directory.
+    """
+    from hardneg_haystack.models import PACKAGED_MODELS
+
+    if reference in PACKAGED_MODELS:
+        return reference
+    folder = Path(reference).expanduser()
+    return str(folder.resolve()) if folder.is_dir() else reference
+
+
+def anchored_members(members: Sequence[dict[str, Any] | EnsembleMember | str] | None) -> list[Any] | None:
+    """``members`` with every local model folder made absolute (see :func:`local_model_path`); pure."""
+    from dataclasses import replace
+
+    if members is None:
+        return None
+    out: list[Any] = []
+    for member in members:
+        if isinstance(member, str):
+            out.append(local_model_path(member))
+        elif isinstance(member, EnsembleMember) and member.model is not None:
+            out.append(replace(member, model=local_model_path(member.model)))
+        elif isinstance(member, dict) and isinstance(member.get("model"), str):
+            out.append({**member, "model": local_model_path(member["model"])})
+        else:
+            out.append(member)
+    return out
+
+
 class Ensemble:
     """Several embedding models behaving as one (see :mod:`hardneg_haystack.fusion` for the math).
 

@@ -115,6 +115,9 @@ def _index(
     config = replace(store_config) if store_config is not None else StoreConfig()
     if config.is_memory:
         config.work_dir = str(work_dir)  # the embedded store lives in the folder, whatever was passed
+    from hardneg_haystack.ensemble import anchored_members
+
+    members = anchored_members(members)  # recorded in index.json: a relative folder would break from elsewhere
     embedder = EnsembleEmbedder(members=members, fusion=fusion, cache_dir=work_dir / CACHE_DIR, progress_bar=False)
     rebuild = _check_previous_index(work_dir, embedder.ensemble.to_dict(), rebuild=rebuild)
     embedder.warm_up()

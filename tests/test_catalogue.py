@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -60,7 +61,7 @@ CASES: list[tuple[str, list[str], str]] = [
     ("index missing corpus", ["index", "--data", "nope.jsonl", "-w", "x"], "nope.jsonl"),
     ("index empty corpus", ["index", "--data", "empty.jsonl", "-w", "x"], "no documents"),
     ("index malformed JSONL line", ["index", "--data", "badline.jsonl", "-w", "x"], "badline.jsonl:2"),
-    ("index non-UTF-8 corpus", ["index", "--data", "latin1.jsonl", "-w", "x"], "UTF-8"),
+    ("index non-UTF-8 corpus", ["index", "--data", "latin1.jsonl", "-w", "x"], "latin1.jsonl:1: not UTF-8"),
     ("index bad fusion", ["index", "--data", "beir", "-w", "x", "--fusion", "bogus", "--member", "S8"], "'bogus'"),
     (
         "index weights vs members",
@@ -95,11 +96,15 @@ CASES: list[tuple[str, list[str], str]] = [
     ("experiment missing config", ["experiment", "--data", "beir", "--config", "nope.yaml"], "nope.yaml"),
     ("experiment config not a mapping", ["experiment", "--data", "beir", "--config", "list.yaml"], "mapping"),
     ("experiment unknown field", ["experiment", "--data", "beir", "--config", "unknown_field.yaml"], "bogus_field"),
-    ("experiment bad train value", ["experiment", "--data", "beir", "--config", "bad_loss.yaml"], "'hinge'"),
+    (
+        "experiment bad train value",
+        ["experiment", "--data", "beir", "--config", "bad_loss.yaml"],
+        "bad_loss.yaml: unknown loss 'hinge'",
+    ),
     (
         "experiment --quick bad miner",
         ["experiment", "--data", "beir", "--config", "bad_miner.yaml", "--quick"],
-        "'hardest'",
+        "bad_miner.yaml: unknown miner(s) 'hardest'",
     ),  # fmt: skip
     ("experiment malformed YAML", ["experiment", "--data", "beir", "--config", "malformed.yaml"], "line 3"),
     ("swap-ranker missing YAML", ["swap-ranker", "nope.yaml", "--model", "x"], "not found"),
@@ -131,12 +136,41 @@ def test_bad_input_is_one_clear_line_and_changes_nothing(
     before = _snapshot(ws)
     res = CliRunner().invoke(app, [aliases.get(a, a) for a in args])
     out = res.output
+    _record(args, needle, res.exit_code, out, res.exception, _snapshot(ws) == before)
     assert res.exit_code == 2, out
     assert "Traceback" not in out and (res.exception is None or isinstance(res.exception, SystemExit)), out
     assert needle in out, out
     errors = [line for line in out.splitlines() if line.startswith("error:")]
-    assert len(errors) == 1 or "Usage:" in out, out  # ours: one line; click's own usage errors: its usage box
+    assert len(errors) == 1 and "Usage:" not in out, out  # one line, click's usage errors too (no usage box)
     assert _snapshot(ws) == before  # nothing already written changed (and nothing new was left behind)
+
+
+def grade(
+    args: list[str], exit_code: int, out: str, exception: BaseException | None, needle: str, unchanged: bool
+) -> str:
+    """GOOD: exit 2, our one ``error:`` line naming the problem (the case's needle: file, line, value or flag;
+    for a config value, the --config file too), no traceback, nothing changed. WEAK: a clean refusal (exit 2,
+    no traceback, nothing changed) whose message misses what it should name, or click's usage box instead of
+    our line. BAD: another exit code, a traceback, or something already written changed."""
+    clean = "Traceback" not in out and (exception is None or isinstance(exception, SystemExit))
+    if exit_code != 2 or not clean or not unchanged:
+        return "BAD"
+    errors = [line for line in out.splitlines() if line.startswith("error:")]
+    config = args[args.index("--config") + 1] if "--config" in args else None
+    named = needle in out and (config is None or (len(errors) == 1 and config in errors[0]))
+    return "GOOD" if len(errors) == 1 and named else "WEAK"
+
+
+def _record(args: list[str], needle: str, code: int, out: str, exc: BaseException | None, unchanged: bool) -> None:
+    """With HARDNEG_CATALOGUE_TABLE=<file>: one JSON line per case (the grade and the message) for docs/RESULTS.md."""
+    target = os.environ.get("HARDNEG_CATALOGUE_TABLE")
+    if not target:
+        return
+    name = next(c[0] for c in CASES if c[1] == args and c[2] == needle)
+    message = next((line for line in out.splitlines() if line.startswith("error:")), out.strip().splitlines()[-1:])
+    row = {"case": name, "grade": grade(args, code, out, exc, needle, unchanged), "exit": code, "message": message}
+    with open(target, "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(row) + "\n")
 
 
 def test_catalogue_is_at_least_forty_cases() -> None:

@@ -132,3 +132,25 @@ def test_packaged_sample_corpus_is_complete_and_html_is_cleaned() -> None:
         text = page.content or ""
         assert "Cookie settings" not in text and "strictly necessary cookies" not in text.lower()
         assert len(text.split()) > 40  # the article itself survives
+
+
+def test_non_utf8_input_names_the_file_line_and_column(tmp_path: Path) -> None:
+    """Issue 16: a Latin-1 byte used to give 'a file is not UTF-8 text (... at byte 27)', naming no file."""
+    from hardneg_haystack.ingest.queries import read_qrels
+
+    good = json.dumps({"_id": "a", "text": "plain"}) + "\n"
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_bytes(good.encode() + good.replace('"a"', '"b"').encode() + b'{"_id": "c", "text": "caf\xe9"}\n')
+    with pytest.raises(DataError, match=r"corpus\.jsonl:3: not UTF-8 text \(byte 0xe9 at column 26"):
+        load_documents(corpus)
+    table = tmp_path / "docs.csv"
+    table.write_bytes(b"id,text\nd1,fine\nd2,na\xefve\n")
+    with pytest.raises(DataError, match=r"docs\.csv:3: not UTF-8 text \(byte 0xef at column 6"):
+        read_records_file(table)
+    qrels = tmp_path / "test.tsv"
+    qrels.write_bytes(b"query-id\tcorpus-id\tscore\nq\xff\td1\t1\n")
+    with pytest.raises(DataError, match=r"test\.tsv:2: not UTF-8 text \(byte 0xff at column 2"):
+        read_qrels(qrels)
+    bom = tmp_path / "bom.jsonl"
+    bom.write_bytes(b"\xef\xbb\xbf" + good.encode())  # a UTF-8 file with a byte-order mark still reads
+    assert [d.id for d in load_documents(bom)] == ["a"]

@@ -61,6 +61,32 @@ def test_relative_work_dir_opens_from_any_current_directory(
     assert not (tmp_path / "other" / "rel").exists()  # nothing re-created under the new current directory
 
 
+def test_relative_member_folder_is_recorded_absolute_and_searches_from_elsewhere(
+    beir_dir: Path, tiny_models: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`hardneg index --member models/static8/...` used to record the folder as typed: searching from another
+    directory then looked the model up on the hub and failed (issue 16)."""
+    from typer.testing import CliRunner
+
+    from hardneg_haystack.cli import app
+
+    project = tmp_path / "project"
+    shutil.copytree(tiny_models["static8"], project / "models" / "static8")
+    monkeypatch.chdir(project)
+    runner = CliRunner()
+    res = runner.invoke(app, ["index", "--data", str(beir_dir), "-w", "work", "--member", "models/static8"])
+    assert res.exit_code == 0, res.output
+    (member,) = json.loads((project / "work" / "index.json").read_text())["ensemble"]["members"]
+    assert member["model"] == str(project / "models" / "static8")  # absolute, resolved at index time
+    again = runner.invoke(app, ["index", "--data", str(beir_dir), "-w", "work", "--member", "models/static8"])
+    assert again.exit_code == 0, again.output  # the same ensemble spelled as before: no conflict
+    (tmp_path / "other").mkdir()
+    monkeypatch.chdir(tmp_path / "other")
+    found = runner.invoke(app, ["search", "-w", str(project / "work"), "vpn token"])
+    assert found.exit_code == 0 and "it-1" in found.output, found.output
+    assert len(_ids(project / "work")) == 8
+
+
 def test_fit_weights_apply_on_a_copy_never_touches_the_original(indexed: Path, tmp_path: Path) -> None:
     copy = tmp_path / "copy"
     shutil.copytree(indexed, copy)

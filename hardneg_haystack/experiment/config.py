@@ -158,7 +158,12 @@ class ExperimentConfig:
                 raise ConfigError(f"{path}: expected a mapping of config fields")
         if quick:
             data = with_quick(data)
-        return cls.from_dict(data, where=str(path or "config"))  # validated as merged
+        try:
+            return cls.from_dict(data, where=str(path or "config"))  # validated as merged
+        except ConfigError as exc:
+            if path is None or str(exc).startswith(str(path)):
+                raise
+            raise ConfigError(f"{path}: {exc}") from exc  # a bad value says which file it is in
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

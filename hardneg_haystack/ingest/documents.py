@@ -10,7 +10,7 @@ from typing import Any
 from haystack import Document
 
 from hardneg_haystack.errors import DataError
-from hardneg_haystack.ingest.jsonl import iter_jsonl
+from hardneg_haystack.ingest.jsonl import iter_jsonl, utf8_lines
 
 ID_FIELDS = ("_id", "id", "doc_id", "docid")
 TEXT_FIELDS = ("text", "content", "body")
@@ -93,10 +93,9 @@ def read_records_file(
 def _iter_csv(path: Path) -> Iterable[tuple[int, dict[str, Any]]]:
     if not path.is_file():
         raise DataError(f"{path}: file not found")
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        for lineno, row in enumerate(reader, start=2):
-            yield lineno, dict(row)
+    reader = csv.DictReader(utf8_lines(path))
+    for row in reader:
+        yield reader.line_num, dict(row)
 
 
 def load_documents(source: str | Path, **kwargs: Any) -> list[Document]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hardneg_haystack.errors import DataError
-from hardneg_haystack.ingest.jsonl import iter_jsonl
+from hardneg_haystack.ingest.jsonl import iter_jsonl, utf8_lines
 
 
 @dataclass(frozen=True)
@@ -25,18 +25,17 @@ def read_qrels(path: str | Path, *, min_score: int = 1) -> dict[str, dict[str, i
     if not path.is_file():
         raise DataError(f"{path}: qrels file not found")
     qrels: dict[str, dict[str, int]] = {}
-    with path.open(encoding="utf-8", newline="") as fh:
-        for lineno, row in enumerate(csv.reader(fh, delimiter="\t"), start=1):
-            if not row or (lineno == 1 and row[0] in ("query-id", "query_id", "qid")):
-                continue
-            if len(row) < 3:
-                raise DataError(f"{path}:{lineno}: expected 3 tab-separated fields (query-id, corpus-id, score)")
-            try:
-                score = int(float(row[2]))
-            except ValueError as exc:
-                raise DataError(f"{path}:{lineno}: score {row[2]!r} is not a number") from exc
-            if score >= min_score:
-                qrels.setdefault(row[0], {})[row[1]] = score
+    for lineno, row in enumerate(csv.reader(utf8_lines(path), delimiter="\t"), start=1):
+        if not row or (lineno == 1 and row[0] in ("query-id", "query_id", "qid")):
+            continue
+        if len(row) < 3:
+            raise DataError(f"{path}:{lineno}: expected 3 tab-separated fields (query-id, corpus-id, score)")
+        try:
+            score = int(float(row[2]))
+        except ValueError as exc:
+            raise DataError(f"{path}:{lineno}: score {row[2]!r} is not a number") from exc
+        if score >= min_score:
+            qrels.setdefault(row[0], {})[row[1]] = score
     return qrels
 
 
