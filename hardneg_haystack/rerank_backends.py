@@ -1,0 +1,152 @@
+"""Serving backends of a fine-tuned cross-encoder: one ``predict(pairs) -> scores`` over four runtimes.
+
+=============  ==============================================================================================
+backend        what scores the pairs
+=============  ==============================================================================================
+``torch``      the transformers model in fp32 (``CrossEncoder.predict``'s numbers)
+``torch-bf16`` the same model with its weights cast to bf16 (AMX / AVX512-BF16 matmuls; no per-call
+               autocast copies of the weights)
+``onnx``       onnxruntime, fp32 export (:mod:`hardneg_haystack.onnx_backend`)
+``onnx-int8``  onnxruntime, dynamically quantised int8 export
+=============  ==============================================================================================
+
+Every backend tokenises a query's candidates as one batch sorted by length and padded only to its longest
+pair (never to ``max_length``), truncating pairs at the model's ``max_length`` as ``CrossEncoder`` does.
+:func:`default_backend` is the measured choice (``python benchmarks/serving_latency.py``; README
+"Performance"): ``torch-bf16`` where the CPU has native bf16, else ``onnx-int8``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+import numpy as np
+
+from hardneg_haystack.errors import ConfigError
+
+Backend = Literal["torch", "torch-bf16", "onnx", "onnx-int8"]
+BACKENDS: tuple[str, ...] = ("torch", "torch-bf16", "onnx", "onnx-int8")
+
+
+class PairScorer(Protocol):
+    def predict(
+        self, pairs: Sequence[Sequence[str]], *, batch_size: int | None = None, apply_activation: bool = True
+    ) -> np.ndarray: ...
+
+
+def default_backend() -> Backend:
+    """The fastest backend within 0.5 nDCG@10 points of torch fp32 on this CPU (measured: README); ``torch``
+    where neither native bf16 nor onnxruntime is there."""
+    import importlib.util
+
+    from hardneg_haystack.precision import cpu_has_bf16
+
+    if cpu_has_bf16():
+        return "torch-bf16"
+    return "onnx-int8" if importlib.util.find_spec("onnxruntime") is not None else "torch"
+
+
+def resolve_backend(backend: str | None) -> Backend:
+    """``None`` or ``"auto"``: :func:`default_backend`; otherwise checked against :data:`BACKENDS`."""
+    if backend in (None, "auto"):
+        return default_backend()
+    if backend not in BACKENDS:
+        raise ConfigError(f"unknown ranker backend {backend!r}: auto, {', '.join(BACKENDS)}")
+    return backend  # type: ignore[return-value]
+
+
+def cpu_threads() -> int:
+    """Cores this process may run on (the container's share, not the host's count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def configure_torch_threads(threads: int | None = None) -> int:
+    """One intra-op thread per available core (``threads`` to override); returns the number set."""
+    import torch
+
+    n = threads or cpu_threads()
+    if torch.get_num_threads() != n:
+        torch.set_num_threads(n)
+    return n
+
+
+def sorted_batches(pairs: Sequence[Sequence[str]], batch_size: int | None) -> list[np.ndarray]:
+    """Indices of ``pairs`` longest first, cut into batches (``None``: one batch), so each batch pads little."""
+    order = np.argsort([-(len(q) + len(d)) for q, d in pairs], kind="stable")
+    size = batch_size or max(1, len(order))
+    return [order[i : i + size] for i in range(0, len(order), size)]
+
+
+class TorchScorer:
+    """The cross-encoder on torch, fp32 or with bf16 weights; scores in input order.
+
+    :param model: A cross-encoder folder, hub id or alias (``hardneg train``'s ``model/``).
+    :param bf16: Cast the weights to bf16 (fast on CPUs with AMX or AVX512-BF16; emulated and slow elsewhere).
+    :param threads: torch intra-op threads (None: one per available core).
+    :param max_length: Tokens per pair (None: the model's own).
+    """
+
+    def __init__(
+        self, model: str | Path, *, bf16: bool = False, threads: int | None = None, max_length: int | None = None
+    ) -> None:
+        import torch
+
+        from hardneg_haystack.models import load_cross_encoder
+
+        configure_torch_threads(threads)
+        ce = load_cross_encoder(str(model), device="cpu", max_length=max_length)
+        if ce.model is None:
+            raise ConfigError(f"{model}: the cross-encoder has no transformers model")
+        self.model = ce.model.eval()
+        if bf16:
+            self.model = self.model.to(torch.bfloat16)
+        self.tokenizer = ce.tokenizer
+        self.max_length = int(ce.max_seq_length or 512)
+        self.sigmoid = isinstance(ce.activation_fn, torch.nn.Sigmoid)
+        self.bf16 = bf16
+
+    def predict(
+        self, pairs: Sequence[Sequence[str]], *, batch_size: int | None = None, apply_activation: bool = True
+    ) -> np.ndarray:
+        import torch
+
+        out = np.empty(len(pairs), dtype=np.float32)
+        for idx in sorted_batches(pairs, batch_size) if len(pairs) else []:
+            enc = self.tokenizer(
+                [pairs[i][0] for i in idx],
+                [pairs[i][1] for i in idx],
+                padding=True,
+                truncation="longest_first",
+                max_length=self.max_length,
+                return_tensors="pt",
+            )
+            with torch.inference_mode():
+                logits = self.model(**enc).logits.float()[:, 0].numpy()
+            out[idx] = 1.0 / (1.0 + np.exp(-logits)) if self.sigmoid and apply_activation else logits
+        return out
+
+
+def load_scorer(model: str | Path, backend: str | None = None, *, threads: int | None = None) -> PairScorer:
+    """A :class:`PairScorer` for ``model`` on ``backend`` (None/auto: :func:`default_backend`). The ONNX
+    backends need the export (``hardneg export-onnx``); it is written first when the folder has none."""
+    chosen = resolve_backend(backend)
+    if chosen.startswith("torch"):
+        return TorchScorer(model, bf16=chosen == "torch-bf16", threads=threads)
+    return _onnx_scorer(model, chosen == "onnx-int8", threads)
+
+
+def _onnx_scorer(model: str | Path, quantized: bool, threads: int | None) -> Any:
+    from hardneg_haystack.onnx_backend import FP32_FILE, INT8_FILE, ONNX_DIR, OnnxCrossEncoder, export_onnx
+
+    folder = Path(model)
+    if not folder.is_dir():
+        raise ConfigError(f"the onnx backends need a local model folder, got {str(model)!r}")
+    if not (folder / ONNX_DIR / (INT8_FILE if quantized else FP32_FILE)).is_file():
+        export_onnx(folder, quantize=quantized)
+    return OnnxCrossEncoder(folder, quantized=quantized, threads=threads or cpu_threads())
