@@ -5,7 +5,8 @@ backend        what scores the pairs
 =============  ==============================================================================================
 ``torch``      the transformers model in fp32 (``CrossEncoder.predict``'s numbers)
 ``torch-bf16`` the same model with its weights cast to bf16 (AMX / AVX512-BF16 matmuls; no per-call
-               autocast copies of the weights)
+               autocast copies of the weights), traced and frozen with TorchScript so oneDNN fuses the
+               linear layers with their bias and activation (about twice the eager bf16 speed)
 ``onnx``       onnxruntime, fp32 export (:mod:`hardneg_haystack.onnx_backend`)
 ``onnx-int8``  onnxruntime, dynamically quantised int8 export
 =============  ==============================================================================================
@@ -90,10 +91,18 @@ class TorchScorer:
     :param bf16: Cast the weights to bf16 (fast on CPUs with AMX or AVX512-BF16; emulated and slow elsewhere).
     :param threads: torch intra-op threads (None: one per available core).
     :param max_length: Tokens per pair (None: the model's own).
+    :param freeze: Trace and freeze the model with TorchScript (``torch.jit.optimize_for_inference``); None:
+        with ``bf16``. The eager model is kept when tracing fails.
     """
 
     def __init__(
-        self, model: str | Path, *, bf16: bool = False, threads: int | None = None, max_length: int | None = None
+        self,
+        model: str | Path,
+        *,
+        bf16: bool = False,
+        threads: int | None = None,
+        max_length: int | None = None,
+        freeze: bool | None = None,
     ) -> None:
         import torch
 
@@ -110,6 +119,49 @@ class TorchScorer:
         self.max_length = int(ce.max_seq_length or 512)
         self.sigmoid = isinstance(ce.activation_fn, torch.nn.Sigmoid)
         self.bf16 = bf16
+        self._forward: Any = lambda enc: self.model(**enc).logits
+        self.frozen = False
+        if bf16 if freeze is None else freeze:
+            self._freeze()
+
+    def _freeze(self) -> None:
+        """Trace the model on a padded example batch (so the attention mask stays an input) and freeze it."""
+        import logging
+        import warnings
+
+        import torch
+
+        example = self.tokenizer(
+            ["a query", "a longer query about the example"],
+            ["a document", "a longer document " * 8],
+            padding=True,
+            truncation="longest_first",
+            max_length=self.max_length,
+            return_tensors="pt",
+        )
+        names = [n for n in ("input_ids", "attention_mask", "token_type_ids") if n in example]
+        model = self.model
+
+        class _Logits(torch.nn.Module):
+            def __init__(self) -> None:
+                super().__init__()
+                self.model = model
+
+            def forward(self, *args: torch.Tensor) -> torch.Tensor:
+                return self.model(**dict(zip(names, args, strict=True)), return_dict=False)[0]
+
+        for p in model.parameters():
+            p.requires_grad_(False)
+        try:
+            with torch.no_grad(), warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # tracer warnings about shape-dependent Python branches
+                traced = torch.jit.trace(_Logits().eval(), tuple(example[n] for n in names), check_trace=False)
+                frozen = torch.jit.optimize_for_inference(torch.jit.freeze(traced))
+        except Exception as exc:  # noqa: BLE001 - the eager model still works
+            logging.getLogger(__name__).warning("TorchScript freeze failed (%s); scoring with the eager model", exc)
+            return
+        self._forward = lambda enc: frozen(*(enc[n] for n in names))
+        self.frozen = True
 
     def predict(
         self, pairs: Sequence[Sequence[str]], *, batch_size: int | None = None, apply_activation: bool = True
@@ -127,7 +179,7 @@ class TorchScorer:
                 return_tensors="pt",
             )
             with torch.inference_mode():
-                logits = self.model(**enc).logits.float()[:, 0].numpy()
+                logits = self._forward(enc).float()[:, 0].numpy()
             out[idx] = 1.0 / (1.0 + np.exp(-logits)) if self.sigmoid and apply_activation else logits
         return out
 

@@ -42,8 +42,12 @@ def test_torch_backends_score_like_cross_encoder_predict(cross_encoder_dir: Path
     np.testing.assert_allclose(fp32.predict(PAIRS, batch_size=3), expected, atol=1e-5)
     logits = fp32.predict(PAIRS, apply_activation=False)
     np.testing.assert_allclose(1 / (1 + np.exp(-logits)), expected, atol=1e-5)
-    bf16 = load_scorer(cross_encoder_dir, "torch-bf16").predict(PAIRS)
-    np.testing.assert_allclose(bf16, expected, atol=0.02)  # bf16 weights: close, not equal
+    bf16 = load_scorer(cross_encoder_dir, "torch-bf16")
+    assert isinstance(bf16, TorchScorer) and bf16.bf16 and bf16.frozen  # traced and frozen (TorchScript)
+    np.testing.assert_allclose(bf16.predict(PAIRS), expected, atol=0.02)  # bf16 weights: close, not equal
+    eager = TorchScorer(cross_encoder_dir, bf16=True, freeze=False)
+    assert not eager.frozen
+    np.testing.assert_allclose(bf16.predict(PAIRS[1:]), eager.predict(PAIRS[1:]), atol=0.02)  # other shapes
     assert fp32.predict([]).shape == (0,)
     assert [list(b) for b in sorted_batches(PAIRS, 2)] == [[2, 0], [1, 3]]  # longest first
     with pytest.raises(ConfigError, match="unknown ranker backend 'tensorrt'"):
