@@ -10,7 +10,8 @@ Run:  python benchmarks/serving_latency.py --data ../shared/data/scifact --work-
    length-sorted, dynamically padded batch, timed per query (every query), and the top-50 and top-100 on the
    first ``--latency-queries``. nDCG@10 of the re-ranker alone and blended with BM25 (the model's stored
    weight) re-ranking the top-20, with the evaluation package's convention (BM25's tail kept, MaxP, depth
-   100), as ``hardneg experiment`` reports ``rerank[...] top-20``.
+   100), as ``hardneg experiment`` reports ``rerank[...] top-20``. ``--lengths 128 192 256``: the same for
+   torch bf16 reading that many tokens per pair.
 2. Server: ``hardneg ab serve``'s app on loopback with the A/B pipeline (BM25 top-20 -> ABRanker), every user
    on the re-ranker arm, on the chosen default backend; p50/p95 and requests/s at concurrency 1, 4 and 8,
    errors, 503s, and answered requests missing from the event log.
@@ -150,6 +151,7 @@ def server_rows(
                         "concurrency": conc,
                         "requests": res["requests"],
                         "errors": res["errors"],
+                        "503s": res["rejected"],
                         "p50 ms": res["p50_ms"],
                         "p95 ms": res["p95_ms"],
                         "requests/s": res["throughput_rps"],
@@ -193,6 +195,9 @@ def main() -> None:
     ap.add_argument("--concurrency", type=int, action="append", help="Server concurrency (repeat; 1, 4, 8)")
     ap.add_argument("--requests", type=int, default=200, help="Requests per concurrency level")
     ap.add_argument("--compare-unbatched", action="store_true", help="Also serve without micro-batching")
+    ap.add_argument(
+        "--lengths", type=int, nargs="*", default=[], help="Also time torch bf16 at these max lengths (128 192 256)"
+    )
     ap.add_argument("--no-server", action="store_true")
     ap.add_argument("--port", type=int, default=8791)
     ap.add_argument("--out", type=Path)
@@ -248,6 +253,28 @@ def main() -> None:
         del scorer
     print_table(rows, f"re-ranking one query, {len(queries)} queries (top-50/100 on {args.latency_queries})")
 
+    length_rows = []
+    for length in args.lengths:
+        from hardneg_haystack.rerank_backends import TorchScorer
+
+        scorer = TorchScorer(model, bf16=True, max_length=length)
+        res = time_backend(scorer, pairs, args.latency_queries)
+        length_rows.append(
+            {
+                "backend": "torch bf16",
+                "max length": length,
+                "p50 ms top-20": res["row"]["p50 ms top-20"],
+                "p95 ms top-20": res["row"]["p95 ms top-20"],
+                "p50 ms top-100": res["row"]["p50 ms top-100"],
+                "ndcg@10 alone": ndcg(res["scores"], False),
+                "ndcg@10 blended": ndcg(res["scores"], True),
+                "load": load_avg(),
+            }
+        )
+        print(f"  max length {length}: {length_rows[-1]}", flush=True)
+    if length_rows:
+        print_table(length_rows, "tokens per pair (the model was trained at its own max length)")
+
     default = resolve_backend(args.server_backend)
     bm25_ms = bm25_request_ms(args, [q.text for q in queries])
     print(f"server first stage alone (in-memory BM25 top-20): {bm25_ms:.0f} ms median")
@@ -300,6 +327,7 @@ def main() -> None:
             "server_bm25_ms": bm25_ms,
             "rows": rows,
             "server": servers,
+            "lengths": length_rows,
             "targets": targets,
         },
         args.out,
