@@ -5,8 +5,9 @@ Run:  python benchmarks/serving_latency.py --data ../shared/data/scifact --work-
       (``--model``: a cross-encoder trained by ``hardneg train``; it is copied to a temporary folder and
       exported to ONNX there, so the model folder is only read)
 
-1. Backends (:mod:`hardneg_haystack.rerank_backends`: torch fp32, torch bf16, ONNX fp32, ONNX int8 per tensor
-   and per channel). For each test query the work folder's BM25 top-20 chunks are scored in one
+1. Backends (:mod:`hardneg_haystack.rerank_backends`: torch fp32, torch bf16 (weights cast, TorchScript
+   frozen), ONNX fp32, ONNX int8 per tensor and per channel; and the evaluation's bf16 autocast scorer,
+   ``precision.pair_scorer``). For each test query the work folder's BM25 top-20 chunks are scored in one
    length-sorted, dynamically padded batch, timed per query (every query), and the top-50 and top-100 on the
    first ``--latency-queries``. nDCG@10 of the re-ranker alone and blended with BM25 (the model's stored
    weight) re-ranking the top-20, with the evaluation package's convention (BM25's tail kept, MaxP, depth
@@ -70,6 +71,7 @@ def backend_scorers(model: Path) -> dict[str, Any]:
     threads = cpu_threads()
     return {
         "torch fp32": lambda: TorchScorer(model),
+        "torch bf16 autocast": lambda: AutocastScorer(model),
         "torch bf16": lambda: TorchScorer(model, bf16=True),
         "onnx fp32": lambda: OnnxCrossEncoder(model, threads=threads),
         "onnx int8": lambda: OnnxCrossEncoder(model, quantized=True, threads=threads),
@@ -77,24 +79,50 @@ def backend_scorers(model: Path) -> dict[str, Any]:
     }
 
 
-def time_backend(scorer: Any, pairs: list[list[tuple[str, str]]], latency_queries: int) -> dict[str, Any]:
-    """Top-20 scores of every query (timed) and timed top-50 / top-100 calls on the first queries."""
-    scorer.predict(pairs[0][:20], batch_size=None)  # warm-up: first-call set-up is not a query's latency
-    scores, times = [], {k: [] for k in DEPTHS}
+class AutocastScorer:
+    """The evaluation's own scorer (:func:`hardneg_haystack.precision.pair_scorer`: fp32 weights, bf16 autocast,
+    ``CrossEncoder.predict``), one batch per call."""
+
+    def __init__(self, model: Path) -> None:
+        from hardneg_haystack.models import load_cross_encoder
+        from hardneg_haystack.precision import pair_scorer
+
+        self.ce = load_cross_encoder(str(model), device="cpu")
+        self._score = lambda pairs: pair_scorer(self.ce, precision="bf16", batch_size=max(1, len(pairs)))(pairs)
+
+    def predict(self, pairs: list[tuple[str, str]], *, batch_size: int | None = None) -> np.ndarray:
+        return np.asarray(self._score(pairs))
+
+
+def time_backends(
+    scorers: dict[str, Any], pairs: list[list[tuple[str, str]]], latency_queries: int
+) -> dict[str, dict[str, Any]]:
+    """Top-20 scores of every query (timed) and timed top-50 / top-100 calls on the first queries, for every
+    backend. The backends take turns on each query (the order rotating), so a load that comes and goes on a
+    shared machine slows them alike and their ratios stay honest."""
+    for scorer in scorers.values():
+        scorer.predict(pairs[0][:20], batch_size=None)  # warm-up: first-call set-up is not a query's latency
+    scores: dict[str, list[np.ndarray]] = {n: [] for n in scorers}
+    times: dict[str, dict[int, list[float]]] = {n: {k: [] for k in DEPTHS} for n in scorers}
+    names = list(scorers)
     for i, p in enumerate(pairs):
-        start = time.perf_counter()
-        scores.append(np.asarray(scorer.predict(p[:20], batch_size=None), dtype=np.float64))
-        times[20].append((time.perf_counter() - start) * 1000)
-        if i < latency_queries:
-            for k in DEPTHS[1:]:
-                start = time.perf_counter()
-                scorer.predict(p[:k], batch_size=None)
-                times[k].append((time.perf_counter() - start) * 1000)
-    row: dict[str, Any] = {}
-    for k in DEPTHS:
-        row[f"p50 ms top-{k}"] = float(np.percentile(times[k], 50))
-        row[f"p95 ms top-{k}"] = float(np.percentile(times[k], 95))
-    return {"row": row, "scores": scores}
+        for name in names[i % len(names) :] + names[: i % len(names)]:
+            start = time.perf_counter()
+            scores[name].append(np.asarray(scorers[name].predict(p[:20], batch_size=None), dtype=np.float64))
+            times[name][20].append((time.perf_counter() - start) * 1000)
+            if i < latency_queries:
+                for k in DEPTHS[1:]:
+                    start = time.perf_counter()
+                    scorers[name].predict(p[:k], batch_size=None)
+                    times[name][k].append((time.perf_counter() - start) * 1000)
+    out = {}
+    for name in names:
+        row: dict[str, Any] = {}
+        for k in DEPTHS:
+            row[f"p50 ms top-{k}"] = float(np.percentile(times[name][k], 50))
+            row[f"p95 ms top-{k}"] = float(np.percentile(times[name][k], 95))
+        out[name] = {"row": row, "scores": scores[name]}
+    return out
 
 
 def serve(pipeline: Any, events: Path, port: int, **kw: Any) -> tuple[Any, threading.Thread]:
@@ -190,7 +218,7 @@ def main() -> None:
     ap.add_argument("--split", default="test")
     ap.add_argument("--queries", type=int, default=0, help="Test queries scored (0: all)")
     ap.add_argument("--latency-queries", type=int, default=30, help="Queries also timed at top-50 and top-100")
-    ap.add_argument("--backend", action="append", help="Only these backends (repeat); default all")
+    ap.add_argument("--backend", action="append", help="Only these backends (repeat; 'none': the server only)")
     ap.add_argument("--server-backend", default="auto", help="The server's backend (auto: the default)")
     ap.add_argument("--concurrency", type=int, action="append", help="Server concurrency (repeat; 1, 4, 8)")
     ap.add_argument("--requests", type=int, default=200, help="Requests per concurrency level")
@@ -233,24 +261,26 @@ def main() -> None:
     bm25_scores = [np.asarray([s for _, s in c[:20]]) for c in first.bm25]
     rows: list[dict[str, Any]] = [{"backend": "bm25 (no re-ranker)", "ndcg@10 alone": ndcg(bm25_scores, False)}]
     base: dict[str, Any] | None = None
+    scorers, load_s = {}, {}
     for name, load in backend_scorers(model).items():
         if args.backend and name not in args.backend:
             continue
         start = time.perf_counter()
-        scorer = load()
-        load_s = time.perf_counter() - start
-        res = time_backend(scorer, pairs, args.latency_queries)
+        scorers[name] = load()
+        load_s[name] = round(time.perf_counter() - start, 2)
+    timed = time_backends(scorers, pairs, args.latency_queries) if scorers else {}
+    for name, res in timed.items():
         row = {"backend": name, **res["row"]}
         row["ndcg@10 alone"] = ndcg(res["scores"], False)
         row["ndcg@10 blended"] = ndcg(res["scores"], True)
         base = base or row
         row["speed-up top-20"] = base["p50 ms top-20"] / row["p50 ms top-20"]
         row["change, points"] = round((row["ndcg@10 alone"] - base["ndcg@10 alone"]) * 100, 2)
-        row["load_s"] = round(load_s, 2)
-        row["load"] = load_avg()
+        row["load_s"] = load_s[name]
         rows.append(row)
         print(f"  {name}: p50 top-20 {row['p50 ms top-20']:.0f} ms, nDCG@10 {row['ndcg@10 alone']:.4f}", flush=True)
-        del scorer
+    del scorers
+    env["load_after_backends"] = load_avg()
     print_table(rows, f"re-ranking one query, {len(queries)} queries (top-50/100 on {args.latency_queries})")
 
     length_rows = []
@@ -258,7 +288,7 @@ def main() -> None:
         from hardneg_haystack.rerank_backends import TorchScorer
 
         scorer = TorchScorer(model, bf16=True, max_length=length)
-        res = time_backend(scorer, pairs, args.latency_queries)
+        res = time_backends({"bf16": scorer}, pairs, args.latency_queries)["bf16"]
         length_rows.append(
             {
                 "backend": "torch bf16",
