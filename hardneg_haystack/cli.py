@@ -601,9 +601,9 @@ def swap_ranker_cmd(
     backend: Annotated[
         str,
         typer.Option(
-            help="auto (measured fastest within 0.5 nDCG@10 points: torch-bf16 on CPUs with native bf16, else "
-            "onnx-int8) | torch (the ranker's own class, fp32) | torch-bf16 | onnx | onnx-int8 (the model is "
-            "exported to ONNX when needed)"
+            help="auto (measured fastest within 0.5 nDCG@10 points: onnx-int8, per-channel int8; "
+            "torch-bf16 without onnxruntime) | torch (the ranker's own class, fp32) | torch-bf16 | onnx | "
+            "onnx-int8 (the model is exported to ONNX when needed)"
         ),
     ] = "auto",
 ) -> None:

@@ -31,14 +31,15 @@ INFO_FILE = "hardneg_onnx.json"
 
 
 def export_onnx(
-    model_dir: str | Path, *, quantize: bool = True, opset: int = 17, per_channel: bool = False
+    model_dir: str | Path, *, quantize: bool = True, opset: int = 17, per_channel: bool = True
 ) -> dict[str, Path]:
     """Export the cross-encoder in ``model_dir`` to ``model_dir/onnx/`` (and its int8 form with ``quantize``).
 
     :param model_dir: A folder saved by ``CrossEncoder.save_pretrained`` (``hardneg train`` writes one).
     :param quantize: Also write ``model_qint8.onnx`` (int8 weights, dynamic activation quantisation).
     :param opset: ONNX opset of the export.
-    :param per_channel: Quantise the weights per output channel (one scale per column) instead of per tensor.
+    :param per_channel: Quantise the weights per output channel (one scale per column; the default: on SciFact
+        per tensor lost 1.99 nDCG@10 points, per channel +0.06 at the same speed) instead of per tensor.
     :returns: ``{"fp32": path, "int8": path}`` (``int8`` only with ``quantize``).
     """
     import torch
@@ -83,6 +84,7 @@ def export_onnx(
         "inputs": names,
         "max_length": int(ce.max_seq_length),
         "activation": "sigmoid" if isinstance(ce.activation_fn, torch.nn.Sigmoid) else "identity",
+        "int8": ("per-channel" if per_channel else "per-tensor") if quantize else None,
     }
     (out_dir / INFO_FILE).write_text(json.dumps(info, indent=2), encoding="utf-8")
     files = {"fp32": fp32}

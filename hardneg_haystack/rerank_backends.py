@@ -8,13 +8,14 @@ backend        what scores the pairs
                autocast copies of the weights), traced and frozen with TorchScript so oneDNN fuses the
                linear layers with their bias and activation (about twice the eager bf16 speed)
 ``onnx``       onnxruntime, fp32 export (:mod:`hardneg_haystack.onnx_backend`)
-``onnx-int8``  onnxruntime, dynamically quantised int8 export
+``onnx-int8``  onnxruntime, dynamically quantised int8 export (weights per output channel)
 =============  ==============================================================================================
 
 Every backend tokenises a query's candidates as one batch sorted by length and padded only to its longest
 pair (never to ``max_length``), truncating pairs at the model's ``max_length`` as ``CrossEncoder`` does.
 :func:`default_backend` is the measured choice (``python benchmarks/serving_latency.py``; README
-"Performance"): ``torch-bf16`` where the CPU has native bf16, else ``onnx-int8``.
+"Performance"): ``onnx-int8`` (the fastest within 0.5 nDCG@10 points of torch fp32), else ``torch-bf16``
+where onnxruntime is missing and the CPU has native bf16, else ``torch``.
 """
 
 from __future__ import annotations
@@ -39,15 +40,15 @@ class PairScorer(Protocol):
 
 
 def default_backend() -> Backend:
-    """The fastest backend within 0.5 nDCG@10 points of torch fp32 on this CPU (measured: README); ``torch``
-    where neither native bf16 nor onnxruntime is there."""
+    """The fastest backend within 0.5 nDCG@10 points of torch fp32 (measured: README): ``onnx-int8``; without
+    onnxruntime, ``torch-bf16`` on CPUs with native bf16, else ``torch``."""
     import importlib.util
 
     from hardneg_haystack.precision import cpu_has_bf16
 
-    if cpu_has_bf16():
-        return "torch-bf16"
-    return "onnx-int8" if importlib.util.find_spec("onnxruntime") is not None else "torch"
+    if importlib.util.find_spec("onnxruntime") is not None:
+        return "onnx-int8"
+    return "torch-bf16" if cpu_has_bf16() else "torch"
 
 
 def resolve_backend(backend: str | None) -> Backend:
@@ -185,9 +186,12 @@ class TorchScorer:
 
 
 def load_scorer(model: str | Path, backend: str | None = None, *, threads: int | None = None) -> PairScorer:
-    """A :class:`PairScorer` for ``model`` on ``backend`` (None/auto: :func:`default_backend`). The ONNX
-    backends need the export (``hardneg export-onnx``); it is written first when the folder has none."""
+    """A :class:`PairScorer` for ``model`` on ``backend`` (None/auto: :func:`default_backend`, or ``torch`` for
+    a hub id, which cannot be exported in place). The ONNX backends need the export (``hardneg export-onnx``);
+    it is written first when the folder has none."""
     chosen = resolve_backend(backend)
+    if backend in (None, "auto") and chosen.startswith("onnx") and not Path(model).is_dir():
+        chosen = "torch"
     if chosen.startswith("torch"):
         return TorchScorer(model, bf16=chosen == "torch-bf16", threads=threads)
     return _onnx_scorer(model, chosen == "onnx-int8", threads)

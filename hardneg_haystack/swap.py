@@ -39,9 +39,10 @@ def swap_ranker(
     """Return the pipeline with its ranker's model replaced by ``model`` (a folder, hub id or alias).
 
     ``backend="auto"`` (the default) is the measured fastest backend within 0.5 nDCG@10 points of torch fp32
-    (:func:`~hardneg_haystack.rerank_backends.default_backend`: ``torch-bf16`` on CPUs with native bf16,
-    else ``onnx-int8``). ``torch`` keeps the ranker's own class (e.g. ``SentenceTransformersSimilarityRanker``,
-    fp32). ``torch-bf16`` makes it a :class:`~hardneg_haystack.components.backend_ranker.BackendRanker`;
+    (:func:`~hardneg_haystack.rerank_backends.default_backend`: ``onnx-int8``, per-channel int8 weights;
+    ``torch-bf16`` where onnxruntime is missing and the CPU has native bf16; ``torch`` for a hub id).
+    ``torch`` keeps the ranker's own class (e.g. ``SentenceTransformersSimilarityRanker``, fp32).
+    ``torch-bf16`` makes it a :class:`~hardneg_haystack.components.backend_ranker.BackendRanker`;
     ``onnx`` and ``onnx-int8`` an :class:`~hardneg_haystack.components.onnx_ranker.OnnxRanker` on ``model`` (a
     local folder; exported to ONNX first when it has no ``onnx/``). Both keep the old ranker's ``top_k``,
     ``scale_score`` and ``score_threshold`` and score a query's candidates in one length-sorted batch.

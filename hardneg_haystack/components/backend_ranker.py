@@ -20,8 +20,8 @@ class BackendRanker:
     Same inputs and output as ``SentenceTransformersSimilarityRanker`` (``query``, ``documents``, ``top_k``,
     ``scale_score``, ``score_threshold`` -> ``documents``), so ``hardneg swap-ranker`` puts it in a pipeline's
     ranker slot without touching any connection. A query's candidates are scored in one length-sorted batch,
-    padded to its longest pair. ``backend="auto"`` is the measured default (``torch-bf16`` on CPUs with native
-    bf16, else ``onnx-int8``); ``torch``, ``torch-bf16``, ``onnx`` and ``onnx-int8`` pick one.
+    padded to its longest pair. ``backend="auto"`` is the measured default (``onnx-int8``: per-channel int8 on
+    onnxruntime); ``torch``, ``torch-bf16``, ``onnx`` and ``onnx-int8`` pick one.
 
     ### Usage example
 
