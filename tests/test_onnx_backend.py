@@ -28,10 +28,10 @@ def cross_encoder_dir(tiny_models: dict[str, str], tmp_path_factory: pytest.Temp
 
 
 def test_exported_model_scores_like_torch(cross_encoder_dir: Path) -> None:
+    import json
+
     from hardneg_haystack.models import load_cross_encoder
     from hardneg_haystack.onnx_backend import OnnxCrossEncoder, export_onnx
-
-    import json
 
     files = export_onnx(cross_encoder_dir)
     assert files["fp32"].is_file() and files["int8"].is_file()
