@@ -12,7 +12,7 @@ Run:  python benchmarks/serving_latency.py --data ../shared/data/scifact --work-
    first ``--latency-queries``. nDCG@10 of the re-ranker alone and blended with BM25 (the model's stored
    weight) re-ranking the top-20, with the evaluation package's convention (BM25's tail kept, MaxP, depth
    100), as ``hardneg experiment`` reports ``rerank[...] top-20``. ``--lengths 128 192 256``: the same for
-   torch bf16 reading that many tokens per pair.
+   ONNX int8 (per channel, the default) reading that many tokens per pair.
 2. Server: ``hardneg ab serve``'s app on loopback with the A/B pipeline (BM25 top-20 -> ABRanker), every user
    on the re-ranker arm, on the chosen default backend; p50/p95 and requests/s at concurrency 1, 4 and 8,
    errors, 503s, and answered requests missing from the event log.
@@ -224,7 +224,7 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=200, help="Requests per concurrency level")
     ap.add_argument("--compare-unbatched", action="store_true", help="Also serve without micro-batching")
     ap.add_argument(
-        "--lengths", type=int, nargs="*", default=[], help="Also time torch bf16 at these max lengths (128 192 256)"
+        "--lengths", type=int, nargs="*", default=[], help="Also time onnx int8 at these max lengths (128 192 256)"
     )
     ap.add_argument("--no-server", action="store_true")
     ap.add_argument("--port", type=int, default=8791)
@@ -285,13 +285,15 @@ def main() -> None:
 
     length_rows = []
     for length in args.lengths:
-        from hardneg_haystack.rerank_backends import TorchScorer
+        from hardneg_haystack.onnx_backend import OnnxCrossEncoder
+        from hardneg_haystack.rerank_backends import cpu_threads
 
-        scorer = TorchScorer(model, bf16=True, max_length=length)
-        res = time_backends({"bf16": scorer}, pairs, args.latency_queries)["bf16"]
+        scorer = OnnxCrossEncoder(model, quantized=True, threads=cpu_threads())
+        scorer.max_length = length  # the pairs are truncated here; the positions go to 512
+        res = time_backends({"int8": scorer}, pairs, args.latency_queries)["int8"]
         length_rows.append(
             {
-                "backend": "torch bf16",
+                "backend": "onnx int8 per-channel",
                 "max length": length,
                 "p50 ms top-20": res["row"]["p50 ms top-20"],
                 "p95 ms top-20": res["row"]["p95 ms top-20"],
