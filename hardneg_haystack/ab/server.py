@@ -109,7 +109,7 @@ def create_app(
     batcher = None
     if batch_wait_ms > 0:
         batcher = MicroBatcher(comp.score_now, max_wait_s=batch_wait_ms / 1000, expected=lambda: admission.held)
-        comp.score_hook = batcher.score
+    comp.score_hook = batcher.score if batcher is not None else None  # a previous app's batcher is dropped
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
