@@ -1,5 +1,6 @@
 """hardneg-haystack: ensemble hard-negative mining and cross-encoder fine-tuning for Haystack."""
 
+from hardneg_haystack.components.backend_ranker import BackendRanker
 from hardneg_haystack.components.embedders import EnsembleEmbedder, EnsembleTextEmbedder
 from hardneg_haystack.components.miners import BM25NegativeMiner, ClusterHardNegativeMiner, RandomNegativeMiner
 from hardneg_haystack.components.onnx_ranker import OnnxRanker
@@ -9,6 +10,7 @@ from hardneg_haystack.components.warm_start import CorpusWarmStart
 from hardneg_haystack.ensemble import Ensemble, EnsembleMember
 
 __all__ = [
+    "BackendRanker",
     "BM25NegativeMiner",
     "ClusterHardNegativeMiner",
     "CorpusWarmStart",

@@ -30,12 +30,16 @@ INT8_FILE = "model_qint8.onnx"
 INFO_FILE = "hardneg_onnx.json"
 
 
-def export_onnx(model_dir: str | Path, *, quantize: bool = True, opset: int = 17) -> dict[str, Path]:
+def export_onnx(
+    model_dir: str | Path, *, quantize: bool = True, opset: int = 17, per_channel: bool = True
+) -> dict[str, Path]:
     """Export the cross-encoder in ``model_dir`` to ``model_dir/onnx/`` (and its int8 form with ``quantize``).
 
     :param model_dir: A folder saved by ``CrossEncoder.save_pretrained`` (``hardneg train`` writes one).
     :param quantize: Also write ``model_qint8.onnx`` (int8 weights, dynamic activation quantisation).
     :param opset: ONNX opset of the export.
+    :param per_channel: Quantise the weights per output channel (one scale per column; the default: on SciFact
+        per tensor lost 1.99 nDCG@10 points, per channel +0.06 at the same speed) instead of per tensor.
     :returns: ``{"fp32": path, "int8": path}`` (``int8`` only with ``quantize``).
     """
     import torch
@@ -80,6 +84,7 @@ def export_onnx(model_dir: str | Path, *, quantize: bool = True, opset: int = 17
         "inputs": names,
         "max_length": int(ce.max_seq_length),
         "activation": "sigmoid" if isinstance(ce.activation_fn, torch.nn.Sigmoid) else "identity",
+        "int8": ("per-channel" if per_channel else "per-tensor") if quantize else None,
     }
     (out_dir / INFO_FILE).write_text(json.dumps(info, indent=2), encoding="utf-8")
     files = {"fp32": fp32}
@@ -87,7 +92,7 @@ def export_onnx(model_dir: str | Path, *, quantize: bool = True, opset: int = 17
         from onnxruntime.quantization import QuantType, quantize_dynamic
 
         files["int8"] = out_dir / INT8_FILE
-        quantize_dynamic(str(fp32), str(files["int8"]), weight_type=QuantType.QInt8)
+        quantize_dynamic(str(fp32), str(files["int8"]), weight_type=QuantType.QInt8, per_channel=per_channel)
     return files
 
 
@@ -131,16 +136,17 @@ class OnnxCrossEncoder:
         self.quantized = quantized
 
     def predict(
-        self, pairs: Sequence[Sequence[str]], *, batch_size: int = 32, apply_activation: bool = True
+        self, pairs: Sequence[Sequence[str]], *, batch_size: int | None = 32, apply_activation: bool = True
     ) -> np.ndarray:
         """Scores of ``(query, document)`` pairs, in input order: the model's sigmoid applied as the torch
-        ``CrossEncoder.predict`` does, or raw logits with ``apply_activation=False``."""
+        ``CrossEncoder.predict`` does, or raw logits with ``apply_activation=False``. Pairs run longest
+        first in batches of ``batch_size`` (None: one batch), each padded to its own longest pair."""
+        from hardneg_haystack.rerank_backends import sorted_batches
+
         if not pairs:
             return np.zeros(0, dtype=np.float32)
-        order = np.argsort([-(len(q) + len(d)) for q, d in pairs], kind="stable")
         out = np.empty(len(pairs), dtype=np.float32)
-        for start in range(0, len(order), batch_size):
-            idx = order[start : start + batch_size]
+        for idx in sorted_batches(pairs, batch_size):
             enc = self.tokenizer(
                 [pairs[i][0] for i in idx],
                 [pairs[i][1] for i in idx],

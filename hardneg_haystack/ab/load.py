@@ -1,7 +1,7 @@
 """A bounded loopback load test: a fixed number of /search requests at a fixed concurrency, then it stops.
 
-Reports p50/p95 latency and the error rate, and (given the server's event log) checks that every answered
-request's impression reached the log.
+Reports p50/p95 latency, the error rate (503 answers of a full server also counted as ``rejected``), and
+(given the server's event log) checks that every answered request's impression reached the log.
 """
 
 from __future__ import annotations
@@ -22,26 +22,28 @@ async def _run(url: str, queries: Sequence[str], requests: int, concurrency: int
 
     latencies: list[float] = []
     request_ids: list[str] = []
-    errors = 0
+    errors = rejected = 0
     gate = asyncio.Semaphore(concurrency)
     async with httpx.AsyncClient(base_url=url.rstrip("/"), timeout=timeout) as client:
 
         async def one(i: int) -> None:
-            nonlocal errors
+            nonlocal errors, rejected
             async with gate:
                 start = time.perf_counter()
+                status, body = None, None
                 try:
                     resp = await client.post(
                         "/search", json={"query": queries[i % len(queries)], "user_id": f"load-{i % 97}"}
                     )
-                    ok = resp.status_code == 200
+                    status, body = resp.status_code, resp.json() if resp.status_code == 200 else None
                 except httpx.HTTPError:
-                    ok = False
+                    pass
                 latencies.append(time.perf_counter() - start)
-                if ok:
-                    request_ids.append(resp.json()["request_id"])
+                if body is not None:
+                    request_ids.append(body["request_id"])
                 else:
                     errors += 1
+                    rejected += status == 503
 
         start = time.perf_counter()
         await asyncio.gather(*(one(i) for i in range(requests)))
@@ -51,6 +53,7 @@ async def _run(url: str, queries: Sequence[str], requests: int, concurrency: int
         "requests": requests,
         "concurrency": concurrency,
         "errors": errors,
+        "rejected": rejected,
         "error_rate": errors / requests if requests else 0.0,
         "p50_ms": float(np.percentile(lat, 50)) if lat.size else float("nan"),
         "p95_ms": float(np.percentile(lat, 95)) if lat.size else float("nan"),

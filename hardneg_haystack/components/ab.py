@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any, Literal
 
+import numpy as np
 from haystack import Document, component, default_from_dict, default_to_dict
+from haystack.utils.misc import _deduplicate_documents  # what SentenceTransformersSimilarityRanker uses
 
 from hardneg_haystack.ab.assign import assign_arm, normalise_split, unit_fraction
 from hardneg_haystack.ab.interleave import team_draft
@@ -51,8 +54,9 @@ class ABRanker:
         split: list[float] | None = None,
         salt: str = "",
         top_k: int = 10,
-        batch_size: int = 32,
+        batch_size: int | None = None,
         device: str | None = None,
+        backend: str = "auto",
     ) -> None:
         """
         :param arms: Arm name -> ``{"model": ..., "blend": weight | "stored" | None}`` or ``None`` (first stage).
@@ -60,7 +64,14 @@ class ABRanker:
         :param split: Traffic share per arm, in the order of ``arms`` (default: equal). Ignored when interleaving.
         :param salt: Changes every assignment at once (start a new experiment on the same users).
         :param top_k: Documents returned.
+        :param batch_size: Pairs per forward pass (None: all of a call's pairs in one length-sorted batch).
+        :param device: Unused (kept so older YAML loads); the backends run on the CPU.
+        :param backend: ``auto`` (the measured default, :func:`~hardneg_haystack.rerank_backends.default_backend`),
+            ``torch``, ``torch-bf16``, ``onnx`` or ``onnx-int8``.
         """
+        from hardneg_haystack.rerank_backends import resolve_backend
+
+        resolve_backend(backend)  # fail at construction on an unknown name
         if mode not in ("split", "interleave"):
             raise ValueError(f"mode must be 'split' or 'interleave', got {mode!r}")
         if mode == "interleave" and len(arms) != 2:
@@ -70,30 +81,25 @@ class ABRanker:
                 raise ValueError(f"arm {name!r}: give {{'model': <folder, hub id or alias>}} or null (first stage)")
         self.arms, self.mode, self.split, self.salt = dict(arms), mode, split, salt
         self.shares = normalise_split(list(arms), split)
-        self.top_k, self.batch_size, self.device = top_k, batch_size, device
-        self._rankers: dict[str, Any] = {}
+        self.top_k, self.batch_size, self.device, self.backend = top_k, batch_size, device, backend
+        self._scorers: dict[str, Any] = {}
+        #: replaces :meth:`score_now` (the A/B server's micro-batcher: requests arriving together, one batch)
+        self.score_hook: Callable[[str, list[tuple[str, str]]], np.ndarray] | None = None
 
     def warm_up(self) -> None:
-        """Load every arm's cross-encoder once (idempotent)."""
-        from haystack.utils import ComponentDevice
-        from haystack_integrations.components.rankers.sentence_transformers import (
-            SentenceTransformersSimilarityRanker,
-        )
-
+        """Load every arm's cross-encoder once (idempotent), on ``backend``."""
         from hardneg_haystack.models import resolve_model
+        from hardneg_haystack.rerank_backends import load_scorer
 
         for name, spec in self.arms.items():
-            if spec is None or name in self._rankers:
+            if spec is None or name in self._scorers:
                 continue
-            ranker = SentenceTransformersSimilarityRanker(
-                model=resolve_model(spec["model"]).source,
-                top_k=10_000,  # every candidate: the arm cuts to its own top_k
-                scale_score=False,
-                batch_size=self.batch_size,
-                device=ComponentDevice.from_str(self.device) if self.device else None,
-            )
-            ranker.warm_up()
-            self._rankers[name] = ranker
+            self._scorers[name] = load_scorer(resolve_model(spec["model"]).source, self.backend)
+
+    def score_now(self, arm: str, pairs: list[tuple[str, str]]) -> np.ndarray:
+        """``arm``'s raw scores (logits) of ``pairs``, in one length-sorted batch."""
+        self.warm_up()
+        return self._scorers[arm].predict(pairs, batch_size=self.batch_size, apply_activation=False)
 
     def _blend_weight(self, name: str) -> float | None:
         spec = self.arms[name] or {}
@@ -109,8 +115,11 @@ class ABRanker:
         first = sorted(documents, key=lambda d: -(d.score or 0.0))
         if self.arms[arm] is None or not documents:
             return first
-        self.warm_up()
-        ranked = self._rankers[arm].run(query=query, documents=documents)["documents"]
+        docs = _deduplicate_documents(documents)
+        scores = (self.score_hook or self.score_now)(arm, [(query, d.content or "") for d in docs])
+        ranked = sorted(
+            (replace(d, score=float(s)) for d, s in zip(docs, scores, strict=True)), key=lambda d: -(d.score or 0.0)
+        )
         weight = self._blend_weight(arm)
         if weight is None:
             return ranked
@@ -150,6 +159,7 @@ class ABRanker:
             top_k=self.top_k,
             batch_size=self.batch_size,
             device=self.device,
+            backend=self.backend,
         )
 
     @classmethod

@@ -41,7 +41,7 @@ class OnnxRanker:
         model: str | Path,
         quantized: bool = False,
         top_k: int | None = 10,
-        batch_size: int = 32,
+        batch_size: int | None = 32,
         scale_score: bool = True,
         score_threshold: float | None = None,
         threads: int | None = None,
@@ -50,7 +50,7 @@ class OnnxRanker:
         :param model: The model folder holding ``onnx/`` (written by ``hardneg export-onnx``).
         :param quantized: Use the int8 model (``onnx/model_qint8.onnx``).
         :param top_k: Documents returned (None: all).
-        :param batch_size: Pairs per onnxruntime call.
+        :param batch_size: Pairs per onnxruntime call (None: every candidate in one length-sorted batch).
         :param scale_score: Sigmoid on the logits (as the torch ranker's default); False returns logits.
         :param score_threshold: Drop documents scoring below this.
         :param threads: onnxruntime intra-op threads (None: one per core).

@@ -1,0 +1,126 @@
+"""BackendRanker: the fine-tuned cross-encoder on a chosen serving backend (torch fp32/bf16, ONNX fp32/int8)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from haystack import Document, component, default_from_dict, default_to_dict
+from haystack.utils.misc import _deduplicate_documents  # what SentenceTransformersSimilarityRanker uses
+
+from hardneg_haystack.rerank_backends import PairScorer, load_scorer, resolve_backend
+
+
+@component
+class BackendRanker:
+    """
+    Ranks documents with a cross-encoder on one of :mod:`hardneg_haystack.rerank_backends`' backends.
+
+    Same inputs and output as ``SentenceTransformersSimilarityRanker`` (``query``, ``documents``, ``top_k``,
+    ``scale_score``, ``score_threshold`` -> ``documents``), so ``hardneg swap-ranker`` puts it in a pipeline's
+    ranker slot without touching any connection. A query's candidates are scored in one length-sorted batch,
+    padded to its longest pair. ``backend="auto"`` is the measured default (``onnx-int8``: per-channel int8 on
+    onnxruntime); ``torch``, ``torch-bf16``, ``onnx`` and ``onnx-int8`` pick one.
+
+    ### Usage example
+
+    ```python
+    from hardneg_haystack.components.backend_ranker import BackendRanker
+
+    ranker = BackendRanker(model="runs/ranker/model", backend="torch-bf16", top_k=10)
+    ranker.warm_up()
+    print(ranker.run(query="what causes scurvy", documents=docs)["documents"][0].score)
+    ```
+    """
+
+    def __init__(
+        self,
+        *,
+        model: str | Path,
+        backend: str = "auto",
+        top_k: int | None = 10,
+        batch_size: int | None = None,
+        scale_score: bool = True,
+        score_threshold: float | None = None,
+        threads: int | None = None,
+    ) -> None:
+        """
+        :param model: The model folder (a hub id or alias works on the torch backends).
+        :param backend: ``auto``, ``torch``, ``torch-bf16``, ``onnx`` or ``onnx-int8``.
+        :param top_k: Documents returned (None: all).
+        :param batch_size: Pairs per forward pass (None: every candidate in one batch).
+        :param scale_score: Sigmoid on the logits (as the torch ranker's default); False returns logits.
+        :param score_threshold: Drop documents scoring below this.
+        :param threads: Intra-op threads (None: one per available core).
+        """
+        if top_k is not None and top_k <= 0:
+            raise ValueError(f"top_k must be > 0, got {top_k}")
+        resolve_backend(backend)
+        self.model = str(model)
+        self.backend = backend
+        self.top_k = top_k
+        self.batch_size = batch_size
+        self.scale_score = scale_score
+        self.score_threshold = score_threshold
+        self.threads = threads
+        self._scorer: PairScorer | None = None
+
+    def warm_up(self) -> None:
+        if self._scorer is None:
+            self._scorer = load_scorer(self.model, self.backend, threads=self.threads)
+
+    @component.output_types(documents=list[Document])
+    def run(
+        self,
+        *,
+        query: str,
+        documents: list[Document],
+        top_k: int | None = None,
+        scale_score: bool | None = None,
+        score_threshold: float | None = None,
+    ) -> dict[str, list[Document]]:
+        """
+        :param query: The query.
+        :param documents: Candidates (e.g. a retriever's output).
+        :param top_k: Override the number of documents returned.
+        :param scale_score: Override ``scale_score``.
+        :param score_threshold: Override ``score_threshold``.
+        :returns: ``documents`` sorted by the re-ranker's score, best first.
+        """
+        top_k = self.top_k if top_k is None else top_k
+        if top_k is not None and top_k <= 0:
+            raise ValueError(f"top_k must be > 0, got {top_k}")
+        if not documents:
+            return {"documents": []}
+        self.warm_up()
+        assert self._scorer is not None
+        threshold = self.score_threshold if score_threshold is None else score_threshold
+        docs = _deduplicate_documents(documents)
+        scores = self._scorer.predict(
+            [(query, d.content or "") for d in docs],
+            batch_size=self.batch_size,
+            apply_activation=self.scale_score if scale_score is None else scale_score,
+        )
+        ranked = sorted(
+            (replace(d, score=float(s)) for d, s in zip(docs, scores, strict=True)), key=lambda d: -(d.score or 0.0)
+        )
+        if threshold is not None:
+            ranked = [d for d in ranked if (d.score or 0.0) >= threshold]
+        return {"documents": ranked[:top_k] if top_k else ranked}
+
+    def to_dict(self) -> dict[str, Any]:
+        return default_to_dict(
+            self,
+            model=self.model,
+            backend=self.backend,
+            top_k=self.top_k,
+            batch_size=self.batch_size,
+            scale_score=self.scale_score,
+            score_threshold=self.score_threshold,
+            threads=self.threads,
+        )
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> BackendRanker:
+        return default_from_dict(cls, data)

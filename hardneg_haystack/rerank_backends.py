@@ -1,0 +1,209 @@
+"""Serving backends of a fine-tuned cross-encoder: one ``predict(pairs) -> scores`` over four runtimes.
+
+=============  ==============================================================================================
+backend        what scores the pairs
+=============  ==============================================================================================
+``torch``      the transformers model in fp32 (``CrossEncoder.predict``'s numbers)
+``torch-bf16`` the same model with its weights cast to bf16 (AMX / AVX512-BF16 matmuls; no per-call
+               autocast copies of the weights), traced and frozen with TorchScript so oneDNN may fuse
+               the linear layers with their bias and activation (under load, on par with eager bf16:
+               1,033 vs 981 ms per top-20, 12 queries interleaved; not re-measured on an idle machine)
+``onnx``       onnxruntime, fp32 export (:mod:`hardneg_haystack.onnx_backend`)
+``onnx-int8``  onnxruntime, dynamically quantised int8 export (weights per output channel)
+=============  ==============================================================================================
+
+Every backend tokenises a query's candidates as one batch sorted by length and padded only to its longest
+pair (never to ``max_length``), truncating pairs at the model's ``max_length`` as ``CrossEncoder`` does.
+:func:`default_backend` is the measured choice (``python benchmarks/serving_latency.py``; README
+"Performance"): ``onnx-int8`` (the fastest within 0.5 nDCG@10 points of torch fp32), else ``torch-bf16``
+where onnxruntime is missing and the CPU has native bf16, else ``torch``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+import numpy as np
+
+from hardneg_haystack.errors import ConfigError
+
+Backend = Literal["torch", "torch-bf16", "onnx", "onnx-int8"]
+BACKENDS: tuple[str, ...] = ("torch", "torch-bf16", "onnx", "onnx-int8")
+
+
+class PairScorer(Protocol):
+    def predict(
+        self, pairs: Sequence[Sequence[str]], *, batch_size: int | None = None, apply_activation: bool = True
+    ) -> np.ndarray: ...
+
+
+def default_backend() -> Backend:
+    """The fastest backend within 0.5 nDCG@10 points of torch fp32 (measured: README): ``onnx-int8``; without
+    onnxruntime, ``torch-bf16`` on CPUs with native bf16, else ``torch``."""
+    import importlib.util
+
+    from hardneg_haystack.precision import cpu_has_bf16
+
+    if importlib.util.find_spec("onnxruntime") is not None:
+        return "onnx-int8"
+    return "torch-bf16" if cpu_has_bf16() else "torch"
+
+
+def resolve_backend(backend: str | None) -> Backend:
+    """``None`` or ``"auto"``: :func:`default_backend`; otherwise checked against :data:`BACKENDS`."""
+    if backend in (None, "auto"):
+        return default_backend()
+    if backend not in BACKENDS:
+        raise ConfigError(f"unknown ranker backend {backend!r}: auto, {', '.join(BACKENDS)}")
+    return backend  # type: ignore[return-value]
+
+
+def cpu_threads() -> int:
+    """Cores this process may run on (the container's share, not the host's count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def configure_torch_threads(threads: int | None = None) -> int:
+    """One intra-op thread per available core (``threads`` to override); returns the number set."""
+    import torch
+
+    n = threads or cpu_threads()
+    if torch.get_num_threads() != n:
+        torch.set_num_threads(n)
+    return n
+
+
+def sorted_batches(pairs: Sequence[Sequence[str]], batch_size: int | None) -> list[np.ndarray]:
+    """Indices of ``pairs`` longest first, cut into batches (``None``: one batch), so each batch pads little."""
+    order = np.argsort([-(len(q) + len(d)) for q, d in pairs], kind="stable")
+    size = batch_size or max(1, len(order))
+    return [order[i : i + size] for i in range(0, len(order), size)]
+
+
+class TorchScorer:
+    """The cross-encoder on torch, fp32 or with bf16 weights; scores in input order.
+
+    :param model: A cross-encoder folder, hub id or alias (``hardneg train``'s ``model/``).
+    :param bf16: Cast the weights to bf16 (fast on CPUs with AMX or AVX512-BF16; emulated and slow elsewhere).
+    :param threads: torch intra-op threads (None: one per available core).
+    :param max_length: Tokens per pair (None: the model's own).
+    :param freeze: Trace and freeze the model with TorchScript (``torch.jit.optimize_for_inference``); None:
+        with ``bf16``. The eager model is kept when tracing fails.
+    """
+
+    def __init__(
+        self,
+        model: str | Path,
+        *,
+        bf16: bool = False,
+        threads: int | None = None,
+        max_length: int | None = None,
+        freeze: bool | None = None,
+    ) -> None:
+        import torch
+
+        from hardneg_haystack.models import load_cross_encoder
+
+        configure_torch_threads(threads)
+        ce = load_cross_encoder(str(model), device="cpu", max_length=max_length)
+        if ce.model is None:
+            raise ConfigError(f"{model}: the cross-encoder has no transformers model")
+        self.model = ce.model.eval()
+        if bf16:
+            self.model = self.model.to(torch.bfloat16)
+        self.tokenizer = ce.tokenizer
+        self.max_length = int(ce.max_seq_length or 512)
+        self.sigmoid = isinstance(ce.activation_fn, torch.nn.Sigmoid)
+        self.bf16 = bf16
+        self._forward: Any = lambda enc: self.model(**enc).logits
+        self.frozen = False
+        if bf16 if freeze is None else freeze:
+            self._freeze()
+
+    def _freeze(self) -> None:
+        """Trace the model on a padded example batch (so the attention mask stays an input) and freeze it."""
+        import logging
+        import warnings
+
+        import torch
+
+        example = self.tokenizer(
+            ["a query", "a longer query about the example"],
+            ["a document", "a longer document " * 8],
+            padding=True,
+            truncation="longest_first",
+            max_length=self.max_length,
+            return_tensors="pt",
+        )
+        names = [n for n in ("input_ids", "attention_mask", "token_type_ids") if n in example]
+        model = self.model
+
+        class _Logits(torch.nn.Module):
+            def __init__(self) -> None:
+                super().__init__()
+                self.model = model
+
+            def forward(self, *args: torch.Tensor) -> torch.Tensor:
+                return self.model(**dict(zip(names, args, strict=True)), return_dict=False)[0]
+
+        for p in model.parameters():
+            p.requires_grad_(False)
+        try:
+            with torch.no_grad(), warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # tracer warnings about shape-dependent Python branches
+                traced = torch.jit.trace(_Logits().eval(), tuple(example[n] for n in names), check_trace=False)
+                frozen = torch.jit.optimize_for_inference(torch.jit.freeze(traced))
+        except Exception as exc:  # noqa: BLE001 - the eager model still works
+            logging.getLogger(__name__).warning("TorchScript freeze failed (%s); scoring with the eager model", exc)
+            return
+        self._forward = lambda enc: frozen(*(enc[n] for n in names))
+        self.frozen = True
+
+    def predict(
+        self, pairs: Sequence[Sequence[str]], *, batch_size: int | None = None, apply_activation: bool = True
+    ) -> np.ndarray:
+        import torch
+
+        out = np.empty(len(pairs), dtype=np.float32)
+        for idx in sorted_batches(pairs, batch_size) if len(pairs) else []:
+            enc = self.tokenizer(
+                [pairs[i][0] for i in idx],
+                [pairs[i][1] for i in idx],
+                padding=True,
+                truncation="longest_first",
+                max_length=self.max_length,
+                return_tensors="pt",
+            )
+            with torch.inference_mode():
+                logits = self._forward(enc).float()[:, 0].numpy()
+            out[idx] = 1.0 / (1.0 + np.exp(-logits)) if self.sigmoid and apply_activation else logits
+        return out
+
+
+def load_scorer(model: str | Path, backend: str | None = None, *, threads: int | None = None) -> PairScorer:
+    """A :class:`PairScorer` for ``model`` on ``backend`` (None/auto: :func:`default_backend`, or ``torch`` for
+    a hub id, which cannot be exported in place). The ONNX backends need the export (``hardneg export-onnx``);
+    it is written first when the folder has none."""
+    chosen = resolve_backend(backend)
+    if backend in (None, "auto") and chosen.startswith("onnx") and not Path(model).is_dir():
+        chosen = "torch"
+    if chosen.startswith("torch"):
+        return TorchScorer(model, bf16=chosen == "torch-bf16", threads=threads)
+    return _onnx_scorer(model, chosen == "onnx-int8", threads)
+
+
+def _onnx_scorer(model: str | Path, quantized: bool, threads: int | None) -> Any:
+    from hardneg_haystack.onnx_backend import FP32_FILE, INT8_FILE, ONNX_DIR, OnnxCrossEncoder, export_onnx
+
+    folder = Path(model)
+    if not folder.is_dir():
+        raise ConfigError(f"the onnx backends need a local model folder, got {str(model)!r}")
+    if not (folder / ONNX_DIR / (INT8_FILE if quantized else FP32_FILE)).is_file():
+        export_onnx(folder, quantize=quantized)
+    return OnnxCrossEncoder(folder, quantized=quantized, threads=threads or cpu_threads())
