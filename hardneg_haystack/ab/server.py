@@ -100,7 +100,7 @@ def create_app(
     :param batch_wait_ms: The longest a re-ranker call waits for others to share its batch (0: no batching).
     """
     from fastapi import FastAPI, HTTPException
-    from starlette.concurrency import run_in_threadpool
+    from fastapi.concurrency import run_in_threadpool
 
     ab_name = find_ab_component(pipeline)
     pipeline.warm_up()
