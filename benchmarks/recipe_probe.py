@@ -69,10 +69,13 @@ def warm_start_step(args: argparse.Namespace) -> dict[str, Any]:
     corpus = load_corpus(store)
     samples = rerank_samples(store, validation_queries(args.data), corpus=corpus)
     config = WarmStartConfig(
-        queries=args.queries, train={"eval_steps": 100, "learning_rate": args.lr, "max_length": args.max_length}
+        queries=args.queries,
+        bm25_text=args.bm25_text,
+        train={"eval_steps": 100, "learning_rate": args.lr, "max_length": args.max_length},
     )
     start = time.perf_counter()
-    res = warm_start(corpus, store, embedder.ensemble, args.out, config, validation=samples)
+    validation = None if args.bm25_text else samples  # the validation evaluator shows no BM25 text
+    res = warm_start(corpus, store, embedder.ensemble, args.out, config, validation=validation)
     history = json.loads((Path(args.out) / "history.json").read_text())
     return {"seconds": round(time.perf_counter() - start, 1), "lists": res.lists, "curve": curve(history)}
 
@@ -90,14 +93,16 @@ def fine_tune_step(args: argparse.Namespace) -> dict[str, Any]:
         eval_steps=30,
         early_stopping_patience=0,
         max_steps=args.steps,
+        bm25_text=args.bm25_text,
     )
     start = time.perf_counter()
     res = train_cross_encoder(
         args.mined,
         args.out,
         config,
-        validation=bm25_validation(store, k=20),
+        validation=bm25_validation(store, k=20, bm25_text=args.bm25_text),
         validation_ids=[q.id for q in validation_queries(args.data)],
+        store=store,
     )
     return {"seconds": round(time.perf_counter() - start, 1), "best_step": res.best_step, "curve": curve(res.history)}
 
@@ -126,7 +131,7 @@ def evaluate_step(args: argparse.Namespace) -> dict[str, Any]:
     ]
     for path in args.models:
         model = load_cross_encoder(path, max_length=args.max_length)
-        ce = cross_encoder_scores(first, model_scorer(model), args.candidates)
+        ce = cross_encoder_scores(first, model_scorer(model), args.candidates, bm25_text=args.bm25_text)
         weights, fused = fit_fused_weights(first, ce, args.candidates)
         rows.append(
             {
@@ -155,6 +160,7 @@ def main() -> None:
     parser.add_argument("--split", choices=["val", "train", "test"], default="val", help="evaluate: which queries")
     parser.add_argument("--candidates", type=int, default=100, help="evaluate: BM25 candidates scored (20 or 100)")
     parser.add_argument("--max-length", type=int, default=128, help="tokens the cross-encoder reads")
+    parser.add_argument("--bm25-text", action="store_true", help="the model reads BM25's score as text")
     args = parser.parse_intermixed_args()
     if args.lr is None:
         args.lr = 7e-5 if args.step == "warm-start" else 2e-5

@@ -19,7 +19,7 @@ from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageErro
 from typer.core import TyperGroup
 
 from hardneg_haystack.cli_errors import USER_ERROR, describe, naming
-from hardneg_haystack.errors import HardnegError
+from hardneg_haystack.errors import ConfigError, HardnegError
 
 console = Console()
 err_console = Console(stderr=True)
@@ -511,6 +511,13 @@ def train(
     max_steps: Annotated[int, typer.Option(help="Stop after this many steps (-1: epochs decide)")] = -1,
     seed: Annotated[int, typer.Option()] = 42,
     precision: Annotated[str, typer.Option(help="auto | bf16 | fp32")] = "auto",
+    bm25_text: Annotated[
+        bool | None,
+        typer.Option(
+            "--bm25-text/--no-bm25-text",
+            help="The model reads each document's BM25 score as text (needs -w); default: as --base-model does",
+        ),
+    ] = None,
     resume: Annotated[
         bool,
         typer.Option(
@@ -522,6 +529,7 @@ def train(
 
     Start it from a warm start (`hardneg warm-start`, then --base-model <its folder>/model)."""
     from hardneg_haystack.training import TrainConfig, train_cross_encoder
+    from hardneg_haystack.training.trainer import reads_bm25
 
     try:
         config = TrainConfig(
@@ -537,13 +545,18 @@ def train(
             max_steps=max_steps,
             seed=seed,
             precision=precision,  # type: ignore[arg-type]
+            bm25_text=reads_bm25(base_model) if bm25_text is None else bm25_text,
         )
-        validation = None
+        bm25_text = config.bm25_text
+        validation, store = None, None
+        if bm25_text and work_dir is None:
+            raise ConfigError("--bm25-text needs the index the negatives were mined from: give -w/--work-dir")
         if work_dir is not None:
             from hardneg_haystack.indexing import open_index
             from hardneg_haystack.training.validation import bm25_validation
 
-            validation = bm25_validation(open_index(work_dir)[0])
+            store = open_index(work_dir)[0]
+            validation = bm25_validation(store, bm25_text=bm25_text)
         stats_file = mined / "stats.json" if mined.is_dir() else None
         miner = json.loads(stats_file.read_text()).get("miner", "?") if stats_file and stats_file.is_file() else "?"
         with _step_bar("training") as step_progress:
@@ -555,6 +568,7 @@ def train(
                 data_description=f"{mined} (miner: {miner})",
                 resume=resume,
                 step_progress=step_progress,
+                store=store,
             )
     except HardnegError as exc:
         _fail(exc)
@@ -608,6 +622,9 @@ def warm_start_cmd(
     max_length: Annotated[int, typer.Option(help="Tokens per (query, document) pair")] = 128,
     precision: Annotated[str, typer.Option(help="auto | bf16 | fp32")] = "auto",
     seed: Annotated[int, typer.Option()] = 42,
+    bm25_text: Annotated[
+        bool, typer.Option("--bm25-text/--no-bm25-text", help="The model reads each passage's BM25 score as text")
+    ] = True,
 ) -> None:
     """Warm-start a cross-encoder on the indexed corpus without labels (pseudo-queries, BM25 + dense teacher).
 
@@ -625,6 +642,7 @@ def warm_start_cmd(
             queries=queries,
             teacher_weight=teacher_weight,
             seed=seed,
+            bm25_text=bm25_text,
             train=TrainConfig(
                 base_model=base_model,
                 learning_rate=learning_rate,
@@ -638,7 +656,9 @@ def warm_start_cmd(
         )
         store, embedder, _ = open_index(work_dir)
         corpus = load_corpus(store)
-        samples = rerank_samples(store, _load_queries(data, split), corpus=corpus) if data is not None else None
+        samples = None
+        if data is not None:
+            samples = rerank_samples(store, _load_queries(data, split), corpus=corpus, bm25_text=bm25_text)
         with Progress(console=console) as progress:
             task = progress.add_task("pseudo-queries and teacher lists", total=queries)
             result = warm_start(

@@ -128,7 +128,6 @@ def build_rerank_pipeline(
     for the hybrid form).
     """
     from haystack.components.joiners import DocumentJoiner
-    from haystack_integrations.components.rankers.sentence_transformers import SentenceTransformersSimilarityRanker
 
     from hardneg_haystack.components.rankers import MaxPAggregator, ScoreBlender
 
@@ -143,9 +142,7 @@ def build_rerank_pipeline(
         pipe.connect("retriever.documents", "joiner.documents")
         pipe.connect("embedding_retriever.documents", "joiner.documents")
         first_stage = "joiner.documents"
-    pipe.add_component(
-        "ranker", SentenceTransformersSimilarityRanker(model=ranker_model, top_k=2 * candidates, scale_score=False)
-    )
+    pipe.add_component("ranker", cross_encoder_ranker(ranker_model, top_k=2 * candidates))
     model_dir = ranker_model if Path(ranker_model).is_dir() else None
     pipe.add_component("blender", ScoreBlender(weight=blend_weight, model=model_dir, top_k=None))
     pipe.add_component("maxp", MaxPAggregator(top_k=top_k))
@@ -163,16 +160,12 @@ def build_fused_pipeline(
     ensemble similarity and cross-encoder, with the weights stored with the model) -> MaxPAggregator.
     Run with ``{"retriever": {"query": q}, "ranker": {"query": q}, "text_embedder": {"text": q}}``.
     """
-    from haystack_integrations.components.rankers.sentence_transformers import SentenceTransformersSimilarityRanker
-
     from hardneg_haystack.components.rankers import MaxPAggregator, ScoreFuser
 
     pipe = Pipeline()
     pipe.add_component("text_embedder", text_embedder)
     pipe.add_component("retriever", bm25_retriever_for(store, top_k=candidates))
-    pipe.add_component(
-        "ranker", SentenceTransformersSimilarityRanker(model=ranker_model, top_k=candidates, scale_score=False)
-    )
+    pipe.add_component("ranker", cross_encoder_ranker(ranker_model, top_k=candidates))
     model_dir = ranker_model if Path(ranker_model).is_dir() else None
     pipe.add_component("fuser", ScoreFuser(model=model_dir, top_k=None))
     pipe.add_component("maxp", MaxPAggregator(top_k=top_k))
@@ -182,3 +175,18 @@ def build_fused_pipeline(
     pipe.connect("ranker.documents", "fuser.documents")
     pipe.connect("fuser.documents", "maxp.documents")
     return pipe
+
+
+def cross_encoder_ranker(model: str, *, top_k: int) -> Any:
+    """The ranker of ``model`` (logits, not sigmoid): Haystack's ``SentenceTransformersSimilarityRanker``, or our
+    :class:`~hardneg_haystack.components.backend_ranker.BackendRanker` (torch) for a model that reads BM25's
+    score as text (``hardneg.json``), which Haystack's ranker cannot show it."""
+    from hardneg_haystack.training.trainer import reads_bm25
+
+    if reads_bm25(model):
+        from hardneg_haystack.components.backend_ranker import BackendRanker
+
+        return BackendRanker(model=model, backend="torch", top_k=top_k, scale_score=False)
+    from haystack_integrations.components.rankers.sentence_transformers import SentenceTransformersSimilarityRanker
+
+    return SentenceTransformersSimilarityRanker(model=model, top_k=top_k, scale_score=False)

@@ -57,7 +57,7 @@ def swap_ranker(
     from hardneg_haystack.models import resolve_model
     from hardneg_haystack.pipelines import load_pipeline
     from hardneg_haystack.rerank_backends import resolve_backend
-    from hardneg_haystack.training.trainer import read_training_info
+    from hardneg_haystack.training.trainer import read_training_info, reads_bm25
 
     if not isinstance(pipeline, Pipeline):
         pipeline = load_pipeline(pipeline, allowed_modules=allowed_modules)
@@ -72,9 +72,9 @@ def swap_ranker(
     chosen = resolve_backend(backend)
     if backend == "auto" and chosen.startswith("onnx") and not Path(resolved.source).is_dir():
         chosen = "torch"  # a hub id cannot be exported in place
-    if chosen == "torch":
+    if chosen == "torch" and not reads_bm25(resolved.source):
         new = component_from_dict(type(old), spec, target)
-    elif chosen == "torch-bf16":
+    elif chosen in ("torch", "torch-bf16"):  # a model reading BM25's score needs our ranker to show it
         new = BackendRanker(
             model=resolved.source,
             backend=chosen,

@@ -41,6 +41,7 @@ def offline_ab(
     from hardneg_haystack.indexing import open_index
     from hardneg_haystack.mining.corpus import load_corpus
     from hardneg_haystack.models import load_cross_encoder
+    from hardneg_haystack.training.trainer import reads_bm25
 
     model_scorer(None, precision=precision)  # check it before any work
     if len(arms) != 2:
@@ -61,6 +62,7 @@ def offline_ab(
             candidates=candidates,
             depth=depth,
             weight=1.0 if weight is None else weight,
+            bm25_text=reads_bm25(model_ref),
         )
         runs[name] = alone if weight is None else mixed
     qrels = qrels_of(queries)

@@ -14,6 +14,8 @@ from haystack.utils.misc import _deduplicate_documents  # what SentenceTransform
 from hardneg_haystack.ab.assign import assign_arm, normalise_split, unit_fraction
 from hardneg_haystack.ab.interleave import team_draft
 from hardneg_haystack.blend import blend
+from hardneg_haystack.bm25_text import with_bm25
+from hardneg_haystack.training.trainer import reads_bm25
 
 Mode = Literal["split", "interleave"]
 
@@ -83,6 +85,7 @@ class ABRanker:
         self.shares = normalise_split(list(arms), split)
         self.top_k, self.batch_size, self.device, self.backend = top_k, batch_size, device, backend
         self._scorers: dict[str, Any] = {}
+        self._reads_bm25 = {name: spec is not None and reads_bm25(spec["model"]) for name, spec in self.arms.items()}
         #: replaces :meth:`score_now` (the A/B server's micro-batcher: requests arriving together, one batch)
         self.score_hook: Callable[[str, list[tuple[str, str]]], np.ndarray] | None = None
 
@@ -116,7 +119,11 @@ class ABRanker:
         if self.arms[arm] is None or not documents:
             return first
         docs = _deduplicate_documents(documents)
-        scores = (self.score_hook or self.score_now)(arm, [(query, d.content or "") for d in docs])
+        texts = [d.content or "" for d in docs]
+        if self._reads_bm25[arm]:  # the arm's model reads the first stage's BM25 score as text
+            best = max((d.score or 0.0 for d in docs), default=0.0)
+            texts = [with_bm25(t, d.score or 0.0, best) for t, d in zip(texts, docs, strict=True)]
+        scores = (self.score_hook or self.score_now)(arm, [(query, t) for t in texts])
         ranked = sorted(
             (replace(d, score=float(s)) for d, s in zip(docs, scores, strict=True)), key=lambda d: -(d.score or 0.0)
         )

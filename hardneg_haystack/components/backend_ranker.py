@@ -9,7 +9,9 @@ from typing import Any
 from haystack import Document, component, default_from_dict, default_to_dict
 from haystack.utils.misc import _deduplicate_documents  # what SentenceTransformersSimilarityRanker uses
 
+from hardneg_haystack.bm25_text import with_bm25
 from hardneg_haystack.rerank_backends import PairScorer, load_scorer, resolve_backend
+from hardneg_haystack.training.trainer import reads_bm25
 
 
 @component
@@ -44,6 +46,7 @@ class BackendRanker:
         scale_score: bool = True,
         score_threshold: float | None = None,
         threads: int | None = None,
+        bm25_text: bool | None = None,
     ) -> None:
         """
         :param model: The model folder (a hub id or alias works on the torch backends).
@@ -53,6 +56,9 @@ class BackendRanker:
         :param scale_score: Sigmoid on the logits (as the torch ranker's default); False returns logits.
         :param score_threshold: Drop documents scoring below this.
         :param threads: Intra-op threads (None: one per available core).
+        :param bm25_text: Show the model each document's first-stage score as text
+            (:mod:`hardneg_haystack.bm25_text`; the documents must come from a BM25 retriever, whose ``score`` is
+            BM25's). None: as the model was trained (its ``hardneg.json``).
         """
         if top_k is not None and top_k <= 0:
             raise ValueError(f"top_k must be > 0, got {top_k}")
@@ -64,7 +70,9 @@ class BackendRanker:
         self.scale_score = scale_score
         self.score_threshold = score_threshold
         self.threads = threads
+        self.bm25_text = bm25_text
         self._scorer: PairScorer | None = None
+        self._reads_bm25 = bool(bm25_text) if bm25_text is not None else reads_bm25(self.model)
 
     def warm_up(self) -> None:
         if self._scorer is None:
@@ -97,8 +105,12 @@ class BackendRanker:
         assert self._scorer is not None
         threshold = self.score_threshold if score_threshold is None else score_threshold
         docs = _deduplicate_documents(documents)
+        texts = [d.content or "" for d in docs]
+        if self._reads_bm25:
+            best = max((d.score or 0.0 for d in docs), default=0.0)
+            texts = [with_bm25(t, d.score or 0.0, best) for t, d in zip(texts, docs, strict=True)]
         scores = self._scorer.predict(
-            [(query, d.content or "") for d in docs],
+            [(query, t) for t in texts],
             batch_size=self.batch_size,
             apply_activation=self.scale_score if scale_score is None else scale_score,
         )
@@ -119,6 +131,7 @@ class BackendRanker:
             scale_score=self.scale_score,
             score_threshold=self.score_threshold,
             threads=self.threads,
+            bm25_text=self.bm25_text,
         )
 
     @classmethod

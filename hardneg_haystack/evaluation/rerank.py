@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from hardneg_haystack.blend import blend
+from hardneg_haystack.bm25_text import with_bm25
 from hardneg_haystack.evaluation.first_stage import FirstStage
 from hardneg_haystack.evaluation.metrics import evaluate_run
 from hardneg_haystack.evaluation.runs import Run, maxp, qrels_of, rank_scores
@@ -48,12 +49,13 @@ def rerank_runs(
     candidates: int,
     depth: int,
     weight: float,
+    bm25_text: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> tuple[Run, Run]:
     """(re-ranker alone, blended with BM25 at ``weight``) over each query's BM25 top ``candidates``; deeper
     ranks keep their BM25 order below the re-ranked ones (:func:`cross_encoder_scores` then
-    :func:`reorder_run`, the experiment's path)."""
-    ce = cross_encoder_scores(first, score_pairs, candidates, progress=progress)
+    :func:`reorder_run`, the experiment's path). ``bm25_text``: the model reads BM25's score as text."""
+    ce = cross_encoder_scores(first, score_pairs, candidates, bm25_text=bm25_text, progress=progress)
     mixed = [
         blend([s for _, s in cands[:candidates]], scores, weight) if len(scores) else np.zeros(0)
         for cands, scores in zip(first.bm25, ce, strict=True)
@@ -66,14 +68,20 @@ def cross_encoder_scores(
     score_pairs: PairScorer,
     k: int,
     *,
+    bm25_text: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> list[np.ndarray]:
     """Per query, the cross-encoder's scores of its BM25 top ``k`` (aligned with ``first.bm25[q][:k]``).
-    Scored once at the deepest depth; shallower re-rankings reuse the head of these lists."""
+    Scored once at the deepest depth; shallower re-rankings reuse the head of these lists. ``bm25_text``: the
+    model reads each candidate's BM25 score (:mod:`hardneg_haystack.bm25_text`)."""
     out = []
     for q, cands in zip(first.queries, first.bm25, strict=True):
         head = cands[:k]
-        out.append(np.asarray(score_pairs([(q.text, first.corpus.contents[i]) for i, _ in head]), dtype=np.float64))
+        best = cands[0][1] if cands else 0.0
+        texts = [
+            with_bm25(first.corpus.contents[i], s, best) if bm25_text else first.corpus.contents[i] for i, s in head
+        ]
+        out.append(np.asarray(score_pairs([(q.text, t) for t in texts]), dtype=np.float64))
         if progress is not None:
             progress(1)
     return out
@@ -159,6 +167,7 @@ def evaluate_rerankers(
     """
     from hardneg_haystack.mining.corpus import load_corpus
     from hardneg_haystack.models import load_cross_encoder
+    from hardneg_haystack.training.trainer import reads_bm25
 
     model_scorer(None, precision=precision)  # check it before any work
     corpus = load_corpus(store, need_embeddings=False)
@@ -173,6 +182,7 @@ def evaluate_rerankers(
             candidates=candidates,
             depth=depth,
             weight=weight,
+            bm25_text=reads_bm25(ref),
             progress=progress,
         )
         runs[name] = alone

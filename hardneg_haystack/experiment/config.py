@@ -72,6 +72,8 @@ class ExperimentConfig:
     :param permutations: Permutations of each paired randomization test.
     :param alpha: Significance level after the Holm correction.
     :param seed: Seed of mining, training and the statistics.
+    :param bm25_text: Every cross-encoder (warm start and fine-tunes) reads each candidate's BM25 score as
+        text (:mod:`hardneg_haystack.bm25_text`); sets ``train.bm25_text`` and ``warm_start.bm25_text``.
     :param store: Where the run's index lives: ``memory`` (embedded, in the run folder) or an OpenSearch URL
         (``http(s)://host:9200``; credentials from ``OPENSEARCH_USERNAME``/``OPENSEARCH_PASSWORD``).
     :param index: Index name (OpenSearch).
@@ -96,6 +98,7 @@ class ExperimentConfig:
     permutations: int = 2000
     alpha: float = 0.05
     seed: int = 42
+    bm25_text: bool = True
     store: str = "memory"
     index: str = "hardneg"
 
@@ -107,6 +110,9 @@ class ExperimentConfig:
             if isinstance(ws.get("train"), dict):
                 ws["train"] = _known(TrainConfig, ws["train"], "warm_start.train")
             self.warm_start = WarmStartConfig(**_known(WarmStartConfig, ws, "warm_start"))
+        self.train = replace(self.train, bm25_text=self.bm25_text)
+        if self.warm_start is not None:
+            self.warm_start = replace(self.warm_start, bm25_text=self.bm25_text)
         if isinstance(self.candidates, int):
             self.candidates = [self.candidates]
         self.candidates = sorted({int(c) for c in self.candidates})

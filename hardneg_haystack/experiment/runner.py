@@ -232,7 +232,9 @@ class Experiment:
             cfg = self.config.warm_start
             assert cfg is not None
             store, embedder, corpus = self.opened()
-            samples = rerank_samples(store, self.validation_queries, k=self.config.candidates[0], corpus=corpus)
+            samples = rerank_samples(
+                store, self.validation_queries, k=self.config.candidates[0], corpus=corpus, bm25_text=cfg.bm25_text
+            )
             res = warm_start(
                 corpus,
                 store,
@@ -320,8 +322,9 @@ class Experiment:
                 self.out / "mined" / miner,
                 self.out / "rankers" / miner,
                 config,
-                validation=bm25_validation(store, k=self.config.candidates[0]),
+                validation=bm25_validation(store, k=self.config.candidates[0], bm25_text=config.bm25_text),
                 validation_ids=self.validation_ids,
+                store=store,
                 data_description=f"{self.data.source.name} training queries, {miner} negatives",
                 step_progress=lambda total: self.progress(f"training the {miner} re-ranker", total),
             )
@@ -359,6 +362,7 @@ class Experiment:
                 reorder_run,
             )
             from hardneg_haystack.models import load_cross_encoder
+            from hardneg_haystack.training.trainer import reads_bm25
 
             cfg = self.config
             store, embedder, corpus = self.opened()
@@ -386,12 +390,14 @@ class Experiment:
             for name, path in self.rankers().items():
                 model = load_cross_encoder(path, max_length=cfg.train.max_length)
                 score = model_scorer(model, precision=cfg.train.precision)
+                tagged = reads_bm25(path)
                 start = time.perf_counter()
-                ce_val = cross_encoder_scores(val_first, score, deepest)
+                ce_val = cross_encoder_scores(val_first, score, deepest, bm25_text=tagged)
                 ce = cross_encoder_scores(
                     first,
                     score,
                     deepest,
+                    bm25_text=tagged,
                     progress=self.progress(f"re-ranking with the {name} re-ranker", len(first.queries)),
                 )
                 timings[name] = round(time.perf_counter() - start, 2)

@@ -59,6 +59,20 @@ class Bm25Scorer:
         pairs = [(self.corpus.index[d.id], float(d.score or 0.0)) for d in docs if d.id in self.corpus.index]
         return np.array([p[0] for p in pairs], dtype=np.int64), np.array([p[1] for p in pairs])
 
+    def all_scores(self, text: str) -> np.ndarray | None:
+        """BM25 score of every corpus entry (rank-bm25 only; None when the store's own BM25 ranks)."""
+        return None if self.use_store else self.bm25.get_scores(self.tokenize(text))
+
+    def scores_of(self, text: str, indices: Sequence[int], *, depth: int = 1000) -> tuple[list[float], float]:
+        """(BM25 scores of the corpus entries ``indices``, the query's best score). With the store's BM25 an
+        entry below its top ``depth`` counts 0."""
+        full = self.all_scores(text)
+        if full is not None:
+            return [float(full[i]) for i in indices], float(full.max(initial=0.0))
+        idx, scores = self.top(text, depth)
+        found = dict(zip(idx.tolist(), scores.tolist(), strict=True))
+        return [float(found.get(i, 0.0)) for i in indices], float(max(found.values(), default=0.0))
+
     def _store_bm25(self, text: str, k: int) -> list[Any]:
         from haystack.document_stores.in_memory import InMemoryDocumentStore
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ class Group:
     positive: str
     negatives: list[str] = field(default_factory=list)
     positive_id: str | None = None
+    negative_ids: list[str | None] = field(default_factory=list)
 
 
 def load_rows(source: str | Path | Sequence[Row] | Any) -> list[Row]:
@@ -52,8 +53,32 @@ def group_rows(rows: Iterable[Row], *, where: str = "training data") -> list[Gro
         key = (qid, row["positive"])
         group = groups.setdefault(key, Group(qid, row["query"], row["positive"], positive_id=row.get("positive_id")))
         negs = row["negatives"] if "negatives" in row else [row["negative"]]
-        group.negatives.extend(n for n in negs if n and n not in group.negatives)
+        ids = row.get("negative_ids") or ([row["negative_id"]] if "negative_id" in row else [])
+        for j, n in enumerate(negs):
+            if n and n not in group.negatives:
+                group.negatives.append(n)
+                group.negative_ids.append(str(ids[j]) if j < len(ids) else None)
     return list(groups.values())
+
+
+def tag_with_bm25(groups: list[Group], scores: Callable[[str, list[str]], tuple[list[float], float]]) -> list[Group]:
+    """The groups with BM25's score as text in front of every positive and negative
+    (:mod:`hardneg_haystack.bm25_text`). ``scores(query, ids)`` gives the BM25 scores of the documents ``ids``
+    and the query's best score; rows must carry ``positive_id`` and ``negative_ids``."""
+    from hardneg_haystack.bm25_text import with_bm25
+
+    out = []
+    for g in groups:
+        ids = [g.positive_id, *g.negative_ids]
+        if any(i is None for i in ids):
+            raise DataError(
+                f"query {g.query_id!r}: bm25_text needs the ids of the positive and every negative "
+                "(positive_id, negative_ids: a `hardneg mine` folder has them)"
+            )
+        raw, best = scores(g.query, [str(i) for i in ids])
+        texts = [with_bm25(t, s, best) for t, s in zip([g.positive, *g.negatives], raw, strict=True)]
+        out.append(Group(g.query_id, g.query, texts[0], texts[1:], g.positive_id, list(g.negative_ids)))
+    return out
 
 
 def split_by_query(groups: list[Group], share: float, seed: int) -> tuple[list[Group], list[Group]]:

@@ -6,7 +6,10 @@ triplet loss; the paper (arXiv 2411.02404) trains its re-ranker with one, so we 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import torch
+from sentence_transformers.cross_encoder.losses import MultipleNegativesRankingLoss
 from sentence_transformers.cross_encoder.model import CrossEncoder
 from sentence_transformers.util import batch_to_device, fullname
 from torch import Tensor, nn
@@ -98,6 +101,15 @@ class TripletMarginLoss(nn.Module):
             "@article{hardneg-ensemble-2024, title={An Ensemble Approach for Hard Negative Mining}, "
             "journal={arXiv preprint arXiv:2411.02404}, year={2024}}"
         )
+
+
+class HardNegativesRankingLoss(MultipleNegativesRankingLoss):
+    """sentence-transformers' MultipleNegativesRankingLoss over each query's own (positive, hard negatives)
+    only: no in-batch negatives. Used when the documents carry query-specific text (BM25's score,
+    :mod:`hardneg_haystack.bm25_text`), which another query's passages would show wrongly."""
+
+    def get_in_batch_negatives(self, anchors: list[str], candidates: list[list[str]]) -> Iterator[list[str]]:
+        return iter(())
 
 
 def hinge(positive: Tensor, negatives: Tensor, margin: float) -> Tensor:

@@ -23,6 +23,7 @@ from hardneg_haystack.training.data import (
     group_rows,
     load_rows,
     split_by_query,
+    tag_with_bm25,
     to_ntuple_dataset,
     to_pair_dataset,
     validation_samples,
@@ -53,6 +54,8 @@ class TrainConfig:
     :param eval_steps: Evaluate (and checkpoint) every this many steps (default: 4 times per run).
     :param early_stopping_patience: Stop after this many evaluations without improvement (0: never).
     :param max_steps: Optimiser steps (overrides ``epochs`` when > 0).
+    :param bm25_text: The model reads each document's BM25 score as text (:mod:`hardneg_haystack.bm25_text`;
+        training needs the index, ``store=``); recorded in ``hardneg.json`` so every scorer adds it too.
     :param precision: ``bf16`` (autocast: about 2x faster training and 3.6x faster scoring on CPUs with
         AVX512-BF16 or AMX, benchmarks/train_speed.py), ``fp32``, or ``auto`` (bf16 where the hardware has it).
     """
@@ -72,6 +75,7 @@ class TrainConfig:
     seed: int = 42
     max_steps: int = -1
     precision: Precision = "auto"
+    bm25_text: bool = False
 
     def __post_init__(self) -> None:
         if self.loss not in ("triplet", "mnrl", "bce"):
@@ -105,6 +109,7 @@ def train_cross_encoder(
     resume: bool = True,
     device: str | None = None,
     step_progress: Callable[[int], Callable[[int], None]] | None = None,
+    store: Any = None,
 ) -> TrainResult:
     """Train a re-ranker on mined data and write ``output_dir/model`` (plus checkpoints, curve, history).
 
@@ -120,6 +125,7 @@ def train_cross_encoder(
         belongs to this run (same data and config, ``run.json``); checkpoints of another run raise
         :class:`~hardneg_haystack.errors.ConfigError`. ``False`` discards the old checkpoints.
     :param step_progress: Given the total number of steps, returns a callable advanced by 1 per step.
+    :param store: The index the rows were mined from; needed by ``config.bm25_text`` (BM25 scores of the pairs).
     """
     from transformers import set_seed
 
@@ -133,6 +139,13 @@ def train_cross_encoder(
     groups = group_rows(load_rows(data), where=where)
     if not groups:
         raise DataError(f"{where}: no training rows")
+    if config.bm25_text:
+        groups = tag_with_bm25(groups, _bm25_lookup(store))
+    elif reads_bm25(config.base_model):
+        raise ConfigError(
+            f"{config.base_model} was trained to read BM25's score as text: train it with bm25_text=True "
+            "(CLI: --bm25-text and -w), or start from another model"
+        )
     if validation_ids is not None:
         held = set(validation_ids)
         train_groups = [g for g in groups if g.query_id not in held]
@@ -191,17 +204,42 @@ def train_cross_encoder(
     return result
 
 
+def _bm25_lookup(store: Any) -> Callable[[str, list[str]], tuple[list[float], float]]:
+    """``(query, document ids) -> (BM25 scores, best score)`` over ``store`` (the miners' BM25)."""
+    if store is None:
+        raise ConfigError("bm25_text: training needs the index the rows were mined from (store=...)")
+    from hardneg_haystack.mining.baselines import Bm25Scorer
+    from hardneg_haystack.mining.corpus import load_corpus
+
+    corpus = load_corpus(store, need_embeddings=False)
+    scorer = Bm25Scorer(corpus, store)
+
+    def lookup(query: str, ids: list[str]) -> tuple[list[float], float]:
+        entries = [corpus.positive_indices((i,)) for i in ids]  # a document id stands for its best chunk
+        missing = [i for i, e in zip(ids, entries, strict=True) if not e]
+        if missing:
+            raise DataError(f"bm25_text: document {missing[0]!r} is not in the index the rows are scored against")
+        flat = sorted({j for e in entries for j in e})
+        scores, best = scorer.scores_of(query, flat)
+        by_entry = dict(zip(flat, scores, strict=True))
+        return [max(by_entry[j] for j in e) for e in entries], best
+
+    return lookup
+
+
 def _loss_and_dataset(model: Any, groups: list[Group], config: TrainConfig) -> tuple[Any, Any, Any]:
     from sentence_transformers.base.sampler import BatchSamplers
     from sentence_transformers.cross_encoder.losses import BinaryCrossEntropyLoss, MultipleNegativesRankingLoss
 
-    from hardneg_haystack.training.losses import TripletMarginLoss
+    from hardneg_haystack.training.losses import HardNegativesRankingLoss, TripletMarginLoss
 
     if config.loss == "bce":
         return BinaryCrossEntropyLoss(model), to_pair_dataset(groups, config.num_negatives), BatchSamplers.BATCH_SAMPLER
     dataset = to_ntuple_dataset(groups, config.num_negatives)
     if config.loss == "triplet":
         return TripletMarginLoss(model, margin=config.margin), dataset, BatchSamplers.BATCH_SAMPLER
+    if config.bm25_text:  # another query's passage carries that query's BM25 tag: no in-batch negatives
+        return HardNegativesRankingLoss(model), dataset, BatchSamplers.NO_DUPLICATES
     return MultipleNegativesRankingLoss(model), dataset, BatchSamplers.NO_DUPLICATES
 
 
@@ -431,3 +469,10 @@ def read_training_info(model_dir: str | Path) -> dict[str, Any]:
     """The ``hardneg.json`` of a trained model folder (empty for models trained elsewhere)."""
     path = Path(model_dir) / INFO_FILE
     return json.loads(path.read_text()) if path.is_file() else {}
+
+
+def reads_bm25(model_ref: str | Path) -> bool:
+    """Whether a model was trained to read BM25's score as text (``hardneg.json``; a hub id: no)."""
+    if not Path(model_ref).is_dir():
+        return False
+    return bool(read_training_info(model_ref).get("config", {}).get("bm25_text"))

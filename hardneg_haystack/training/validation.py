@@ -5,17 +5,24 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from hardneg_haystack.bm25_text import with_bm25
 from hardneg_haystack.ingest.queries import LabelledQuery
 from hardneg_haystack.training.data import Group
 
 
 def rerank_samples(
-    store: Any, queries: Sequence[LabelledQuery], *, k: int = 20, analyzer: str = "english", corpus: Any = None
+    store: Any,
+    queries: Sequence[LabelledQuery],
+    *,
+    k: int = 20,
+    analyzer: str = "english",
+    corpus: Any = None,
+    bm25_text: bool = False,
 ) -> list[dict[str, Any]]:
     """``CrossEncoderRerankingEvaluator`` samples for labelled queries: each query's BM25 top-``k`` from the
     SAME store (the miners' BM25), with first-stage ``scores`` (so a blend weight can be fitted), positives
     resolved by id (chunks of a positive count as positives). Queries whose positives are not in the store
-    are skipped."""
+    are skipped. ``bm25_text``: every text carries its BM25 tag (:mod:`hardneg_haystack.bm25_text`)."""
     from hardneg_haystack.mining.baselines import Bm25Scorer
     from hardneg_haystack.mining.corpus import load_corpus
 
@@ -28,18 +35,22 @@ def rerank_samples(
             continue
         idx, scores = scorer.top(q.text, k)
         order = sorted(zip(idx.tolist(), scores.tolist(), strict=True), key=lambda x: -x[1])
+        positives = [corpus.contents[i] for i in pos_idx]
+        documents = [corpus.contents[i] for i, _ in order]
+        if bm25_text:
+            best = order[0][1] if order else 0.0
+            pos_scores, _ = scorer.scores_of(q.text, pos_idx)
+            positives = [with_bm25(t, s, best) for t, s in zip(positives, pos_scores, strict=True)]
+            documents = [with_bm25(t, s, best) for t, (_, s) in zip(documents, order, strict=True)]
         samples.append(
-            {
-                "query": q.text,
-                "positive": [corpus.contents[i] for i in pos_idx],
-                "documents": [corpus.contents[i] for i, _ in order],
-                "scores": [s for _, s in order],
-            }
+            {"query": q.text, "positive": positives, "documents": documents, "scores": [s for _, s in order]}
         )
     return samples
 
 
-def bm25_validation(store: Any, *, k: int = 20, analyzer: str = "english") -> Callable[[list[Group]], list[dict]]:
+def bm25_validation(
+    store: Any, *, k: int = 20, analyzer: str = "english", bm25_text: bool = False
+) -> Callable[[list[Group]], list[dict]]:
     """A ``validation`` argument for :func:`~hardneg_haystack.training.trainer.train_cross_encoder`: the
     held-out groups' queries as :func:`rerank_samples`."""
 
@@ -50,6 +61,6 @@ def bm25_validation(store: Any, *, k: int = 20, analyzer: str = "english") -> Ca
             if g.positive_id:
                 entry[1].append(g.positive_id)
         queries = [LabelledQuery(qid, text, tuple(pids)) for qid, (text, pids) in by_query.items()]
-        return rerank_samples(store, queries, k=k, analyzer=analyzer)
+        return rerank_samples(store, queries, k=k, analyzer=analyzer, bm25_text=bm25_text)
 
     return build

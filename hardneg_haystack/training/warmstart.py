@@ -41,10 +41,11 @@ from typing import Any
 import numpy as np
 
 from hardneg_haystack.blend import blend
+from hardneg_haystack.bm25_text import with_bm25
 from hardneg_haystack.errors import ConfigError, DataError
 from hardneg_haystack.mining.corpus import Corpus
 from hardneg_haystack.training.pseudo_queries import KINDS, PseudoQuery, make_pseudo_queries
-from hardneg_haystack.training.trainer import CHECKPOINTS, MODEL_DIR, TrainConfig, write_training_curve
+from hardneg_haystack.training.trainer import CHECKPOINTS, INFO_FILE, MODEL_DIR, TrainConfig, write_training_curve
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +69,7 @@ class WarmStartConfig:
     :param teacher_weight: Dense share of the teacher (BM25 gets the rest); set it to the hybrid weight
         fitted on labelled queries when there are some.
     :param temperature: Softens the teacher's scores (in [0, 1] per query) into the ListNet target.
+    :param bm25_text: Show the cross-encoder each passage's BM25 score as text (:mod:`hardneg_haystack.bm25_text`).
     :param train: Optimiser settings (``batch_size`` counts lists; ``base_model`` is where it starts).
     """
 
@@ -79,6 +81,7 @@ class WarmStartConfig:
     teacher_weight: float = 0.5
     temperature: float = 0.1
     seed: int = 42
+    bm25_text: bool = False
     train: TrainConfig = field(default_factory=_default_train)
 
     def __post_init__(self) -> None:
@@ -122,9 +125,12 @@ def teacher_lists(
     bm25: Sequence[Sequence[tuple[int, float]]],
     dense: np.ndarray,
     config: WarmStartConfig,
+    bm25_all: Sequence[np.ndarray] | None = None,
 ) -> list[dict[str, Any]]:
     """One training list per pseudo-query (pure: no models). ``bm25[i]`` is the BM25 top list of query i
-    as ``(corpus index, score)``; ``dense[i]`` its dot products with every corpus entry.
+    as ``(corpus index, score)``; ``dense[i]`` its dot products with every corpus entry; ``bm25_all[i]``, when
+    given, its BM25 score of every corpus entry (else entries below ``bm25[i]`` count 0), used by
+    ``config.bm25_text``.
 
     Each list: the source passage first (label 1, above every candidate), then candidates from the union
     of BM25 and dense tops, other chunks of the source's document left out; labels are the teacher's
@@ -147,12 +153,18 @@ def teacher_lists(
         rest = ranked[config.hard :]
         chosen += rng.sample(rest, min(len(rest), config.list_size - 1 - len(chosen)))
         labels = [1.0] + [min(score[i], 1.0) for i in chosen]
+        docs = [pq.passage] + [corpus.contents[i] for i in chosen]
+        if config.bm25_text:
+            full = bm25_all[qi] if bm25_all is not None else None
+            best = max(bm.values(), default=0.0)
+            raw = [float(full[i]) if full is not None else bm.get(i, 0.0) for i in [pq.source, *chosen]]
+            docs = [with_bm25(d, s, best) for d, s in zip(docs, raw, strict=True)]
         out.append(
             {
                 "query": pq.text,
                 "kind": pq.kind,
                 "source": corpus.ids[pq.source],
-                "docs": [pq.passage] + [corpus.contents[i] for i in chosen],
+                "docs": docs,
                 "labels": [round(v / config.temperature, 4) for v in labels],
             }
         )
@@ -181,11 +193,13 @@ def build_lists(
     for begin in range(0, len(pseudo), chunk):
         part = pseudo[begin : begin + chunk]
         qv = ensemble.encode([p.text for p in part], role="query")
-        bm25 = []
+        bm25, full = [], []
         for p in part:
             idx, scores = scorer.top(p.text, config.pool)
             bm25.append(sorted(zip(idx.tolist(), scores.tolist(), strict=True), key=lambda x: -x[1]))
-        lists += teacher_lists(part, corpus, bm25, qv @ corpus.embeddings.T, config)
+            full.append(scorer.all_scores(p.text) if config.bm25_text else None)
+        all_known = config.bm25_text and all(f is not None for f in full)
+        lists += teacher_lists(part, corpus, bm25, qv @ corpus.embeddings.T, config, full if all_known else None)
         if progress is not None:
             progress(len(part))
     return lists
@@ -267,6 +281,9 @@ def warm_start(
     history = list(trainer.state.log_history)
     metrics = {k: float(v) for k, v in trainer.evaluator(model).items()} if trainer.evaluator is not None else {}
     model.save(str(out / MODEL_DIR))
+    (out / MODEL_DIR / INFO_FILE).write_text(  # what every scorer of this model must know (reads_bm25)
+        json.dumps({"base_model": train_cfg.base_model, "config": {**asdict(train_cfg), "bm25_text": config.bm25_text}})
+    )
     (out / "history.json").write_text(json.dumps(history, indent=2))
     write_training_curve(history, out / "training_curve.png")
     steps = int(trainer.state.global_step)
