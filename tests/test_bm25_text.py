@@ -133,3 +133,18 @@ def test_backend_ranker_shows_tags_from_the_retrievers_scores(tmp_path: Path, ti
     yaml = Path(__file__).parents[1] / "pipelines" / "query_bm25_rerank.yaml"
     swapped = swap_ranker(yaml, folder, backend="torch").get_component("ranker")
     assert isinstance(swapped, BackendRanker) and swapped._reads_bm25  # not the ranker that cannot show tags
+
+
+def test_triplet_trainer_keeps_its_store_for_bm25_text(tmp_path: Path) -> None:
+    from haystack.document_stores.in_memory import InMemoryDocumentStore
+
+    from hardneg_haystack import TripletTrainer
+    from hardneg_haystack.errors import ConfigError
+
+    trainer = TripletTrainer(output_dir=str(tmp_path), document_store=InMemoryDocumentStore(), bm25_text=True)
+    back = TripletTrainer.from_dict(trainer.to_dict())
+    assert isinstance(back.document_store, InMemoryDocumentStore) and back.config.bm25_text
+    assert "document_store" not in TripletTrainer(output_dir=str(tmp_path)).to_dict()["init_parameters"]
+    rows = [{"query": "q", "positive": "P", "positive_id": "p", "negatives": ["N"], "negative_ids": ["n"]}]
+    with pytest.raises(ConfigError, match="store"):
+        TripletTrainer(output_dir=str(tmp_path / "x"), bm25_text=True).run(triplets=rows)

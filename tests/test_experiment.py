@@ -156,6 +156,7 @@ def _tiny_config(tiny_models: dict[str, str], tiny_members: list[dict]) -> Exper
     return ExperimentConfig.from_dict(
         {
             "members": tiny_members,
+            "miners": ["random", "bm25", "ensemble", "single", "mix"],  # every miner (default: all but single)
             "num_negatives": 2,
             "candidates": [2, 4],
             "depth": 8,

@@ -33,16 +33,25 @@ class TripletTrainer:
     ```
     """
 
-    def __init__(self, *, output_dir: str, resume: bool = True, device: str | None = None, **config: Any) -> None:
+    def __init__(
+        self,
+        *,
+        output_dir: str,
+        resume: bool = True,
+        device: str | None = None,
+        document_store: Any = None,
+        **config: Any,
+    ) -> None:
         """
         :param output_dir: Run folder: ``model/`` (the trained re-ranker), ``checkpoints/``, ``history.json``,
             ``training_curve.png``.
         :param resume: Continue from the last checkpoint in ``output_dir`` when one exists.
         :param device: ``cpu``, ``cuda``... (None: automatic).
+        :param document_store: The index the rows were mined from (needed by ``bm25_text``).
         :param config: Any :class:`~hardneg_haystack.training.trainer.TrainConfig` field: ``base_model``,
             ``loss`` (``mnrl`` | ``triplet`` | ``bce``), ``margin``, ``epochs``, ``learning_rate``,
             ``batch_size``, ``max_length``, ``num_negatives``, ``validation_share``, ``eval_steps``,
-            ``early_stopping_patience``, ``seed``, ``max_steps``.
+            ``early_stopping_patience``, ``seed``, ``max_steps``, ``bm25_text``.
         """
         known = {f.name for f in fields(TrainConfig)}
         unknown = sorted(set(config) - known)
@@ -52,6 +61,7 @@ class TripletTrainer:
         self.output_dir = output_dir
         self.resume = resume
         self.device = device
+        self.document_store = document_store
 
     @component.output_types(model_path=str, metrics=dict[str, float], blend_weight=float | None)
     def run(self, triplets: list[dict[str, Any]] | None = None, result: MiningResult | None = None) -> dict[str, Any]:
@@ -71,14 +81,20 @@ class TripletTrainer:
             data_description=f"negatives mined by: {miner}",
             resume=self.resume,
             device=self.device,
+            store=self.document_store,
         )
         return {"model_path": str(out.model_dir), "metrics": out.metrics, "blend_weight": out.blend_weight}
 
     def to_dict(self) -> dict[str, Any]:
+        store = {"document_store": self.document_store.to_dict()} if self.document_store is not None else {}
         return default_to_dict(
-            self, output_dir=self.output_dir, resume=self.resume, device=self.device, **asdict(self.config)
+            self, output_dir=self.output_dir, resume=self.resume, device=self.device, **store, **asdict(self.config)
         )
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TripletTrainer:
+        if data.get("init_parameters", {}).get("document_store") is not None:
+            from hardneg_haystack.components.miners import with_store_and_embedder
+
+            data = with_store_and_embedder(data)
         return default_from_dict(cls, data)

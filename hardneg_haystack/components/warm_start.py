@@ -72,7 +72,9 @@ class CorpusWarmStart:
         self.warm_up()
         corpus = load_corpus(self.document_store)
         samples = (
-            rerank_samples(self.document_store, as_queries(validation_queries), corpus=corpus)
+            rerank_samples(
+                self.document_store, as_queries(validation_queries), corpus=corpus, bm25_text=self.config.bm25_text
+            )
             if validation_queries
             else None
         )

@@ -349,6 +349,12 @@ class Experiment:
             out[miner] = self.state["steps"][f"train:{miner}"]["model"]
         return out
 
+    def same_model(self, name: str) -> str:
+        """The ranker whose weights ``name`` has: a fine-tune whose best checkpoint was step 0 kept the warm
+        start (the trainer saved the start unchanged)."""
+        kept = name != "warm-start" and self.config.warm_start is not None
+        return "warm-start" if kept and self.state["steps"][f"train:{name}"].get("best_step") == 0 else name
+
     def evaluate(self) -> dict[str, Any]:
         runs_path = self.out / "runs.json"
 
@@ -387,19 +393,25 @@ class Experiment:
             }
             deepest = cfg.candidates[-1]
             timings, fusion = {}, {}
+            scored: dict[str, tuple[list, list]] = {}  # a fine-tune that kept the warm start is not scored twice
             for name, path in self.rankers().items():
-                model = load_cross_encoder(path, max_length=cfg.train.max_length)
-                score = model_scorer(model, precision=cfg.train.precision)
-                tagged = reads_bm25(path)
+                same = self.same_model(name)
                 start = time.perf_counter()
-                ce_val = cross_encoder_scores(val_first, score, deepest, bm25_text=tagged)
-                ce = cross_encoder_scores(
-                    first,
-                    score,
-                    deepest,
-                    bm25_text=tagged,
-                    progress=self.progress(f"re-ranking with the {name} re-ranker", len(first.queries)),
-                )
+                if same in scored:
+                    ce_val, ce = scored[same]
+                else:
+                    model = load_cross_encoder(path, max_length=cfg.train.max_length)
+                    score = model_scorer(model, precision=cfg.train.precision)
+                    tagged = reads_bm25(path)
+                    ce_val = cross_encoder_scores(val_first, score, deepest, bm25_text=tagged)
+                    ce = cross_encoder_scores(
+                        first,
+                        score,
+                        deepest,
+                        bm25_text=tagged,
+                        progress=self.progress(f"re-ranking with the {name} re-ranker", len(first.queries)),
+                    )
+                    scored[same] = (ce_val, ce)
                 timings[name] = round(time.perf_counter() - start, 2)
                 for k in cfg.candidates:
                     runs[f"rerank[{name}] top-{k}"] = reorder_run(first, ce, k, cfg.depth)

@@ -81,7 +81,7 @@ class WarmStartConfig:
     teacher_weight: float = 0.5
     temperature: float = 0.1
     seed: int = 42
-    bm25_text: bool = False
+    bm25_text: bool = True
     train: TrainConfig = field(default_factory=_default_train)
 
     def __post_init__(self) -> None:
