@@ -59,7 +59,7 @@ def test_teacher_lists_put_the_source_first_and_follow_the_teacher() -> None:
     pq = PseudoQuery("query", 0, "sentence", "passage without the sentence")
     bm25 = [[(0, 9.0), (1, 8.0), (2, 5.0), (3, 1.0)]]  # the source's own chunk (1) must be left out
     dense = np.array([[0.9, 0.8, 0.7, 0.1, 0.0, 0.5]])
-    cfg = WarmStartConfig(pool=4, list_size=4, hard=2, teacher_weight=0.5, temperature=0.5)
+    cfg = WarmStartConfig(pool=4, list_size=4, hard=2, teacher_weight=0.5, temperature=0.5, bm25_text=False)
     (row,) = teacher_lists([pq], corpus, bm25, dense, cfg)
     assert row["docs"][0] == "passage without the sentence" and row["source"] == "a#0"
     assert "text a#1" not in row["docs"] and len(row["docs"]) == 4
