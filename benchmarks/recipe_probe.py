@@ -12,6 +12,16 @@ each a subcommand, run in this order on an indexed work folder (`hardneg index` 
     python benchmarks/recipe_probe.py evaluate --work-dir /tmp/sf/index --split train --candidates 20 \\
         /tmp/probe/ws1/checkpoints/checkpoint-500     # all training queries: fair only for a label-free model
 
+``--bm25-text`` (any step): the model reads each passage's BM25 score as text (hardneg_haystack/bm25_text.py);
+results go to ``recipe_probe_<step>_bm25text.json``. The section 13f probe:
+
+    python benchmarks/recipe_probe.py warm-start --work-dir /tmp/sf/index --out /tmp/p14/ws128bt --queries 1200 \
+        --bm25-text
+    python benchmarks/recipe_probe.py evaluate --work-dir /tmp/sf/index --split train --candidates 20 --bm25-text \
+        /tmp/p14/ws128bt/model
+    python benchmarks/recipe_probe.py fine-tune --work-dir /tmp/sf/index --mined /tmp/sf/mine/ensemble \
+        --base /tmp/p14/ws128bt/model --out /tmp/p14/ft_ens_bt --lr 2e-5 --steps 120 --bm25-text
+
 ``warm-start`` and ``fine-tune`` print the validation curve (nDCG@10 re-ranking BM25's top 20 with the
 positives added, sentence-transformers' evaluator convention, and BM25's own order of the same lists);
 ``evaluate`` prints nDCG@10 of BM25, dense, and each model alone on BM25's top 20 and top 100 (positives
@@ -168,7 +178,8 @@ def main() -> None:
     result = run(args)
     print_table(result.get("curve") or result.get("rows") or [], args.step)
     params = {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}
-    write_results(f"recipe_probe_{args.step}", {"environment": environment(), "args": params, **result})
+    suffix = "_bm25text" if args.bm25_text else ""
+    write_results(f"recipe_probe_{args.step}{suffix}", {"environment": environment(), "args": params, **result})
 
 
 if __name__ == "__main__":
