@@ -89,12 +89,25 @@ def swap_ranker(
     pipeline.add_component(target, new)
     for sender, receiver in connections:
         pipeline.connect(sender, receiver)
+    if getattr(new, "_reads_bm25", False):
+        _feed_bm25_scores(pipeline, target)
     stored = read_training_info(resolved.source).get("blend_weight") if Path(resolved.source).is_dir() else None
     if update_blender and stored is not None:
         for _, comp in pipeline.walk():
             if isinstance(comp, ScoreBlender):
                 comp.model, comp.weight, comp._explicit_weight = resolved.source, float(stored), None
     return pipeline
+
+
+def _feed_bm25_scores(pipeline: Pipeline, ranker: str) -> None:
+    """A ranker whose model reads BM25's score needs BM25's scores: when its documents come from elsewhere (a
+    joiner), connect the pipeline's one BM25 retriever to its ``bm25_documents``."""
+    senders = [
+        c["sender"].split(".")[0] for c in pipeline.to_dict()["connections"] if c["receiver"] == f"{ranker}.documents"
+    ]
+    bm25 = [n for n, c in pipeline.walk() if "BM25Retriever" in type(c).__name__]
+    if len(bm25) == 1 and bm25[0] not in senders:
+        pipeline.connect(f"{bm25[0]}.documents", f"{ranker}.bm25_documents")
 
 
 def _onnx_ranker(model: str, backend: str, params: dict[str, Any]) -> Any:

@@ -148,3 +148,38 @@ def test_triplet_trainer_keeps_its_store_for_bm25_text(tmp_path: Path) -> None:
     rows = [{"query": "q", "positive": "P", "positive_id": "p", "negatives": ["N"], "negative_ids": ["n"]}]
     with pytest.raises(ConfigError, match="store"):
         TripletTrainer(output_dir=str(tmp_path / "x"), bm25_text=True).run(triplets=rows)
+
+
+def test_hybrid_pipelines_feed_the_ranker_bm25_scores(tmp_path: Path, tiny_models: dict[str, str]) -> None:
+    import json
+
+    from haystack import Document
+
+    from hardneg_haystack import BackendRanker
+    from hardneg_haystack.models import load_cross_encoder
+    from hardneg_haystack.swap import swap_ranker
+
+    folder = tmp_path / "model"
+    load_cross_encoder(tiny_models["bert16"], max_length=32).save_pretrained(str(folder))
+    (folder / "hardneg.json").write_text(json.dumps({"config": {"bm25_text": True}}))
+    yaml = Path(__file__).parents[1] / "pipelines" / "query_hybrid_rerank.yaml"
+    pipe = swap_ranker(yaml, folder, backend="torch")
+    feeds = {(c["sender"], c["receiver"]) for c in pipe.to_dict()["connections"]}
+    assert ("retriever.documents", "ranker.bm25_documents") in feeds  # not the joiner's fused scores
+    plain = swap_ranker(Path(__file__).parents[1] / "pipelines" / "query_bm25_rerank.yaml", folder, backend="torch")
+    assert not any(
+        r.endswith("bm25_documents") for _, r in ((c["sender"], c["receiver"]) for c in plain.to_dict()["connections"])
+    )  # there the documents carry BM25's scores already
+
+    seen: list[tuple[str, str]] = []
+
+    class Capture:
+        def predict(self, pairs, batch_size=None, apply_activation=True):  # noqa: ANN001, ANN202
+            seen.extend(pairs)
+            return np.zeros(len(pairs))
+
+    ranker = BackendRanker(model=folder, backend="torch")
+    ranker._scorer = Capture()  # type: ignore[assignment]
+    joined = [Document(id="a", content="A", score=0.9), Document(id="d", content="D", score=0.8)]
+    ranker.run(query="q", documents=joined, bm25_documents=[Document(id="a", content="A", score=6.0)])
+    assert seen == [("q", f"100{SEP}A"), ("q", f"0{SEP}D")]  # the dense-only candidate: BM25 did not return it

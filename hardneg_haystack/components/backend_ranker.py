@@ -87,6 +87,7 @@ class BackendRanker:
         top_k: int | None = None,
         scale_score: bool | None = None,
         score_threshold: float | None = None,
+        bm25_documents: list[Document] | None = None,
     ) -> dict[str, list[Document]]:
         """
         :param query: The query.
@@ -94,6 +95,9 @@ class BackendRanker:
         :param top_k: Override the number of documents returned.
         :param scale_score: Override ``scale_score``.
         :param score_threshold: Override ``score_threshold``.
+        :param bm25_documents: For a model reading BM25's score when ``documents`` carry other scores (a hybrid
+            pipeline's joiner): the BM25 retriever's documents, whose scores give the tags (a candidate BM25
+            did not return counts 0). Default: the tags come from ``documents``' own scores.
         :returns: ``documents`` sorted by the re-ranker's score, best first.
         """
         top_k = self.top_k if top_k is None else top_k
@@ -107,8 +111,10 @@ class BackendRanker:
         docs = _deduplicate_documents(documents)
         texts = [d.content or "" for d in docs]
         if self._reads_bm25:
-            best = max((d.score or 0.0 for d in docs), default=0.0)
-            texts = [with_bm25(t, d.score or 0.0, best) for t, d in zip(texts, docs, strict=True)]
+            by_id = {d.id: d.score or 0.0 for d in (docs if bm25_documents is None else bm25_documents)}
+            raw = [by_id.get(d.id, 0.0) for d in docs]
+            best = max(by_id.values(), default=0.0)
+            texts = [with_bm25(t, r, best) for t, r in zip(texts, raw, strict=True)]
         scores = self._scorer.predict(
             [(query, t) for t in texts],
             batch_size=self.batch_size,
