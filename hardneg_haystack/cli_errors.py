@@ -12,26 +12,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from hardneg_haystack.errors import ConfigError, HardnegError
+from hardneg_haystack.errors import ConfigError, HardnegError, first_line, yaml_problem
 
 USER_ERROR = 2
 INTERNAL_ERROR = 1
-
-
-def _first_line(text: str, limit: int = 300) -> str:
-    line = next((s.strip() for s in str(text).splitlines() if s.strip()), "")
-    return line if len(line) <= limit else line[: limit - 3] + "..."
-
-
-def yaml_problem(exc: BaseException) -> str | None:
-    import yaml
-
-    if not isinstance(exc, yaml.YAMLError):
-        return None
-    mark = getattr(exc, "problem_mark", None)
-    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-    problem = getattr(exc, "problem", None) or _first_line(str(exc))
-    return f"not valid YAML{where}: {problem}"
 
 
 def _pipeline_problem(exc: BaseException) -> str | None:
@@ -50,7 +34,7 @@ def _pipeline_problem(exc: BaseException) -> str | None:
             "(only hardneg_haystack, haystack and haystack_integrations components load; load YAML from sources "
             "you trust)"
         )
-    return f"pipeline could not be loaded: {_first_line(text)}"
+    return f"pipeline could not be loaded: {first_line(text)}"
 
 
 def describe(exc: BaseException) -> tuple[str, bool]:
@@ -74,10 +58,10 @@ def describe(exc: BaseException) -> tuple[str, bool]:
         pass
     else:
         if isinstance(exc, OSConnectionError):
-            return f"OpenSearch is unreachable ({_first_line(str(exc), 160)}): is the cluster running?", True
+            return f"OpenSearch is unreachable ({first_line(str(exc), 160)}): is the cluster running?", True
         if isinstance(exc, TransportError):
-            return f"OpenSearch refused the request: {_first_line(str(exc))}", True
-    text = _first_line(str(exc)) or "(no message)"
+            return f"OpenSearch refused the request: {first_line(str(exc))}", True
+    text = first_line(str(exc)) or "(no message)"
     return (
         f"unexpected {exc.__class__.__name__}: {text} (rerun with --debug for the traceback, and please report it)",
         False,

@@ -30,3 +30,21 @@ class DamagedFileError(HardnegError):
     def __init__(self, path: object, message: str) -> None:
         super().__init__(message)
         self.path = path
+
+
+def first_line(text: str, limit: int = 300) -> str:
+    """The first non-blank line of ``text``, cut to ``limit`` characters."""
+    line = next((s.strip() for s in str(text).splitlines() if s.strip()), "")
+    return line if len(line) <= limit else line[: limit - 3] + "..."
+
+
+def yaml_problem(exc: BaseException) -> str | None:
+    """``not valid YAML at line L, column C: <problem>`` for a YAML parse error, None for any other error."""
+    import yaml
+
+    if not isinstance(exc, yaml.YAMLError):
+        return None
+    mark = getattr(exc, "problem_mark", None)
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+    problem = getattr(exc, "problem", None) or first_line(str(exc))
+    return f"not valid YAML{where}: {problem}"

@@ -25,7 +25,9 @@ from hardneg_haystack.stores import STORE_FILE, StoreConfig, open_store, persist
 from hardneg_haystack.workdir import (
     CACHE_DIR,
     MANIFEST,
+    apply_weights,
     ensemble_conflict,
+    open_work_store,
     read_manifest,
     write_manifest,
 )
@@ -197,9 +199,9 @@ def _drop_store(config: StoreConfig) -> None:
         path = Path(config.work_dir or ".") / STORE_FILE
         path.unlink(missing_ok=True)
         return
-    from hardneg_haystack.stores import _client
+    from hardneg_haystack.stores import opensearch_client
 
-    client = _client(config)
+    client = opensearch_client(config)
     if client.indices.exists(index=config.index):
         client.indices.delete(index=config.index)
 
@@ -212,9 +214,11 @@ def stored_ids(store: Any, *, batch_size: int = 1000) -> set[str]:
         return {d.id for d in store.filter_documents()}
     from opensearchpy.helpers import scan
 
-    store._ensure_initialized()
+    from hardneg_haystack.stores import opensearch_handle
+
+    client, index = opensearch_handle(store)
     query = {"query": {"match_all": {}}, "_source": False}
-    hits = scan(store._client, index=store._index, query=query, size=batch_size)
+    hits = scan(client, index=index, query=query, size=batch_size)
     return {hit["_id"] for hit in hits}
 
 
@@ -228,46 +232,10 @@ def remove_stale(store: Any, *, keep: set[str]) -> int:
     return len(stale)
 
 
-def apply_weights(work_dir: str | Path, weights: list[float], *, batch_size: int = 1000) -> int:
-    """Re-fuse every stored vector under new member weights and record them in the manifest.
-
-    Nothing is re-embedded: each member's part is recovered from the fused vector (``fusion.reweight``).
-    Returns the number of documents rewritten.
-    """
-    import numpy as np
-
-    from hardneg_haystack.fusion import reweight
-    from hardneg_haystack.stores import iter_all_documents, write_documents
-
-    store, embedder, manifest = open_index(work_dir)
-    ens = manifest["ensemble"]
-    if ens["fusion"] != "weighted":
-        raise ConfigError("re-weighting needs fusion 'weighted'")
-    old = [m["weight"] for m in ens["members"]]
-    if len(weights) != len(old):
-        raise ConfigError(f"{len(weights)} weights for {len(old)} ensemble members")
-    docs = [d for d in iter_all_documents(store) if d.embedding is not None]
-    if not docs:
-        return 0
-    vecs = reweight(
-        np.asarray([d.embedding for d in docs], dtype=np.float32), manifest["member_dimensions"], old, weights
-    )
-    write_documents(
-        store, [replace(d, embedding=v.tolist()) for d, v in zip(docs, vecs, strict=True)], batch_size=batch_size
-    )
-    persist_store(store, StoreConfig(**manifest["store"]))  # read_manifest points it into this folder
-    total = float(sum(weights))
-    for member, w in zip(ens["members"], weights, strict=True):
-        member["weight"] = float(w) / total
-    write_manifest(work_dir, manifest)
-    return len(docs)
-
-
 def open_index(work_dir: str | Path, *, progress_bar: bool = False) -> tuple[Any, EnsembleTextEmbedder, dict[str, Any]]:
-    """Reopen an indexed work folder: ``(store, text embedder, manifest)``; nothing is re-embedded."""
-    manifest = read_manifest(work_dir)
-    config = StoreConfig(**manifest["store"])
-    store = open_store(config, embedding_dim=manifest["dimension"])
+    """Reopen an indexed work folder: ``(store, text embedder, manifest)``; nothing is re-embedded. The
+    component form of :func:`hardneg_haystack.workdir.open_work_dir` (which gives the bare Ensemble)."""
+    store, manifest = open_work_store(work_dir)
     params = dict(manifest["ensemble"], progress_bar=progress_bar)
     embedder = EnsembleTextEmbedder(**params)
     return store, embedder, manifest

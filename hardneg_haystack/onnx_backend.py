@@ -141,7 +141,7 @@ class OnnxCrossEncoder:
         """Scores of ``(query, document)`` pairs, in input order: the model's sigmoid applied as the torch
         ``CrossEncoder.predict`` does, or raw logits with ``apply_activation=False``. Pairs run longest
         first in batches of ``batch_size`` (None: one batch), each padded to its own longest pair."""
-        from hardneg_haystack.rerank_backends import sorted_batches
+        from hardneg_haystack.pair_batches import sorted_batches
 
         if not pairs:
             return np.zeros(0, dtype=np.float32)

@@ -91,13 +91,13 @@ def load_query_pipeline(source: str | Path, *, work_dir: str | Path | None = Non
     pipe = load_pipeline(source)
     if work_dir is None:
         return pipe
-    from hardneg_haystack.indexing import open_index
+    from hardneg_haystack.workdir import open_work_dir
 
-    store, embedder, _ = open_index(work_dir)
+    store, ensemble, _ = open_work_dir(work_dir)
     bind_document_store(pipe, store)
     for _, comp in pipe.walk():
         if isinstance(comp, EnsembleTextEmbedder):
-            comp.ensemble = embedder.ensemble
+            comp.ensemble = ensemble
     return pipe
 
 

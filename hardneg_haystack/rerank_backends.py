@@ -29,6 +29,7 @@ from typing import Any, Literal, Protocol
 import numpy as np
 
 from hardneg_haystack.errors import ConfigError
+from hardneg_haystack.pair_batches import sorted_batches
 
 Backend = Literal["torch", "torch-bf16", "onnx", "onnx-int8"]
 BACKENDS: tuple[str, ...] = ("torch", "torch-bf16", "onnx", "onnx-int8")
@@ -77,13 +78,6 @@ def configure_torch_threads(threads: int | None = None) -> int:
     if torch.get_num_threads() != n:
         torch.set_num_threads(n)
     return n
-
-
-def sorted_batches(pairs: Sequence[Sequence[str]], batch_size: int | None) -> list[np.ndarray]:
-    """Indices of ``pairs`` longest first, cut into batches (``None``: one batch), so each batch pads little."""
-    order = np.argsort([-(len(q) + len(d)) for q, d in pairs], kind="stable")
-    size = batch_size or max(1, len(order))
-    return [order[i : i + size] for i in range(0, len(order), size)]
 
 
 class TorchScorer:

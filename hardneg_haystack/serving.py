@@ -114,7 +114,7 @@ def use_ranker(pipeline: Pipeline, model: str) -> Pipeline:
     swap_ranker(pipeline, model)
     source = resolve_model(model).source
     for name, comp in list(pipeline.walk()):
-        if isinstance(comp, ScoreFuser) and comp._explicit is None:
+        if isinstance(comp, ScoreFuser) and comp.weights_from_model:
             replace_component(pipeline, name, ScoreFuser(model=source, top_k=comp.top_k))
     return pipeline
 

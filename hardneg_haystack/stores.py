@@ -173,6 +173,14 @@ def opensearch_client(config: StoreConfig) -> Any:
     return OpenSearch(hosts=config.url, http_auth=auth, **connection_options(config))
 
 
+def opensearch_handle(store: Any) -> tuple[Any, str]:
+    """``(client, index name)`` of a connected OpenSearchDocumentStore (its index is created with its mappings
+    if missing). Haystack's store exposes neither publicly: this is the one place that reads its private
+    ``_client``/``_index``/``_ensure_initialized``."""
+    store._ensure_initialized()
+    return store._client, store._index
+
+
 def _existing_dimension(config: StoreConfig) -> int:
     client = opensearch_client(config)
     try:
@@ -195,8 +203,7 @@ def _check_opensearch(store: Any, config: StoreConfig, embedding_dim: int) -> No
     from opensearchpy.exceptions import AuthenticationException, AuthorizationException, ConnectionError
 
     try:
-        store._ensure_initialized()  # creates the index with our mappings if it does not exist
-        client = store._client
+        client, _ = opensearch_handle(store)  # creates the index with our mappings if it does not exist
         mapping = client.indices.get_mapping(index=config.index)
     except (AuthenticationException, AuthorizationException) as exc:
         raise StoreError(
@@ -246,10 +253,8 @@ def iter_all_documents(store: Any, *, batch_size: int = 1000) -> Iterator[Docume
         return
     from opensearchpy.helpers import scan
 
-    store._ensure_initialized()
-    for hit in scan(
-        store._client, index=store._index, query={"query": {"match_all": {}}}, size=batch_size, preserve_order=False
-    ):
+    client, index = opensearch_handle(store)
+    for hit in scan(client, index=index, query={"query": {"match_all": {}}}, size=batch_size, preserve_order=False):
         src = dict(hit["_source"])
         src.setdefault("id", hit["_id"])
         yield Document.from_dict(src)
@@ -260,7 +265,7 @@ def random_score_ids(store: Any, *, exclude_ids: Sequence[str], size: int, seed:
     draws the same ids), none of them in ``exclude_ids``: random negatives drawn by the store itself."""
     if isinstance(store, InMemoryDocumentStore):
         raise ConfigError("random_score sampling needs an OpenSearch store (the embedded store samples its scan)")
-    store._ensure_initialized()
+    client, index = opensearch_handle(store)
     query = {
         "function_score": {
             "query": {"bool": {"must_not": [{"ids": {"values": list(exclude_ids)}}]}},
@@ -268,5 +273,5 @@ def random_score_ids(store: Any, *, exclude_ids: Sequence[str], size: int, seed:
             "boost_mode": "replace",
         }
     }
-    res = store._client.search(index=store._index, body={"size": size, "_source": False, "query": query})
+    res = client.search(index=index, body={"size": size, "_source": False, "query": query})
     return [hit["_id"] for hit in res["hits"]["hits"]]

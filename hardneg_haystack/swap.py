@@ -95,7 +95,7 @@ def swap_ranker(
     if update_blender and stored is not None:
         for _, comp in pipeline.walk():
             if isinstance(comp, ScoreBlender):
-                comp.model, comp.weight, comp._explicit_weight = resolved.source, float(stored), None
+                comp.use_model(resolved.source, float(stored))
     return pipeline
 
 

@@ -9,6 +9,7 @@ read and replaced by the folder's actual location: a copied or moved folder read
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +69,60 @@ def write_manifest(work_dir: str | Path, manifest: dict[str, Any]) -> Path:
     tmp.write_text(json.dumps(portable(manifest), indent=2), encoding="utf-8")
     tmp.replace(path)
     return path
+
+
+def open_work_store(work_dir: str | Path) -> tuple[Any, dict[str, Any]]:
+    """Reopen an indexed work folder's store: ``(store, manifest)``; nothing is re-embedded."""
+    from hardneg_haystack.stores import StoreConfig, open_store
+
+    manifest = read_manifest(work_dir)
+    store = open_store(StoreConfig(**manifest["store"]), embedding_dim=manifest["dimension"])
+    return store, manifest
+
+
+def open_work_dir(work_dir: str | Path, *, progress_bar: bool = False) -> tuple[Any, Any, dict[str, Any]]:
+    """Reopen an indexed work folder: ``(store, Ensemble, manifest)``, the ensemble that embedded the store
+    (its members and fitted weights; models load on first use). No Haystack component: the library's own
+    layers use this; :func:`hardneg_haystack.indexing.open_index` wraps the ensemble in a text embedder."""
+    from hardneg_haystack.ensemble import Ensemble
+
+    store, manifest = open_work_store(work_dir)
+    return store, Ensemble(**dict(manifest["ensemble"], progress_bar=progress_bar)), manifest
+
+
+def apply_weights(work_dir: str | Path, weights: list[float], *, batch_size: int = 1000) -> int:
+    """Re-fuse every stored vector under new member weights and record them in the manifest.
+
+    Nothing is re-embedded: each member's part is recovered from the fused vector (``fusion.reweight``).
+    Returns the number of documents rewritten.
+    """
+    import numpy as np
+
+    from hardneg_haystack.fusion import reweight
+    from hardneg_haystack.stores import StoreConfig, iter_all_documents, persist_store, write_documents
+
+    store, manifest = open_work_store(work_dir)
+    ens = manifest["ensemble"]
+    if ens["fusion"] != "weighted":
+        raise ConfigError("re-weighting needs fusion 'weighted'")
+    old = [m["weight"] for m in ens["members"]]
+    if len(weights) != len(old):
+        raise ConfigError(f"{len(weights)} weights for {len(old)} ensemble members")
+    docs = [d for d in iter_all_documents(store) if d.embedding is not None]
+    if not docs:
+        return 0
+    vecs = reweight(
+        np.asarray([d.embedding for d in docs], dtype=np.float32), manifest["member_dimensions"], old, weights
+    )
+    write_documents(
+        store, [replace(d, embedding=v.tolist()) for d, v in zip(docs, vecs, strict=True)], batch_size=batch_size
+    )
+    persist_store(store, StoreConfig(**manifest["store"]))  # read_manifest points it into this folder
+    total = float(sum(weights))
+    for member, w in zip(ens["members"], weights, strict=True):
+        member["weight"] = float(w) / total
+    write_manifest(work_dir, manifest)
+    return len(docs)
 
 
 # ---- ensemble identity ------------------------------------------------------------------------------------

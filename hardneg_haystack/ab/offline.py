@@ -38,15 +38,15 @@ def offline_ab(
 ) -> dict[str, Any]:
     """``arms``: name -> model reference, or None for BM25 alone. Returns metrics per arm and the test of the
     second arm against the first on every metric."""
-    from hardneg_haystack.indexing import open_index
     from hardneg_haystack.mining.corpus import load_corpus
     from hardneg_haystack.models import load_cross_encoder
     from hardneg_haystack.training.trainer import reads_bm25
+    from hardneg_haystack.workdir import open_work_store
 
     model_scorer(None, precision=precision)  # check it before any work
     if len(arms) != 2:
         raise ValueError(f"offline A/B compares exactly two arms, got {list(arms)}")
-    store = open_index(work_dir)[0]
+    store = open_work_store(work_dir)[0]
     corpus = load_corpus(store, need_embeddings=False)
     first = FirstStage.bm25_only(corpus, store, queries, depth * 3)
     runs = {}
@@ -78,3 +78,22 @@ def offline_ab(
         "baseline": a,
         "treatment": b,
     }
+
+
+def parse_arms(specs: list[str]) -> dict[str, str | None]:
+    """``["bm25=bm25", "ft=runs/ranker/model"]`` -> ``{"bm25": None, "ft": "runs/ranker/model"}``: the arms of
+    ``hardneg ab offline --arm`` (NAME=MODEL, or NAME=bm25 for BM25 alone)."""
+    from hardneg_haystack.errors import HardnegError
+
+    arms: dict[str, str | None] = {}
+    for spec in specs:
+        name, sep, ref = spec.partition("=")
+        if not sep or not ref:
+            raise HardnegError(f"--arm {spec!r}: write NAME=MODEL or NAME=bm25")
+        arms[name] = None if ref == "bm25" else ref
+    return arms
+
+
+def parse_blend(specs: list[str] | None) -> dict[str, float]:
+    """``["ft=0.6"]`` -> ``{"ft": 0.6}`` (``hardneg ab offline --blend NAME=WEIGHT``)."""
+    return {k: float(v) for k, _, v in (b.partition("=") for b in specs or [])}

@@ -7,23 +7,18 @@ All three read the SAME document store (one full scan, no re-embedding) and retu
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from typing import Any, Literal
 
-import numpy as np
 from haystack import component, default_from_dict, default_to_dict
 from haystack.core.serialization import component_from_dict, component_to_dict, import_class_by_name
-from haystack.document_stores.in_memory import InMemoryDocumentStore
 
 from hardneg_haystack.components.embedders import EnsembleTextEmbedder
-from hardneg_haystack.errors import ConfigError
-from hardneg_haystack.fusion import split_members
 from hardneg_haystack.ingest.queries import LabelledQuery
 from hardneg_haystack.mining.baselines import Analyzer, mine_bm25, mine_random
-from hardneg_haystack.mining.cluster_miner import mine_clusters
 from hardneg_haystack.mining.clustering import ClusterMethod, PoolMode
 from hardneg_haystack.mining.corpus import Corpus, load_corpus
+from hardneg_haystack.mining.factory import check_sampler, mine_with_ensemble, result_of
 from hardneg_haystack.mining.result import MinedQuery, MiningResult
 from hardneg_haystack.mining.selection import Sampling, SelectionConfig
 
@@ -103,16 +98,10 @@ class _MinerBase:
         self._corpus = None
 
     def _finish(self, mined: list[MinedQuery], corpus: Corpus, extra: dict[str, Any] | None = None) -> dict[str, Any]:
-        ids = {d for q in mined for d, _ in (*q.negatives, *q.possible_positives)} | {
-            p for q in mined for p in q.positive_ids
-        }
-        contents = {}
-        for d in ids:
-            if d in corpus.index:
-                contents[d] = corpus.contents[corpus.index[d]]
-            elif d in corpus.by_parent:  # a chunked positive: its text is its chunks joined
-                contents[d] = " ".join(corpus.contents[i] for i in corpus.by_parent[d])
-        result = MiningResult(self.miner_name, mined, contents, self.num_negatives, extra or {})
+        return self._outputs(result_of(self.miner_name, mined, corpus, self.num_negatives, extra))
+
+    @staticmethod
+    def _outputs(result: MiningResult) -> dict[str, Any]:
         return {
             "result": result,
             "triplets": result.triplets(),
@@ -230,30 +219,6 @@ class ClusterHardNegativeMiner(_MinerBase):
     def warm_up(self) -> None:
         self.text_embedder.warm_up()
 
-    def _member_index(self) -> int:
-        members = self.text_embedder.ensemble.members
-        labels = [m.label for m in members]
-        if isinstance(self.member, int) and 0 <= self.member < len(members):
-            return self.member
-        if self.member in labels:
-            return labels.index(self.member)
-        raise ConfigError(f"member {self.member!r} is not in the ensemble (members: {', '.join(labels)})")
-
-    def _embeddings(self, corpus: Corpus, texts: list[str]) -> tuple[Corpus, np.ndarray]:
-        """Corpus and query vectors of the ensemble, or of one member in single-model mode."""
-        ens = self.text_embedder.ensemble
-        if self.member is None:
-            return corpus, ens.encode(texts, role="query")
-        i = self._member_index()
-        if ens.fusion == "mean":
-            raise ConfigError("single-model mode needs fusion 'weighted' or 'concat' (mean cannot be split)")
-        assert corpus.embeddings is not None
-        docs = split_members(corpus.embeddings, ens.dimensions, ens.weights, ens.fusion)[i]
-        if not np.any(docs):
-            raise ConfigError(f"member {self.member!r} is stored with weight 0: its vectors are gone")
-        single = dataclasses.replace(corpus, embeddings=docs)
-        return single, ens.encode_members(texts, role="query")[i]
-
     @component.output_types(**OUTPUTS)
     def run(self, queries: list[LabelledQuery]) -> dict[str, Any]:
         """
@@ -264,23 +229,20 @@ class ClusterHardNegativeMiner(_MinerBase):
         qs = as_queries(queries)
         corpus = self.corpus()
         self.warm_up()
-        corpus, q_emb = self._embeddings(corpus, [q.text for q in qs])
-        selection = self._selection(relative_margin=self.relative_margin, absolute_cap=self.absolute_cap)
-        mined, extra = mine_clusters(
+        result = mine_with_ensemble(
             corpus,
+            self.text_embedder.ensemble,
             qs,
-            q_emb,
-            selection=selection,
+            selection=self._selection(relative_margin=self.relative_margin, absolute_cap=self.absolute_cap),
             n_clusters=self.n_clusters,
-            method=self.clustering,
+            clustering=self.clustering,
             pca_variance=self.pca_variance,
             pool=self.pool,
             n_nearest_clusters=self.n_nearest_clusters,
             on_missing_positive=self.on_missing_positive,
+            member=self.member,
         )
-        if self.member is not None:
-            extra["single_model"] = self.text_embedder.ensemble.members[self._member_index()].label
-        return self._finish(mined, corpus, extra)
+        return self._outputs(result)
 
     def to_dict(self) -> dict[str, Any]:
         return default_to_dict(
@@ -368,10 +330,7 @@ class RandomNegativeMiner(_MinerBase):
             (OpenSearch only; reproducible on the same index).
         :param kwargs: num_negatives, seed, on_missing_positive (sampling and the window do not apply).
         """
-        if sampler not in ("scan", "random_score"):
-            raise ConfigError(f"sampler must be 'scan' or 'random_score', got {sampler!r}")
-        if sampler == "random_score" and isinstance(document_store, InMemoryDocumentStore):
-            raise ConfigError("sampler 'random_score' needs an OpenSearch store; the embedded store uses 'scan'")
+        check_sampler(sampler, document_store)
         _MinerBase.__init__(self, document_store=document_store, **kwargs)
         self.sampler = sampler
 

@@ -74,6 +74,11 @@ class ScoreBlender:
         out.sort(key=lambda d: -(d.score or 0.0))
         return {"documents": out[: self.top_k] if self.top_k else out}
 
+    def use_model(self, model: str, weight: float) -> None:
+        """Blend for ``model`` with its stored ``weight``: serialised as the model alone (no explicit weight), so
+        a reloaded pipeline reads the weight from the model folder again."""
+        self.model, self.weight, self._explicit_weight = model, float(weight), None
+
     def to_dict(self) -> dict[str, Any]:
         return default_to_dict(self, weight=self._explicit_weight, model=self.model, top_k=self.top_k)
 
@@ -133,6 +138,11 @@ class ScoreFuser:
         total = sum(chosen.values())
         self.weights = {k: chosen.get(k, 0.0) / total for k in SIGNALS}
         self.top_k = top_k
+
+    @property
+    def weights_from_model(self) -> bool:
+        """True when no weights were given: they are (or would be) read from the model folder."""
+        return self._explicit is None
 
     @component.output_types(documents=list[Document])
     def run(

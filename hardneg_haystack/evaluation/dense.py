@@ -40,10 +40,9 @@ def evaluate_members(
     work_dir: str | Path, data: str | Path, *, split: str = "test", k: int = 100
 ) -> list[dict[str, Any]]:
     """Rows ``{system, ndcg@10, mrr@10, recall@100}`` for every member alone and for the ensemble."""
-    from hardneg_haystack.indexing import open_index
+    from hardneg_haystack.workdir import open_work_dir
 
-    store, embedder, manifest = open_index(work_dir)
-    ens = embedder.ensemble
+    store, ens, manifest = open_work_dir(work_dir)
     if ens.fusion == "mean":
         raise ConfigError("per-member evaluation needs fusion 'weighted' or 'concat'")
     docs = [d for d in iter_all_documents(store) if d.embedding is not None]

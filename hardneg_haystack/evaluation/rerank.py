@@ -189,3 +189,17 @@ def evaluate_rerankers(
         runs[f"{name} + bm25 (w={weight:g})"] = blended
     qrels = qrels_of(queries)
     return [{"system": name, **evaluate_run(qrels, run, METRICS)} for name, run in runs.items()]
+
+
+def parse_models(specs: list[str]) -> dict[str, str]:
+    """``["ft=runs/ranker/model", "runs/other"]`` -> ``{"ft": "runs/ranker/model", "other": "runs/other"}``: the
+    systems of ``hardneg eval-rerank --model`` (NAME=MODEL; a bare model is named after its folder)."""
+    from pathlib import Path
+
+    models = {}
+    for spec in specs:
+        name, sep, ref = spec.partition("=")
+        if not sep:
+            name, ref = Path(spec).name or spec, spec
+        models[name] = ref
+    return models

@@ -160,7 +160,7 @@ class ExperimentConfig:
             try:
                 data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
             except yaml.YAMLError as exc:
-                from hardneg_haystack.cli_errors import yaml_problem
+                from hardneg_haystack.errors import yaml_problem
 
                 raise ConfigError(f"{path}: {yaml_problem(exc)}") from exc
             if not isinstance(data, dict):

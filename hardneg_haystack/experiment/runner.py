@@ -159,14 +159,14 @@ class Experiment:
         return self.out / "index"
 
     def opened(self) -> tuple[Any, Any, Any]:
-        """``(store, text embedder, corpus with embeddings)``: the store is opened and scanned once, not per
+        """``(store, ensemble, corpus with embeddings)``: the store is opened and scanned once, not per
         step (re-opened after a step that rewrites the vectors)."""
         if self._open is None:
-            from hardneg_haystack.indexing import open_index
             from hardneg_haystack.mining.corpus import load_corpus
+            from hardneg_haystack.workdir import open_work_dir
 
-            store, embedder, _ = open_index(self.index_dir)
-            self._open = (store, embedder, load_corpus(store))
+            store, ensemble, _ = open_work_dir(self.index_dir)
+            self._open = (store, ensemble, load_corpus(store))
         return self._open
 
     def index(self) -> dict[str, Any]:
@@ -191,8 +191,8 @@ class Experiment:
 
     def weights(self) -> dict[str, Any]:
         def run() -> dict[str, Any]:
-            from hardneg_haystack.indexing import apply_weights
             from hardneg_haystack.mining.weights import fit_member_weights
+            from hardneg_haystack.workdir import apply_weights
 
             fit = fit_member_weights(self.index_dir, self.data.train, min_weight=0.1)
             member_scores = {label: fit.scores[label] for label in fit.labels}
@@ -231,14 +231,14 @@ class Experiment:
 
             cfg = self.config.warm_start
             assert cfg is not None
-            store, embedder, corpus = self.opened()
+            store, ensemble, corpus = self.opened()
             samples = rerank_samples(
                 store, self.validation_queries, k=self.config.candidates[0], corpus=corpus, bm25_text=cfg.bm25_text
             )
             res = warm_start(
                 corpus,
                 store,
-                embedder.ensemble,
+                ensemble,
                 self.out / "warmstart",
                 cfg,
                 validation=samples,
@@ -261,11 +261,7 @@ class Experiment:
                 self.mine(source)
 
         def run() -> dict[str, Any]:
-            from hardneg_haystack.components.miners import (
-                BM25NegativeMiner,
-                ClusterHardNegativeMiner,
-                RandomNegativeMiner,
-            )
+            from hardneg_haystack.mining.factory import mine_negatives
 
             if miner == "mix":
                 from hardneg_haystack.mining.mix import mix_results
@@ -275,17 +271,13 @@ class Experiment:
                 result = mix_results(parts)
                 result.write(self.out / "mined" / miner)
                 return {"stats": result.stats(), "hardness": self._hardness(result)}
-            store, embedder, _ = self.opened()
-            common = {"document_store": store, "num_negatives": self.config.num_negatives, "seed": self.config.seed}
-            if miner in ("ensemble", "single"):
-                member = self.state["steps"]["weights"]["best_member"] if miner == "single" else None
-                component = ClusterHardNegativeMiner(text_embedder=embedder, member=member, **common)
-            elif miner == "bm25":
-                component = BM25NegativeMiner(**common)
-            else:
-                component = RandomNegativeMiner(**common)
+            store, ensemble, _ = self.opened()
+            common = {"store": store, "ensemble": ensemble, "num_negatives": self.config.num_negatives,
+                      "seed": self.config.seed}  # fmt: skip
+            member = self.state["steps"]["weights"]["best_member"] if miner == "single" else None
             start = time.perf_counter()
-            result = component.run(queries=self.data.train)["result"]
+            name = "ensemble" if miner in ("ensemble", "single") else miner if miner == "bm25" else "random"
+            result = mine_negatives(name, queries=self.data.train, member=member, **common)
             result.extra_stats["seconds"] = round(time.perf_counter() - start, 2)
             result.write(self.out / "mined" / miner)
             return {"stats": result.stats(), "hardness": self._hardness(result)}
@@ -294,11 +286,11 @@ class Experiment:
 
     def _hardness(self, result: Any) -> list[float]:
         """Every negative's fused ensemble similarity to its query: one yardstick for all miners."""
-        _, embedder, corpus = self.opened()
+        _, ensemble, corpus = self.opened()
         queries = [q for q in result.queries if q.negatives]
         if not queries:
             return []
-        qv = embedder.ensemble.encode([q.query for q in queries], role="query")
+        qv = ensemble.encode([q.query for q in queries], role="query")
         sims = [
             float(qv[i] @ corpus.embeddings[corpus.index[nid]])  # type: ignore[index]
             for i, q in enumerate(queries)
@@ -371,8 +363,7 @@ class Experiment:
             from hardneg_haystack.training.trainer import reads_bm25
 
             cfg = self.config
-            store, embedder, corpus = self.opened()
-            ens = embedder.ensemble
+            store, ens, corpus = self.opened()
             pool = cfg.depth * 3
             held = set(self.validation_ids)
             fit_queries = [q for q in self.data.train if q.id not in held]

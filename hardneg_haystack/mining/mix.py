@@ -91,3 +91,12 @@ def parse_mix(spec: str) -> list[tuple[str, int]]:
             raise ConfigError(f"bad mix entry {part!r}: write source=count, e.g. 'ensemble=2,random=2'")
         out.append((name.strip(), int(count)))
     return out
+
+
+def parse_source(spec: str) -> tuple[str, int]:
+    """``"runs/mined/ensemble=2"`` -> ``("runs/mined/ensemble", 2)``: a mining output folder and how many of its
+    negatives to take per query (``hardneg mix --source``; the folder may itself hold ``=``)."""
+    folder, sep, count = spec.rpartition("=")
+    if not sep or not count.isdigit():
+        raise ConfigError(f"--source {spec!r}: write FOLDER=N, e.g. runs/mined/ensemble=2")
+    return folder, int(count)

@@ -149,11 +149,10 @@ def fit_member_weights(
     Chunked documents count through their parent: any chunk of a positive is a positive.
     """
     from hardneg_haystack.fusion import split_members
-    from hardneg_haystack.indexing import open_index
     from hardneg_haystack.mining.corpus import load_corpus
+    from hardneg_haystack.workdir import open_work_dir
 
-    store, embedder, manifest = open_index(work_dir)
-    ens = embedder.ensemble
+    store, ens, manifest = open_work_dir(work_dir)
     corpus = load_corpus(store)
     member_docs = split_members(corpus.embeddings, manifest["member_dimensions"], ens.weights, ens.fusion)
     member_queries = ens.encode_members([q.text for q in queries], role="query")

@@ -6,7 +6,7 @@ for demonstrating hard-negative mining and re-ranking; it is released as CC0.
 
 Run from the repository root:
 
-    python3 hardneg_haystack/sample_data/build_kb.py
+    python3 scripts/build_sample_kb.py
 
 Outputs (deterministic) are written to hardneg_haystack/sample_data/kb/.
 """
@@ -17,7 +17,7 @@ import html
 import json
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parent / "kb"
+OUT = Path(__file__).resolve().parent.parent / "hardneg_haystack" / "sample_data" / "kb"
 
 DOCS: list[dict] = []
 
@@ -2780,7 +2780,7 @@ coincidental. Nothing here is real guidance.
   (named by document id) with navigation, cookie banner, breadcrumb, sidebar
   and footer boilerplate, for demonstrating HTML ingestion and cleaning.
 
-Regenerate with `python3 hardneg_haystack/sample_data/build_kb.py`.
+Regenerate with `python3 scripts/build_sample_kb.py`.
 
 ## License
 

@@ -1,0 +1,181 @@
+"""``hardneg train`` and ``warm-start``: fine-tune a cross-encoder, or warm-start one from the corpus."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from hardneg_haystack.cli.app import SplitOpt, WorkOpt, _fail, _load_queries, _step_bar, _steps_on, console
+from hardneg_haystack.errors import ConfigError, HardnegError
+
+
+def train(
+    mined: Annotated[Path, typer.Option(help="A `hardneg mine`/`hardneg mix` output folder or a triplets JSONL")],
+    out: Annotated[Path, typer.Option(help="Run folder (model/, checkpoints/, training_curve.png)")] = Path(
+        "runs/ranker"
+    ),
+    work_dir: Annotated[
+        Path | None, typer.Option("--work-dir", "-w", help="Index folder: validate by re-ranking its BM25 top-k")
+    ] = None,
+    base_model: Annotated[str, typer.Option(help="Hugging Face id, folder or packaged alias")] = "minilm",
+    loss: Annotated[str, typer.Option(help="mnrl | triplet | bce")] = "mnrl",
+    margin: Annotated[float, typer.Option(help="Margin of the triplet loss")] = 1.0,
+    epochs: Annotated[float, typer.Option()] = 1.0,
+    learning_rate: Annotated[float, typer.Option()] = 5e-5,
+    batch_size: Annotated[int, typer.Option()] = 8,
+    max_length: Annotated[int, typer.Option(help="Tokens per (query, document) pair")] = 256,
+    num_negatives: Annotated[int | None, typer.Option(help="Negatives per row (default: all mined)")] = None,
+    validation_share: Annotated[float, typer.Option(help="Share of queries held out")] = 0.1,
+    max_steps: Annotated[int, typer.Option(help="Stop after this many steps (-1: epochs decide)")] = -1,
+    seed: Annotated[int, typer.Option()] = 42,
+    precision: Annotated[str, typer.Option(help="auto | bf16 | fp32")] = "auto",
+    bm25_text: Annotated[
+        bool | None,
+        typer.Option(
+            "--bm25-text/--no-bm25-text",
+            help="The model reads each document's BM25 score as text (needs -w); default: as --base-model does",
+        ),
+    ] = None,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            help="Continue the run in --out (only if its data and config match); --no-resume: discard it, start afresh"
+        ),
+    ] = True,
+) -> None:
+    """Fine-tune a cross-encoder re-ranker on mined negatives (best checkpoint, early stopping, resumable).
+
+    Start it from a warm start (`hardneg warm-start`, then --base-model <its folder>/model)."""
+    from hardneg_haystack.training import TrainConfig, train_cross_encoder
+    from hardneg_haystack.training.trainer import reads_bm25
+
+    try:
+        config = TrainConfig(
+            base_model=base_model,
+            loss=loss,
+            margin=margin,
+            epochs=epochs,
+            learning_rate=learning_rate,  # type: ignore[arg-type]
+            batch_size=batch_size,
+            max_length=max_length,
+            num_negatives=num_negatives,
+            validation_share=validation_share,
+            max_steps=max_steps,
+            seed=seed,
+            precision=precision,  # type: ignore[arg-type]
+            bm25_text=reads_bm25(base_model) if bm25_text is None else bm25_text,
+        )
+        bm25_text = config.bm25_text
+        validation, store = None, None
+        if bm25_text and work_dir is None:
+            raise ConfigError("--bm25-text needs the index the negatives were mined from: give -w/--work-dir")
+        if work_dir is not None:
+            from hardneg_haystack.indexing import open_index
+            from hardneg_haystack.training.validation import bm25_validation
+
+            store = open_index(work_dir)[0]
+            validation = bm25_validation(store, bm25_text=bm25_text)
+        stats_file = mined / "stats.json" if mined.is_dir() else None
+        miner = json.loads(stats_file.read_text()).get("miner", "?") if stats_file and stats_file.is_file() else "?"
+        with _step_bar("training") as step_progress:
+            result = train_cross_encoder(
+                mined,
+                out,
+                config,
+                validation=validation,
+                data_description=f"{mined} (miner: {miner})",
+                resume=resume,
+                step_progress=step_progress,
+                store=store,
+            )
+    except HardnegError as exc:
+        _fail(exc)
+    best = f"best at step {result.best_step}" if result.best_step is not None else "no validation: last step kept"
+    console.print(f"re-ranker trained: {result.steps} steps, {best} -> {result.model_dir}")
+    table = Table()
+    table.add_column("validation metric")
+    table.add_column("value")
+    for key in sorted(result.metrics):
+        table.add_row(key, f"{result.metrics[key]:.4f}")
+    if result.blend_weight is not None:
+        table.add_row("blend weight (share of the re-ranker)", f"{result.blend_weight:.2f}")
+    if table.row_count:
+        console.print(table)
+
+
+def warm_start_cmd(
+    work_dir: WorkOpt = Path("runs/index"),
+    out: Annotated[
+        Path, typer.Option(help="Folder of the warm-started model (model/, lists.jsonl, checkpoints/)")
+    ] = Path("runs/warmstart"),
+    data: Annotated[
+        Path | None, typer.Option(help="Labelled queries to VALIDATE on (BEIR folder or JSONL); never trained on")
+    ] = None,
+    split: SplitOpt = "train",
+    queries: Annotated[int, typer.Option(help="Pseudo-queries cut from the corpus")] = 2000,
+    teacher_weight: Annotated[float, typer.Option(help="Dense share of the BM25 + dense teacher")] = 0.5,
+    base_model: Annotated[str, typer.Option(help="Hugging Face id, folder or packaged alias")] = "minilm",
+    learning_rate: Annotated[float, typer.Option()] = 7e-5,
+    max_steps: Annotated[int, typer.Option(help="Stop after this many steps (-1: one pass over the lists)")] = -1,
+    max_length: Annotated[int, typer.Option(help="Tokens per (query, document) pair")] = 128,
+    precision: Annotated[str, typer.Option(help="auto | bf16 | fp32")] = "auto",
+    seed: Annotated[int, typer.Option()] = 42,
+    bm25_text: Annotated[
+        bool, typer.Option("--bm25-text/--no-bm25-text", help="The model reads each passage's BM25 score as text")
+    ] = True,
+) -> None:
+    """Warm-start a cross-encoder on the indexed corpus without labels (pseudo-queries, BM25 + dense teacher).
+
+    Give the result to `hardneg train --base-model <out>/model`; trained once per index and settings."""
+    from rich.progress import Progress
+
+    from hardneg_haystack.indexing import open_index
+    from hardneg_haystack.mining.corpus import load_corpus
+    from hardneg_haystack.training.trainer import TrainConfig
+    from hardneg_haystack.training.validation import rerank_samples
+    from hardneg_haystack.training.warmstart import WarmStartConfig, warm_start
+
+    try:
+        config = WarmStartConfig(
+            queries=queries,
+            teacher_weight=teacher_weight,
+            seed=seed,
+            bm25_text=bm25_text,
+            train=TrainConfig(
+                base_model=base_model,
+                learning_rate=learning_rate,
+                batch_size=4,
+                max_length=max_length,
+                max_steps=max_steps,
+                precision=precision,  # type: ignore[arg-type]
+                early_stopping_patience=0,
+                seed=seed,
+            ),
+        )
+        store, embedder, _ = open_index(work_dir)
+        corpus = load_corpus(store)
+        samples = None
+        if data is not None:
+            samples = rerank_samples(store, _load_queries(data, split), corpus=corpus, bm25_text=bm25_text)
+        with Progress(console=console) as progress:
+            task = progress.add_task("pseudo-queries and teacher lists", total=queries)
+            result = warm_start(
+                corpus,
+                store,
+                embedder.ensemble,
+                out,
+                config,
+                validation=samples,
+                progress=lambda n: progress.advance(task, n),
+                step_progress=_steps_on(progress, "training"),
+            )
+    except HardnegError as exc:
+        _fail(exc)
+    how = "reused (same index and settings)" if result.cached else f"{result.steps} steps on {result.lists} lists"
+    console.print(f"warm start: {how} -> {result.model_dir}")
+    for key in sorted(result.metrics):
+        console.print(f"  {key}: {result.metrics[key]:.4f}")

@@ -1,0 +1,119 @@
+"""The CLI package: its spec parsers, its command list, and a few commands' argument handling (fast, tiny models)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import typer.main
+from typer.testing import CliRunner
+
+from hardneg_haystack.ab.offline import parse_arms, parse_blend
+from hardneg_haystack.cli import app
+from hardneg_haystack.errors import ConfigError, HardnegError
+from hardneg_haystack.evaluation.rerank import parse_models
+from hardneg_haystack.mining.factory import MINERS, member_ref
+from hardneg_haystack.mining.mix import parse_source
+
+runner = CliRunner()
+
+
+def _run(*args: object):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def test_mix_source_spec() -> None:
+    assert parse_source("runs/mined/ensemble=2") == ("runs/mined/ensemble", 2)
+    assert parse_source("runs/a=b/random=3") == ("runs/a=b/random", 3)  # the last '=' splits
+    for bad in ("runs/mined/ensemble", "runs/mined/ensemble=two", "x=-1"):
+        with pytest.raises(ConfigError, match="write FOLDER=N"):
+            parse_source(bad)
+
+
+def test_eval_rerank_model_spec() -> None:
+    assert parse_models(["ft=runs/ranker/model", "runs/other/", "minilm"]) == {
+        "ft": "runs/ranker/model",
+        "other": "runs/other/",
+        "minilm": "minilm",
+    }
+
+
+def test_ab_offline_arm_and_blend_specs() -> None:
+    assert parse_arms(["base=bm25", "ft=runs/ranker/model"]) == {"base": None, "ft": "runs/ranker/model"}
+    for bad in ("ft", "ft="):
+        with pytest.raises(HardnegError, match="write NAME=MODEL or NAME=bm25"):
+            parse_arms([bad])
+    assert parse_blend(["ft=0.6"]) == {"ft": 0.6}
+    assert parse_blend(None) == {}
+
+
+def test_member_ref() -> None:
+    assert member_ref("1") == 1
+    assert member_ref("bert16") == "bert16"
+    assert member_ref(None) is None
+    assert member_ref(2) == 2
+
+
+def test_every_command_is_registered_in_order() -> None:
+    group = typer.main.get_command(app)
+    assert list(group.list_commands(None)) == [  # type: ignore[arg-type]
+        "models", "index", "search", "eval-dense", "fit-weights", "mine", "mix", "train", "warm-start",
+        "swap-ranker", "export-onnx", "eval-rerank", "experiment", "demo", "serve", "ab",
+    ]  # fmt: skip
+    ab = group.get_command(None, "ab")  # type: ignore[arg-type]
+    assert list(ab.list_commands(None)) == ["serve", "simulate", "load", "report", "offline"]  # type: ignore[union-attr]
+
+
+def test_bad_specs_are_one_line_errors(tmp_path: Path) -> None:
+    res = _run("mix", "--source", "runs/mined/ensemble", "--out", tmp_path / "mix")
+    assert res.exit_code == 2, res.output
+    assert "--source 'runs/mined/ensemble': write FOLDER=N" in res.output
+    res = _run("ab", "offline", "--data", tmp_path, "--arm", "ft")
+    assert res.exit_code == 2, res.output
+    assert "--arm 'ft': write NAME=MODEL or NAME=bm25" in res.output
+
+
+@pytest.fixture
+def indexed(beir_dir: Path, tiny_members: list[dict], tmp_path: Path) -> Path:
+    from hardneg_haystack.indexing import index_documents
+    from hardneg_haystack.ingest import load_documents
+
+    work = tmp_path / "index"
+    index_documents(load_documents(beir_dir), work_dir=work, members=tiny_members)
+    return work
+
+
+def test_mine_checks_the_miner_and_its_sampler(indexed: Path, beir_dir: Path, tmp_path: Path) -> None:
+    res = _run("mine", "--data", beir_dir, "-w", indexed, "--miner", "nope", "--out", tmp_path / "m")
+    assert res.exit_code == 2, res.output
+    assert "unknown miner 'nope': ensemble, bm25, random or st" in res.output
+    res = _run("mine", "--data", beir_dir, "-w", indexed, "--miner", "random", "--sampler", "dice")
+    assert res.exit_code == 2, res.output
+    assert "sampler must be 'scan' or 'random_score'" in res.output
+    assert set(MINERS) == {"ensemble", "bm25", "random", "st"}
+
+
+def test_mine_then_mix_through_the_cli(indexed: Path, beir_dir: Path, tmp_path: Path) -> None:
+    for miner in ("bm25", "random"):
+        res = _run("mine", "--data", beir_dir, "-w", indexed, "--miner", miner, "--num-negatives", 2,
+                   "--out", tmp_path / miner)  # fmt: skip
+        assert res.exit_code == 0, res.output
+        assert (tmp_path / miner / "triplets.jsonl").is_file()
+        assert json.loads((tmp_path / miner / "stats.json").read_text())["miner"] == miner
+    res = _run("mix", "--source", f"{tmp_path / 'bm25'}=1", "--source", f"{tmp_path / 'random'}=1",
+               "--out", tmp_path / "mix")  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert "negatives per query" in res.output
+    assert (tmp_path / "mix" / "triplets.jsonl").is_file()
+
+
+def test_mine_with_one_member_by_position(indexed: Path, beir_dir: Path, tmp_path: Path) -> None:
+    res = _run("mine", "--data", beir_dir, "-w", indexed, "--member", "0", "--num-negatives", 2,
+               "--out", tmp_path / "single")  # fmt: skip
+    # "0" is the first member (a position): accepted, mined (this tiny corpus may leave no negative after the guard)
+    assert "is not in the ensemble" not in res.output
+    assert res.exit_code == 0 or "mined 0 negatives" in res.output, res.output
+    res = _run("mine", "--data", beir_dir, "-w", indexed, "--member", "nobody", "--out", tmp_path / "x")
+    assert res.exit_code == 2, res.output
+    assert "member 'nobody' is not in the ensemble" in res.output
