@@ -183,7 +183,7 @@ def cross_encoder_ranker(model: str, *, top_k: int) -> Any:
     """The ranker of ``model`` (logits, not sigmoid): Haystack's ``SentenceTransformersSimilarityRanker``, or our
     :class:`~hardneg_haystack.components.backend_ranker.BackendRanker` (torch) for a model that reads BM25's
     score as text (``hardneg.json``), which Haystack's ranker cannot show it."""
-    from hardneg_haystack.training.trainer import reads_bm25
+    from hardneg_haystack.training.cross_encoder import reads_bm25
 
     if reads_bm25(model):
         from hardneg_haystack.components.backend_ranker import BackendRanker

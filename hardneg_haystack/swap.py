@@ -57,7 +57,7 @@ def swap_ranker(
     from hardneg_haystack.models import resolve_model
     from hardneg_haystack.pipelines import load_pipeline
     from hardneg_haystack.rerank_backends import resolve_backend
-    from hardneg_haystack.training.trainer import read_training_info, reads_bm25
+    from hardneg_haystack.training.cross_encoder import read_training_info, reads_bm25
 
     if not isinstance(pipeline, Pipeline):
         pipeline = load_pipeline(pipeline, allowed_modules=allowed_modules)

@@ -78,7 +78,7 @@ LAYERS: dict[str, int] = {
     "mining.peer": LOGIC,
     "mining.weights": LOGIC,
     "training": LOGIC,
-    "training.trainer": LOGIC,
+    "training.cross_encoder": LOGIC,
     "training.validation": LOGIC,
     "training.warmstart": LOGIC,
     "evaluation.first_stage": LOGIC,

@@ -194,7 +194,7 @@ def test_bad_inputs_are_named(tmp_path: Path, tiny_models: dict[str, str]) -> No
 def test_step_zero_counts_as_a_checkpoint(tiny_models: dict[str, str], tmp_path: Path, monkeypatch) -> None:
     """When no fine-tuned checkpoint beats the starting model on validation, the starting model is kept."""
     from hardneg_haystack.models import load_cross_encoder
-    from hardneg_haystack.training import trainer as trainer_module
+    from hardneg_haystack.training import cross_encoder as trainer_module
 
     cfg = TrainConfig(
         base_model=tiny_models["bert16"],

@@ -51,7 +51,7 @@ def train(
 
     Start it from a warm start (`hardneg warm-start`, then --base-model <its folder>/model)."""
     from hardneg_haystack.training import TrainConfig, train_cross_encoder
-    from hardneg_haystack.training.trainer import reads_bm25
+    from hardneg_haystack.training.cross_encoder import reads_bm25
 
     try:
         config = TrainConfig(
@@ -135,7 +135,7 @@ def warm_start_cmd(
 
     from hardneg_haystack.indexing import open_index
     from hardneg_haystack.mining.corpus import load_corpus
-    from hardneg_haystack.training.trainer import TrainConfig
+    from hardneg_haystack.training.cross_encoder import TrainConfig
     from hardneg_haystack.training.validation import rerank_samples
     from hardneg_haystack.training.warmstart import WarmStartConfig, warm_start
 

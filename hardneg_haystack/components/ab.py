@@ -15,7 +15,7 @@ from hardneg_haystack.ab.assign import assign_arm, normalise_split, unit_fractio
 from hardneg_haystack.ab.interleave import team_draft
 from hardneg_haystack.blend import blend
 from hardneg_haystack.bm25_text import with_bm25
-from hardneg_haystack.training.trainer import reads_bm25
+from hardneg_haystack.training.cross_encoder import reads_bm25
 
 Mode = Literal["split", "interleave"]
 
@@ -108,7 +108,7 @@ class ABRanker:
         spec = self.arms[name] or {}
         weight = spec.get("blend")
         if weight == "stored":
-            from hardneg_haystack.training.trainer import read_training_info
+            from hardneg_haystack.training.cross_encoder import read_training_info
 
             weight = read_training_info(spec["model"]).get("blend_weight")
         return None if weight is None else float(weight)

@@ -8,7 +8,7 @@ from typing import Any
 from haystack import component, default_from_dict, default_to_dict
 
 from hardneg_haystack.mining.result import MiningResult
-from hardneg_haystack.training.trainer import TrainConfig, train_cross_encoder
+from hardneg_haystack.training.cross_encoder import TrainConfig, train_cross_encoder
 
 
 @component
@@ -48,7 +48,7 @@ class TripletTrainer:
         :param resume: Continue from the last checkpoint in ``output_dir`` when one exists.
         :param device: ``cpu``, ``cuda``... (None: automatic).
         :param document_store: The index the rows were mined from (needed by ``bm25_text``).
-        :param config: Any :class:`~hardneg_haystack.training.trainer.TrainConfig` field: ``base_model``,
+        :param config: Any :class:`~hardneg_haystack.training.cross_encoder.TrainConfig` field: ``base_model``,
             ``loss`` (``mnrl`` | ``triplet`` | ``bce``), ``margin``, ``epochs``, ``learning_rate``,
             ``batch_size``, ``max_length``, ``num_negatives``, ``validation_share``, ``eval_steps``,
             ``early_stopping_patience``, ``seed``, ``max_steps``, ``bm25_text``.

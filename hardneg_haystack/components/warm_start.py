@@ -44,7 +44,7 @@ class CorpusWarmStart:
         :param output_dir: Where the model (``model/``), the training lists and checkpoints go.
         :param config: Any :class:`~hardneg_haystack.training.warmstart.WarmStartConfig` field: ``queries``,
             ``kinds``, ``pool``, ``list_size``, ``hard``, ``teacher_weight``, ``temperature``, ``seed``,
-            ``train`` (a dict of :class:`~hardneg_haystack.training.trainer.TrainConfig` fields).
+            ``train`` (a dict of :class:`~hardneg_haystack.training.cross_encoder.TrainConfig` fields).
         """
         known = {f.name for f in fields(WarmStartConfig)}
         unknown = sorted(set(config) - known)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from hardneg_haystack.errors import ConfigError
-from hardneg_haystack.training.trainer import TrainConfig
+from hardneg_haystack.training.cross_encoder import TrainConfig
 from hardneg_haystack.training.warmstart import WarmStartConfig
 
 MINERS = ("random", "bm25", "ensemble", "single", "mix")

@@ -83,7 +83,7 @@ class ExperimentData:
 
 def store_fusion_weights(model_dir: str | Path, weights: dict[str, float]) -> None:
     """Record the fitted fusion weights in the model's ``hardneg.json`` (read by ``ScoreFuser(model=...)``)."""
-    from hardneg_haystack.training.trainer import INFO_FILE, read_training_info
+    from hardneg_haystack.training.cross_encoder import INFO_FILE, read_training_info
 
     info = read_training_info(model_dir)
     info["fusion_weights"] = weights
@@ -360,7 +360,7 @@ class Experiment:
                 reorder_run,
             )
             from hardneg_haystack.models import load_cross_encoder
-            from hardneg_haystack.training.trainer import reads_bm25
+            from hardneg_haystack.training.cross_encoder import reads_bm25
 
             cfg = self.config
             store, ens, corpus = self.opened()

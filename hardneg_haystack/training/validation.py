@@ -51,7 +51,7 @@ def rerank_samples(
 def bm25_validation(
     store: Any, *, k: int = 20, analyzer: str = "english", bm25_text: bool = False
 ) -> Callable[[list[Group]], list[dict]]:
-    """A ``validation`` argument for :func:`~hardneg_haystack.training.trainer.train_cross_encoder`: the
+    """A ``validation`` argument for :func:`~hardneg_haystack.training.cross_encoder.train_cross_encoder`: the
     held-out groups' queries as :func:`rerank_samples`."""
 
     def build(groups: list[Group]) -> list[dict[str, Any]]:

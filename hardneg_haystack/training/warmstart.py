@@ -44,8 +44,8 @@ from hardneg_haystack.blend import blend
 from hardneg_haystack.bm25_text import with_bm25
 from hardneg_haystack.errors import ConfigError, DataError
 from hardneg_haystack.mining.corpus import Corpus
+from hardneg_haystack.training.cross_encoder import CHECKPOINTS, INFO_FILE, MODEL_DIR, TrainConfig, write_training_curve
 from hardneg_haystack.training.pseudo_queries import KINDS, PseudoQuery, make_pseudo_queries
-from hardneg_haystack.training.trainer import CHECKPOINTS, INFO_FILE, MODEL_DIR, TrainConfig, write_training_curve
 
 logger = logging.getLogger(__name__)
 
@@ -231,7 +231,7 @@ def warm_start(
 
     from hardneg_haystack.ingest.jsonl import iter_jsonl
     from hardneg_haystack.models import load_cross_encoder
-    from hardneg_haystack.training.trainer import _last_checkpoint, build_trainer
+    from hardneg_haystack.training.cross_encoder import _last_checkpoint, build_trainer
 
     config = config or WarmStartConfig()
     out = Path(output_dir)
