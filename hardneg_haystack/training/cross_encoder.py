@@ -56,6 +56,8 @@ class TrainConfig:
     :param max_steps: Optimiser steps (overrides ``epochs`` when > 0).
     :param bm25_text: The model reads each document's BM25 score as text (:mod:`hardneg_haystack.bm25_text`;
         training needs the index, ``store=``); recorded in ``hardneg.json`` so every scorer adds it too.
+    :param freeze_embeddings: Keep the word-embedding matrix fixed (about half of MiniLM's weights): no gradient
+        and no optimiser update for it (benchmarks/train_speed.py measures what it saves).
     :param precision: ``bf16`` (autocast: about 2x faster training and 3.6x faster scoring on CPUs with
         AVX512-BF16 or AMX, benchmarks/train_speed.py), ``fp32``, or ``auto`` (bf16 where the hardware has it).
     """
@@ -76,6 +78,7 @@ class TrainConfig:
     max_steps: int = -1
     precision: Precision = "auto"
     bm25_text: bool = False
+    freeze_embeddings: bool = False
 
     def __post_init__(self) -> None:
         if self.loss not in ("triplet", "mnrl", "bce"):
@@ -168,6 +171,10 @@ def train_cross_encoder(
         samples = validation if validation is not None else validation_samples(val_groups)
     set_seed(config.seed)  # a fresh scoring head is drawn from the seed: reloading the start gives the same model
     model = load_cross_encoder(config.base_model, max_length=config.max_length, device=device)
+    if config.freeze_embeddings:
+        for name, param in model.named_parameters():
+            if "word_embeddings" in name:
+                param.requires_grad_(False)
     loss, dataset, sampler = _loss_and_dataset(model, train_groups, config)
     trainer = build_trainer(
         model, dataset, loss, config, out, samples=samples, sampler=sampler, device=device, step_progress=step_progress
