@@ -241,3 +241,18 @@ def test_resume_refuses_checkpoints_of_another_run(tiny_models: dict[str, str], 
     fresh = train_cross_encoder(toy_rows(10), out, TrainConfig(**base, loss="triplet"), resume=False)
     assert fresh.steps == 2 and read_training_info(fresh.model_dir)["config"]["loss"] == "triplet"
     assert [h["step"] for h in fresh.history if "loss" in h][0] == 1  # trained from step 0, not resumed
+
+
+def test_frozen_embeddings_stay_as_they_were(tiny_models: dict[str, str], tmp_path: Path) -> None:
+    from hardneg_haystack.models import load_cross_encoder
+
+    def word_embeddings(model) -> torch.Tensor:  # noqa: ANN001
+        return next(p for n, p in model.named_parameters() if "word_embeddings" in n).detach().clone()
+
+    base = word_embeddings(load_cross_encoder(tiny_models["bert16"]))
+    common = {"base_model": tiny_models["bert16"], "max_steps": 2, "batch_size": 4, "max_length": 32,
+              "learning_rate": 1e-3, "validation_share": 0.0}  # fmt: skip
+    frozen = train_cross_encoder(toy_rows(8), tmp_path / "f", TrainConfig(**common, freeze_embeddings=True))
+    free = train_cross_encoder(toy_rows(8), tmp_path / "t", TrainConfig(**common))
+    assert torch.equal(word_embeddings(load_cross_encoder(str(frozen.model_dir))), base)
+    assert not torch.equal(word_embeddings(load_cross_encoder(str(free.model_dir))), base)
