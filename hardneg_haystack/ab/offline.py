@@ -32,7 +32,7 @@ def offline_ab(
     candidates: int = 20,
     depth: int = 100,
     blend: dict[str, float] | None = None,
-    max_length: int | None = 256,
+    max_length: int | None = None,
     precision: str = "auto",
     seed: int = 42,
 ) -> dict[str, Any]:

@@ -219,7 +219,9 @@ def ab_offline(
     candidates: Annotated[int, typer.Option(help="BM25 candidates each model re-ranks")] = 20,
     blend: Annotated[list[str] | None, typer.Option(help="NAME=WEIGHT: blend that arm with BM25")] = None,
     depth: DepthOpt = 100,
-    max_length: Annotated[int, typer.Option(help="Tokens per (query, document) pair")] = 256,
+    max_length: Annotated[
+        int | None, typer.Option(help="Tokens per (query, document) pair (default: what each model was trained with)")
+    ] = None,
     precision: ScoringPrecisionOpt = "auto",
     out: Annotated[Path | None, typer.Option(help="Write the result as JSON here")] = None,
 ) -> None:

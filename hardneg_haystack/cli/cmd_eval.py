@@ -43,7 +43,9 @@ def eval_rerank(
     split: SplitOpt = "test",
     candidates: Annotated[int, typer.Option(help="BM25 candidates re-ranked per query")] = 20,
     depth: DepthOpt = 100,
-    max_length: Annotated[int, typer.Option(help="Tokens per (query, document) pair")] = 256,
+    max_length: Annotated[
+        int | None, typer.Option(help="Tokens per (query, document) pair (default: what each model was trained with)")
+    ] = None,
     precision: ScoringPrecisionOpt = "auto",
     out: Annotated[Path | None, typer.Option(help="Write the table as JSON here")] = None,
 ) -> None:

@@ -153,7 +153,7 @@ def evaluate_rerankers(
     depth: int = 100,
     blend_weights: dict[str, float | None] | None = None,
     batch_size: int = 32,
-    max_length: int | None = 256,
+    max_length: int | None = None,
     precision: str = "auto",
     progress: Callable[[int], None] | None = None,
 ) -> list[dict[str, Any]]:
