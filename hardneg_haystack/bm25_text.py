@@ -16,6 +16,8 @@ Example:
     '73 [SEP] Aspirin lowers the risk of stroke.'
     >>> bm25_tags([12.0, 6.0, 0.0])
     ['100', '50', '0']
+    >>> with_bm25_all(["A", "B"], [8.0, 2.0])
+    ['100 [SEP] A', '25 [SEP] B']
 """
 
 from __future__ import annotations
@@ -41,3 +43,8 @@ def bm25_tags(scores: Sequence[float], best: float | None = None) -> list[str]:
 def with_bm25(passage: str, score: float, best: float) -> str:
     """``passage`` with its BM25 tag in front (see the module docstring)."""
     return f"{bm25_tag(score, best)}{SEP}{passage}"
+
+
+def with_bm25_all(passages: Sequence[str], scores: Sequence[float], best: float | None = None) -> list[str]:
+    """One query's ``passages`` with their tags; ``best`` defaults to the highest of ``scores``."""
+    return [f"{tag}{SEP}{p}" for p, tag in zip(passages, bm25_tags(scores, best), strict=True)]

@@ -147,7 +147,7 @@ def build_rerank_pipeline(
     pipe.add_component("blender", ScoreBlender(weight=blend_weight, model=model_dir, top_k=None))
     pipe.add_component("maxp", MaxPAggregator(top_k=top_k))
     pipe.connect(first_stage, "ranker.documents")
-    if text_embedder is not None and getattr(pipe.get_component("ranker"), "_reads_bm25", False):
+    if text_embedder is not None and getattr(pipe.get_component("ranker"), "reads_bm25_score", False):
         pipe.connect("retriever.documents", "ranker.bm25_documents")  # tags from BM25, not the joiner's scores
     pipe.connect(first_stage, "blender.first_stage_documents")
     pipe.connect("ranker.documents", "blender.documents")

@@ -89,7 +89,7 @@ def swap_ranker(
     pipeline.add_component(target, new)
     for sender, receiver in connections:
         pipeline.connect(sender, receiver)
-    if getattr(new, "_reads_bm25", False):
+    if getattr(new, "reads_bm25_score", False):
         _feed_bm25_scores(pipeline, target)
     stored = read_training_info(resolved.source).get("blend_weight") if Path(resolved.source).is_dir() else None
     if update_blender and stored is not None:

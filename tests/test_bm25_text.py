@@ -115,8 +115,8 @@ def test_backend_ranker_shows_tags_from_the_retrievers_scores(tmp_path: Path, ti
     plain = BackendRanker(model=folder, backend="torch")
     (folder / "hardneg.json").write_text(json.dumps({"config": {"bm25_text": True}}))
     ranker = BackendRanker(model=folder, backend="torch")
-    assert ranker._reads_bm25 and not plain._reads_bm25
-    assert BackendRanker.from_dict(ranker.to_dict())._reads_bm25
+    assert ranker.reads_bm25_score and not plain.reads_bm25_score
+    assert BackendRanker.from_dict(ranker.to_dict()).reads_bm25_score
 
     seen: list[tuple[str, str]] = []
 
@@ -132,7 +132,7 @@ def test_backend_ranker_shows_tags_from_the_retrievers_scores(tmp_path: Path, ti
     assert [d.content for d in out] == ["B", "A"]  # the documents themselves are returned untouched
     yaml = Path(__file__).parents[1] / "pipelines" / "query_bm25_rerank.yaml"
     swapped = swap_ranker(yaml, folder, backend="torch").get_component("ranker")
-    assert isinstance(swapped, BackendRanker) and swapped._reads_bm25  # not the ranker that cannot show tags
+    assert isinstance(swapped, BackendRanker) and swapped.reads_bm25_score  # not the ranker that cannot show tags
 
 
 def test_triplet_trainer_keeps_its_store_for_bm25_text(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from haystack.utils.misc import _deduplicate_documents  # what SentenceTransform
 from hardneg_haystack.ab.assign import assign_arm, normalise_split, unit_fraction
 from hardneg_haystack.ab.interleave import team_draft
 from hardneg_haystack.blend import blend
-from hardneg_haystack.bm25_text import with_bm25
+from hardneg_haystack.bm25_text import with_bm25_all
 from hardneg_haystack.training.cross_encoder import reads_bm25
 
 Mode = Literal["split", "interleave"]
@@ -121,8 +121,7 @@ class ABRanker:
         docs = _deduplicate_documents(documents)
         texts = [d.content or "" for d in docs]
         if self._reads_bm25[arm]:  # the arm's model reads the first stage's BM25 score as text
-            best = max((d.score or 0.0 for d in docs), default=0.0)
-            texts = [with_bm25(t, d.score or 0.0, best) for t, d in zip(texts, docs, strict=True)]
+            texts = with_bm25_all(texts, [d.score or 0.0 for d in docs])
         scores = (self.score_hook or self.score_now)(arm, [(query, t) for t in texts])
         ranked = sorted(
             (replace(d, score=float(s)) for d, s in zip(docs, scores, strict=True)), key=lambda d: -(d.score or 0.0)

@@ -9,7 +9,7 @@ from typing import Any
 from haystack import Document, component, default_from_dict, default_to_dict
 from haystack.utils.misc import _deduplicate_documents  # what SentenceTransformersSimilarityRanker uses
 
-from hardneg_haystack.bm25_text import with_bm25
+from hardneg_haystack.bm25_text import with_bm25_all
 from hardneg_haystack.rerank_backends import PairScorer, load_scorer, resolve_backend
 from hardneg_haystack.training.cross_encoder import reads_bm25
 
@@ -72,7 +72,8 @@ class BackendRanker:
         self.threads = threads
         self.bm25_text = bm25_text
         self._scorer: PairScorer | None = None
-        self._reads_bm25 = bool(bm25_text) if bm25_text is not None else reads_bm25(self.model)
+        #: whether the model is shown BM25's score (``bm25_text``, else what its ``hardneg.json`` says)
+        self.reads_bm25_score = bool(bm25_text) if bm25_text is not None else reads_bm25(self.model)
 
     def warm_up(self) -> None:
         if self._scorer is None:
@@ -110,11 +111,9 @@ class BackendRanker:
         threshold = self.score_threshold if score_threshold is None else score_threshold
         docs = _deduplicate_documents(documents)
         texts = [d.content or "" for d in docs]
-        if self._reads_bm25:
+        if self.reads_bm25_score:
             by_id = {d.id: d.score or 0.0 for d in (docs if bm25_documents is None else bm25_documents)}
-            raw = [by_id.get(d.id, 0.0) for d in docs]
-            best = max(by_id.values(), default=0.0)
-            texts = [with_bm25(t, r, best) for t, r in zip(texts, raw, strict=True)]
+            texts = with_bm25_all(texts, [by_id.get(d.id, 0.0) for d in docs], max(by_id.values(), default=0.0))
         scores = self._scorer.predict(
             [(query, t) for t in texts],
             batch_size=self.batch_size,

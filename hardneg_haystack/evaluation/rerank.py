@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from hardneg_haystack.blend import blend
-from hardneg_haystack.bm25_text import with_bm25
+from hardneg_haystack.bm25_text import with_bm25_all
 from hardneg_haystack.evaluation.first_stage import FirstStage
 from hardneg_haystack.evaluation.metrics import evaluate_run
 from hardneg_haystack.evaluation.runs import Run, maxp, qrels_of, rank_scores
@@ -77,10 +77,9 @@ def cross_encoder_scores(
     out = []
     for q, cands in zip(first.queries, first.bm25, strict=True):
         head = cands[:k]
-        best = cands[0][1] if cands else 0.0
-        texts = [
-            with_bm25(first.corpus.contents[i], s, best) if bm25_text else first.corpus.contents[i] for i, s in head
-        ]
+        texts = [first.corpus.contents[i] for i, _ in head]
+        if bm25_text:
+            texts = with_bm25_all(texts, [s for _, s in head], cands[0][1] if cands else 0.0)
         out.append(np.asarray(score_pairs([(q.text, t) for t in texts]), dtype=np.float64))
         if progress is not None:
             progress(1)

@@ -47,11 +47,12 @@ class Bm25Scorer:
 
             self.tokenize = make_tokenizer(analyzer)
             self.bm25 = BM25Okapi([self.tokenize(t) for t in corpus.contents])
+        self._last: tuple[str, np.ndarray] | None = None  # the last query's scores: top + scores_of scan once
 
     def top(self, text: str, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Indices and scores of the ``k`` best documents."""
-        if not self.use_store:
-            scores = self.bm25.get_scores(self.tokenize(text))
+        scores = self.all_scores(text)
+        if scores is not None:
             k = min(k, len(scores))
             idx = np.argpartition(-scores, k - 1)[:k]
             return idx, scores[idx]
@@ -61,7 +62,11 @@ class Bm25Scorer:
 
     def all_scores(self, text: str) -> np.ndarray | None:
         """BM25 score of every corpus entry (rank-bm25 only; None when the store's own BM25 ranks)."""
-        return None if self.use_store else self.bm25.get_scores(self.tokenize(text))
+        if self.use_store:
+            return None
+        if self._last is None or self._last[0] != text:
+            self._last = (text, self.bm25.get_scores(self.tokenize(text)))
+        return self._last[1]
 
     def scores_of(self, text: str, indices: Sequence[int], *, depth: int = 1000) -> tuple[list[float], float]:
         """(BM25 scores of the corpus entries ``indices``, the query's best score). With the store's BM25 an

@@ -65,7 +65,7 @@ def tag_with_bm25(groups: list[Group], scores: Callable[[str, list[str]], tuple[
     """The groups with BM25's score as text in front of every positive and negative
     (:mod:`hardneg_haystack.bm25_text`). ``scores(query, ids)`` gives the BM25 scores of the documents ``ids``
     and the query's best score; rows must carry ``positive_id`` and ``negative_ids``."""
-    from hardneg_haystack.bm25_text import with_bm25
+    from hardneg_haystack.bm25_text import with_bm25_all
 
     out = []
     for g in groups:
@@ -76,7 +76,7 @@ def tag_with_bm25(groups: list[Group], scores: Callable[[str, list[str]], tuple[
                 "(positive_id, negative_ids: a `hardneg mine` folder has them)"
             )
         raw, best = scores(g.query, [str(i) for i in ids])
-        texts = [with_bm25(t, s, best) for t, s in zip([g.positive, *g.negatives], raw, strict=True)]
+        texts = with_bm25_all([g.positive, *g.negatives], raw, best)
         out.append(Group(g.query_id, g.query, texts[0], texts[1:], g.positive_id, list(g.negative_ids)))
     return out
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from hardneg_haystack.bm25_text import with_bm25
+from hardneg_haystack.bm25_text import with_bm25_all
 from hardneg_haystack.ingest.queries import LabelledQuery
 from hardneg_haystack.training.data import Group
 
@@ -40,8 +40,8 @@ def rerank_samples(
         if bm25_text:
             best = order[0][1] if order else 0.0
             pos_scores, _ = scorer.scores_of(q.text, pos_idx)
-            positives = [with_bm25(t, s, best) for t, s in zip(positives, pos_scores, strict=True)]
-            documents = [with_bm25(t, s, best) for t, (_, s) in zip(documents, order, strict=True)]
+            positives = with_bm25_all(positives, pos_scores, best)
+            documents = with_bm25_all(documents, [s for _, s in order], best)
         samples.append(
             {"query": q.text, "positive": positives, "documents": documents, "scores": [s for _, s in order]}
         )

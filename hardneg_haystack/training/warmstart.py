@@ -41,7 +41,7 @@ from typing import Any
 import numpy as np
 
 from hardneg_haystack.blend import blend
-from hardneg_haystack.bm25_text import with_bm25
+from hardneg_haystack.bm25_text import with_bm25_all
 from hardneg_haystack.errors import ConfigError, DataError
 from hardneg_haystack.mining.corpus import Corpus
 from hardneg_haystack.training.cross_encoder import CHECKPOINTS, INFO_FILE, MODEL_DIR, TrainConfig, write_training_curve
@@ -158,7 +158,7 @@ def teacher_lists(
             full = bm25_all[qi] if bm25_all is not None else None
             best = max(bm.values(), default=0.0)
             raw = [float(full[i]) if full is not None else bm.get(i, 0.0) for i in [pq.source, *chosen]]
-            docs = [with_bm25(d, s, best) for d, s in zip(docs, raw, strict=True)]
+            docs = with_bm25_all(docs, raw, best)
         out.append(
             {
                 "query": pq.text,
