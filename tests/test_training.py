@@ -243,16 +243,22 @@ def test_resume_refuses_checkpoints_of_another_run(tiny_models: dict[str, str], 
     assert [h["step"] for h in fresh.history if "loss" in h][0] == 1  # trained from step 0, not resumed
 
 
-def test_frozen_embeddings_stay_as_they_were(tiny_models: dict[str, str], tmp_path: Path) -> None:
+def test_attention_dropout_is_set_for_training(tiny_models: dict[str, str], tmp_path: Path) -> None:
     from hardneg_haystack.models import load_cross_encoder
+    from hardneg_haystack.training.cross_encoder import set_attention_dropout
 
-    def word_embeddings(model) -> torch.Tensor:  # noqa: ANN001
-        return next(p for n, p in model.named_parameters() if "word_embeddings" in n).detach().clone()
+    def attention_p(model) -> list[float]:  # noqa: ANN001
+        return [m.dropout.p for n, m in model.model.named_modules() if n.endswith("attention.self")]
 
-    base = word_embeddings(load_cross_encoder(tiny_models["bert16"]))
-    common = {"base_model": tiny_models["bert16"], "max_steps": 2, "batch_size": 4, "max_length": 32,
-              "learning_rate": 1e-3, "validation_share": 0.0}  # fmt: skip
-    frozen = train_cross_encoder(toy_rows(8), tmp_path / "f", TrainConfig(**common, freeze_embeddings=True))
-    free = train_cross_encoder(toy_rows(8), tmp_path / "t", TrainConfig(**common))
-    assert torch.equal(word_embeddings(load_cross_encoder(str(frozen.model_dir))), base)
-    assert not torch.equal(word_embeddings(load_cross_encoder(str(free.model_dir))), base)
+    model = load_cross_encoder(tiny_models["bert16"])
+    assert attention_p(model) == [0.1]  # BERT's own
+    assert set_attention_dropout(model, None) == 0 and attention_p(model) == [0.1]
+    assert set_attention_dropout(model, 0.0) == 1 and attention_p(model) == [0.0]
+    with pytest.raises(ConfigError, match="attention_dropout"):
+        TrainConfig(attention_dropout=1.0)
+    common = {"base_model": tiny_models["bert16"], "max_steps": 1, "batch_size": 4, "max_length": 32,
+              "validation_share": 0.0}  # fmt: skip
+    for value, expected in ((0.0, 0.0), (None, 0.1), (0.2, 0.2)):
+        res = train_cross_encoder(toy_rows(8), tmp_path / str(value), TrainConfig(**common, attention_dropout=value))
+        saved = json.loads((res.model_dir / "config.json").read_text())
+        assert saved["attention_probs_dropout_prob"] == expected
