@@ -28,7 +28,7 @@ def _vocab() -> dict[str, int]:
     return {w: i for i, w in enumerate(specials + sorted(set(WORDS)))}
 
 
-def build_tiny_bert(folder: Path, *, hidden: int, seed: int) -> Path:
+def build_tiny_bert(folder: Path, *, hidden: int, seed: int, layers: int = 1) -> Path:
     import torch
     from sentence_transformers import SentenceTransformer
     from transformers import BertConfig, BertModel, BertTokenizerFast
@@ -39,7 +39,7 @@ def build_tiny_bert(folder: Path, *, hidden: int, seed: int) -> Path:
     cfg = BertConfig(
         vocab_size=len(vocab),
         hidden_size=hidden,
-        num_hidden_layers=1,
+        num_hidden_layers=layers,
         num_attention_heads=2,
         intermediate_size=hidden * 2,
         max_position_embeddings=128,
@@ -143,3 +143,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "knn" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture
+def tiny_index(tmp_path: Path, beir_dir: Path, tiny_members: list[dict]) -> Path:
+    """The sample BEIR folder indexed with the tiny members (embedded store)."""
+    from hardneg_haystack.indexing import index_documents
+    from hardneg_haystack.ingest import load_documents
+
+    work = tmp_path / "index"
+    index_documents(load_documents(beir_dir), work_dir=work, members=tiny_members, max_words=300)
+    return work

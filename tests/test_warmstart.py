@@ -77,16 +77,6 @@ def test_warm_start_config_is_checked() -> None:
     assert WarmStartConfig(train={"learning_rate": 1e-4}).train.batch_size == 4  # defaults kept
 
 
-@pytest.fixture
-def tiny_index(tmp_path: Path, beir_dir: Path, tiny_members: list[dict]) -> Path:
-    from hardneg_haystack.indexing import index_documents
-    from hardneg_haystack.ingest import load_documents
-
-    work = tmp_path / "index"
-    index_documents(load_documents(beir_dir), work_dir=work, members=tiny_members, max_words=300)
-    return work
-
-
 def test_warm_start_trains_caches_and_refuses_other_settings(
     tiny_index: Path, tiny_models: dict[str, str], tmp_path: Path
 ) -> None:

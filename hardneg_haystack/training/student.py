@@ -1,0 +1,285 @@
+"""A smaller student re-ranker: the first layers of a trained cross-encoder, distilled on its own scores.
+
+Scoring cost grows with the layers a pair passes through; a 2-layer student of a 6-layer MiniLM scores about
+three times as many pairs per second. Quality is what the distillation keeps, so the student is an option a
+user takes knowingly (``hardneg distil``), never a silent default.
+
+1. queries: pseudo-queries cut from the corpus (:mod:`~hardneg_haystack.training.pseudo_queries`), plus any
+   query texts the caller has (a query log, or the training queries: their labels are not used);
+2. candidates: for each, BM25's top ``pool`` from the SAME index, the lists the student will re-rank: the
+   ``per_query // 2`` best and random others from the pool;
+3. the teacher scores every (query, candidate) pair (with BM25's score as text when it reads it);
+4. the student, the teacher cut to its first ``layers`` layers (its scoring head kept), learns the teacher's
+   raw scores with sentence-transformers' ``MSELoss``, so its scores keep the teacher's scale and the teacher's
+   blend and fusion weights stay meaningful.
+
+Example:
+    >>> from hardneg_haystack.indexing import open_index
+    >>> from hardneg_haystack.mining.corpus import load_corpus
+    >>> from hardneg_haystack.training.student import StudentConfig, distil_student
+    >>> store, _, _ = open_index("runs/demo/index")  # doctest: +SKIP
+    >>> res = distil_student("runs/demo/rankers/ensemble/model", load_corpus(store, need_embeddings=False),
+    ...                      store, "runs/demo/student", StudentConfig(layers=2))  # doctest: +SKIP
+    >>> res.model_dir, res.pairs  # doctest: +SKIP
+    (PosixPath('runs/demo/student/model'), 16000)
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hardneg_haystack.bm25_text import with_bm25_all
+from hardneg_haystack.errors import ConfigError, DataError
+from hardneg_haystack.mining.corpus import Corpus
+from hardneg_haystack.training.cross_encoder import (
+    INFO_FILE,
+    MODEL_DIR,
+    TrainConfig,
+    read_training_info,
+    reads_bm25,
+    write_training_curve,
+)
+from hardneg_haystack.training.pseudo_queries import make_pseudo_queries
+
+PAIRS = "pairs.jsonl"
+INFO = "student.json"
+
+
+@dataclass
+class StudentConfig:
+    """How the student is made (stored in ``student.json`` and the model's ``hardneg.json``).
+
+    :param layers: Transformer layers the student keeps (the teacher's first ones).
+    :param queries: Pseudo-queries cut from the corpus (added to the caller's own query texts).
+    :param pool: BM25 candidates per query the pairs are drawn from.
+    :param per_query: Pairs per query: the ``per_query // 2`` best of BM25 and random others from the pool.
+    :param learning_rate: Peak learning rate (a cut model moves far from where it starts).
+    :param batch_size: Pairs per optimiser step.
+    :param epochs: Passes over the pairs.
+    :param eval_steps: Validate (and checkpoint) every this many steps (default: 4 times per run).
+    :param precision: ``auto`` | ``bf16`` | ``fp32`` for the teacher's scoring and the student's training.
+    """
+
+    layers: int = 2
+    queries: int = 2000
+    pool: int = 30
+    per_query: int = 10
+    learning_rate: float = 1e-4
+    batch_size: int = 32
+    epochs: float = 1.0
+    eval_steps: int | None = None
+    seed: int = 42
+    precision: str = "auto"
+
+    def __post_init__(self) -> None:
+        if self.layers < 1:
+            raise ConfigError(f"student: layers must be >= 1, got {self.layers}")
+        if self.queries < 0 or self.pool < 1 or self.per_query < 1:
+            raise ConfigError("student: queries >= 0, pool >= 1 and per_query >= 1")
+
+
+@dataclass
+class StudentResult:
+    model_dir: Path
+    pairs: int
+    steps: int
+    layers: int
+    teacher_layers: int
+    metrics: dict[str, float] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def encoder_layers(model: Any) -> Any:
+    """The ``ModuleList`` of transformer layers of a CrossEncoder (BERT-style models: ``<base>.encoder.layer``)."""
+    inner = getattr(model, "model", model)
+    base = getattr(inner, getattr(inner, "base_model_prefix", ""), None)
+    layers = getattr(getattr(base, "encoder", None), "layer", None)
+    if layers is None:
+        raise ConfigError(
+            f"cannot cut {type(inner).__name__} into a student: only BERT-style encoders (encoder.layer) are supported"
+        )
+    return layers
+
+
+def cut_layers(model: Any, keep: int) -> int:
+    """Keep the first ``keep`` transformer layers of ``model`` (in place); returns how many it had."""
+    import torch
+
+    layers = encoder_layers(model)
+    had = len(layers)
+    if keep >= had:
+        raise ConfigError(f"student: the teacher has {had} layers, a student must keep fewer (asked {keep})")
+    inner = getattr(model, "model", model)
+    getattr(inner, inner.base_model_prefix).encoder.layer = torch.nn.ModuleList(list(layers)[:keep])
+    inner.config.num_hidden_layers = keep
+    return had
+
+
+def pick_candidates(ranked: Sequence[int], per_query: int, rng: random.Random) -> list[int]:
+    """The ``per_query // 2`` best of ``ranked`` (best first) and random others from the rest."""
+    head = list(ranked[: max(1, per_query // 2)])
+    rest = list(ranked[len(head) :])
+    return head + rng.sample(rest, min(len(rest), per_query - len(head)))
+
+
+def student_pairs(
+    texts: Sequence[str],
+    corpus: Corpus,
+    store: Any,
+    config: StudentConfig,
+    *,
+    bm25_text: bool,
+    progress: Callable[[int], None] | None = None,
+) -> list[tuple[str, str]]:
+    """(query, passage) pairs from BM25's candidates of each query text; passages tagged when ``bm25_text``."""
+    from hardneg_haystack.mining.baselines import Bm25Scorer
+
+    scorer = Bm25Scorer(corpus, store)
+    rng = random.Random(config.seed)
+    pairs: list[tuple[str, str]] = []
+    for text in texts:
+        idx, scores = scorer.top(text, config.pool)
+        ranked = sorted(zip(idx.tolist(), scores.tolist(), strict=True), key=lambda x: -x[1])
+        if not ranked:
+            continue
+        score_of = dict(ranked)
+        chosen = pick_candidates([i for i, _ in ranked], config.per_query, rng)
+        docs = [corpus.contents[i] for i in chosen]
+        if bm25_text:
+            docs = with_bm25_all(docs, [score_of[i] for i in chosen], ranked[0][1])
+        pairs += [(text, d) for d in docs]
+        if progress is not None:
+            progress(1)
+    return pairs
+
+
+def distil_student(
+    teacher: str | Path,
+    corpus: Corpus,
+    store: Any,
+    output_dir: str | Path,
+    config: StudentConfig | None = None,
+    *,
+    query_texts: Sequence[str] = (),
+    validation: list[dict[str, Any]] | None = None,
+    progress: Callable[[int], None] | None = None,
+    step_progress: Callable[[int], Callable[[int], None]] | None = None,
+    device: str | None = None,
+) -> StudentResult:
+    """Distil ``teacher`` (a trained model folder) into ``output_dir/model``; see the module docstring.
+
+    :param query_texts: Extra query texts (no labels needed); pseudo-queries are added to them.
+    :param validation: Re-ranking samples (:func:`~hardneg_haystack.training.validation.rerank_samples`, tagged
+        when the teacher reads BM25's score) to pick the best checkpoint and report on.
+    :param progress: Advanced by 1 per query whose candidates are gathered.
+    :param step_progress: Given the total training steps, returns a callable advanced by 1 per step.
+    """
+    import torch
+    from datasets import Dataset
+    from sentence_transformers.cross_encoder.losses import MSELoss
+    from transformers import set_seed
+
+    from hardneg_haystack.ingest.jsonl import iter_jsonl
+    from hardneg_haystack.models import load_cross_encoder
+    from hardneg_haystack.precision import pair_scorer
+    from hardneg_haystack.training.cross_encoder import (
+        CHECKPOINTS,
+        _last_checkpoint,
+        build_trainer,
+        set_attention_dropout,
+    )
+
+    config = config or StudentConfig()
+    teacher_dir = Path(teacher)
+    if not teacher_dir.is_dir():
+        raise ConfigError(f"the teacher must be a trained model folder, got {teacher}")
+    info = read_training_info(teacher_dir)
+    depth = json.loads((teacher_dir / "config.json").read_text()).get("num_hidden_layers") if (
+        teacher_dir / "config.json").is_file() else None  # fmt: skip
+    if depth is not None and config.layers >= depth:  # checked before the teacher scores anything
+        raise ConfigError(f"student: the teacher has {depth} layers, a student must keep fewer (asked {config.layers})")
+    max_length = int(info.get("config", {}).get("max_length") or 256)
+    bm25_text = reads_bm25(teacher_dir)
+    out = Path(output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    key = {"teacher": str(teacher_dir.resolve()), "config": asdict(config), "queries": len(query_texts)}
+    run_path = out / "run.json"
+    if run_path.is_file() and json.loads(run_path.read_text()) != key:
+        raise ConfigError(
+            f"{out} holds a student made from another teacher or with other settings: "
+            "give another folder, or delete this one to start afresh"
+        )
+    run_path.write_text(json.dumps(key, indent=2))
+    seconds: dict[str, float] = {}
+    set_seed(config.seed)
+    pairs_path = out / PAIRS
+    start = time.perf_counter()
+    if pairs_path.is_file():  # a resumed run reuses the teacher's scores
+        rows = [row for _, row in iter_jsonl(pairs_path)]
+    else:
+        pseudo = make_pseudo_queries(corpus.contents, n=config.queries, seed=config.seed) if config.queries else []
+        texts = list(dict.fromkeys([*query_texts, *(p.text for p in pseudo)]))
+        pairs = student_pairs(texts, corpus, store, config, bm25_text=bm25_text, progress=progress)
+        if not pairs:
+            raise DataError("the student found no BM25 candidates for its queries")
+        judge = load_cross_encoder(str(teacher_dir), max_length=max_length, device=device)
+        judge.activation_fn = torch.nn.Identity()  # raw logits: a sigmoid would squash the scores it learns
+        scores = pair_scorer(judge, precision=config.precision)(pairs)
+        rows = [{"query": q, "document": d, "score": round(s, 5)} for (q, d), s in zip(pairs, scores, strict=True)]
+        tmp = pairs_path.with_suffix(".tmp")
+        tmp.write_text("".join(json.dumps(r) + "\n" for r in rows))
+        tmp.replace(pairs_path)
+    seconds["teacher"] = round(time.perf_counter() - start, 2)
+    dataset = Dataset.from_dict({k: [r[k] for r in rows] for k in ("query", "document", "score")})
+    model = load_cross_encoder(str(teacher_dir), max_length=max_length, device=device)
+    teacher_layers = cut_layers(model, config.layers)
+    train = TrainConfig(
+        base_model=str(teacher_dir),
+        learning_rate=config.learning_rate,
+        batch_size=config.batch_size,
+        epochs=config.epochs,
+        max_length=max_length,
+        eval_steps=config.eval_steps,
+        early_stopping_patience=0,
+        seed=config.seed,
+        precision=config.precision,  # type: ignore[arg-type]
+        bm25_text=bm25_text,
+    )
+    set_attention_dropout(model, train.attention_dropout)
+    loss = MSELoss(model)
+    trainer = build_trainer(
+        model, dataset, loss, train, out, samples=validation or None, device=device, step_progress=step_progress
+    )
+    start = time.perf_counter()
+    trainer.train(resume_from_checkpoint=_last_checkpoint(out / CHECKPOINTS))
+    seconds["train"] = round(time.perf_counter() - start, 2)
+    history = list(trainer.state.log_history)
+    metrics = {k: float(v) for k, v in trainer.evaluator(model).items()} if trainer.evaluator is not None else {}
+    model_dir = out / MODEL_DIR
+    model.save(str(model_dir))
+    student = {"teacher": str(teacher_dir), "layers": config.layers, "teacher_layers": teacher_layers}
+    card = {k: v for k, v in info.items() if k in ("blend_weight", "fusion_weights")}  # the teacher's scale is kept
+    (model_dir / INFO_FILE).write_text(
+        json.dumps(
+            {
+                "base_model": str(teacher_dir),
+                "student": {**student, "config": asdict(config)},
+                "config": {**asdict(train), "bm25_text": bm25_text},
+                "validation_metrics": metrics,
+                **card,
+            },
+            indent=2,
+        )
+    )
+    (out / "history.json").write_text(json.dumps(history, indent=2))
+    write_training_curve(history, out / "training_curve.png")
+    steps = int(trainer.state.global_step)
+    (out / INFO).write_text(json.dumps({**student, "pairs": len(rows), "steps": steps, "metrics": metrics,
+                                        "seconds": seconds}, indent=2))  # fmt: skip
+    return StudentResult(model_dir, len(rows), steps, config.layers, teacher_layers, metrics, seconds)
