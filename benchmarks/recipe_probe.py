@@ -12,6 +12,9 @@ each a subcommand, run in this order on an indexed work folder (`hardneg index` 
     python benchmarks/recipe_probe.py evaluate --work-dir /tmp/sf/index --split train --candidates 20 \\
         /tmp/probe/ws1/checkpoints/checkpoint-500     # all training queries: fair only for a label-free model
 
+``--query-texts`` (warm-start): the training queries' TEXTS (never their labels; the 100 validation queries
+left out) join the pseudo-queries, as a query log would. ``--tag NAME`` suffixes the results file.
+
 ``--bm25-text`` (any step): the model reads each passage's BM25 score as text (hardneg_haystack/bm25_text.py);
 results go to ``recipe_probe_<step>_bm25text.json``. The section 13f probe:
 
@@ -85,7 +88,11 @@ def warm_start_step(args: argparse.Namespace) -> dict[str, Any]:
     )
     start = time.perf_counter()
     validation = None if args.bm25_text else samples  # the validation evaluator shows no BM25 text
-    res = warm_start(corpus, store, embedder.ensemble, args.out, config, validation=validation)
+    texts: list[str] = []
+    if args.query_texts:  # the training queries' texts, not their labels, the validation queries left out
+        held = {q.id for q in validation_queries(args.data)}
+        texts = [q.text for q in evaluation_queries(args.data, "train") if q.id not in held]
+    res = warm_start(corpus, store, embedder.ensemble, args.out, config, validation=validation, query_texts=texts)
     history = json.loads((Path(args.out) / "history.json").read_text())
     return {"seconds": round(time.perf_counter() - start, 1), "lists": res.lists, "curve": curve(history)}
 
@@ -171,6 +178,10 @@ def main() -> None:
     parser.add_argument("--candidates", type=int, default=100, help="evaluate: BM25 candidates scored (20 or 100)")
     parser.add_argument("--max-length", type=int, default=128, help="tokens the cross-encoder reads")
     parser.add_argument("--bm25-text", action="store_true", help="the model reads BM25's score as text")
+    parser.add_argument(
+        "--query-texts", action="store_true", help="warm-start: the training queries' texts join the pseudo-queries"
+    )
+    parser.add_argument("--tag", default="", help="suffix of the results file name")
     args = parser.parse_intermixed_args()
     if args.lr is None:
         args.lr = 7e-5 if args.step == "warm-start" else 2e-5
@@ -178,7 +189,7 @@ def main() -> None:
     result = run(args)
     print_table(result.get("curve") or result.get("rows") or [], args.step)
     params = {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}
-    suffix = "_bm25text" if args.bm25_text else ""
+    suffix = ("_bm25text" if args.bm25_text else "") + (f"_{args.tag}" if args.tag else "")
     write_results(f"recipe_probe_{args.step}{suffix}", {"environment": environment(), "args": params, **result})
 
 

@@ -1,3 +1,4 @@
+import json
 from pathlib import Path
 
 import numpy as np
@@ -69,6 +70,22 @@ def test_teacher_lists_put_the_source_first_and_follow_the_teacher() -> None:
     assert labels[1] >= labels[2] >= 0
 
 
+def test_teacher_lists_of_a_real_query_follow_the_teacher_alone() -> None:
+    from hardneg_haystack.training.pseudo_queries import PseudoQuery
+    from hardneg_haystack.training.warmstart import QUERY_KIND
+
+    corpus = _corpus()
+    real = PseudoQuery("how do I reset a token", -1, QUERY_KIND, "")
+    bm25 = [[(0, 9.0), (1, 8.0), (2, 5.0), (3, 1.0)]]
+    dense = np.array([[0.9, 0.8, 0.7, 0.1, 0.0, 0.5]])
+    cfg = WarmStartConfig(pool=4, list_size=4, hard=2, teacher_weight=0.5, temperature=0.5, bm25_text=True)
+    (row,) = teacher_lists([real], corpus, bm25, dense, cfg)
+    assert row["source"] is None and row["kind"] == QUERY_KIND and len(row["docs"]) == 4
+    assert row["docs"][0].endswith("text a#0")  # no source passage: the teacher's best (both signals) leads
+    assert row["docs"][0].startswith("100 [SEP] ")  # BM25's best, tagged like every candidate
+    assert row["labels"][0] == max(row["labels"]) == pytest.approx(1 / 0.5)  # its min-max top, not a label
+
+
 def test_warm_start_config_is_checked() -> None:
     with pytest.raises(ConfigError, match="list_size"):
         WarmStartConfig(list_size=4, hard=4)
@@ -96,6 +113,12 @@ def test_warm_start_trains_caches_and_refuses_other_settings(
     assert again.cached and again.model_dir == res.model_dir
     with pytest.raises(ConfigError, match="other settings"):
         warm_start(corpus, store, embedder.ensemble, out, WarmStartConfig(queries=7, train=cfg.train))
+    with pytest.raises(ConfigError, match="other settings"):  # other query texts: another model
+        warm_start(corpus, store, embedder.ensemble, out, cfg, query_texts=["reset a vpn token"])
+    logged = warm_start(corpus, store, embedder.ensemble, tmp_path / "q", cfg, query_texts=["reset a vpn token"])
+    info = json.loads((tmp_path / "q" / "warmstart.json").read_text())
+    assert info["kinds"]["query"] == 1 and logged.lists == res.lists + 1
+    assert warm_start(corpus, store, embedder.ensemble, tmp_path / "q", cfg, query_texts=["reset a vpn token"]).cached
 
 
 def test_warm_start_cli(tiny_index: Path, tiny_models: dict[str, str], beir_dir: Path, tmp_path: Path) -> None:
@@ -113,6 +136,13 @@ def test_warm_start_cli(tiny_index: Path, tiny_models: dict[str, str], beir_dir:
     assert "2 steps" in first.output and "validation_ndcg@10" in first.output
     again = runner.invoke(app, args)
     assert again.exit_code == 0 and "reused" in again.output
+    log = tmp_path / "queries.txt"
+    log.write_text("reset a vpn token\n\nparental leave weeks\n")
+    logged = runner.invoke(app, [*args[:4], str(tmp_path / "wq"), *args[5:], "--query-texts", str(log)])
+    assert logged.exit_code == 0, logged.output
+    assert json.loads((tmp_path / "wq" / "warmstart.json").read_text())["kinds"]["query"] == 2
+    bad = runner.invoke(app, [*args[:4], str(tmp_path / "wb"), *args[5:], "--query-texts", str(tmp_path / "no.txt")])
+    assert bad.exit_code == 2 and "no.txt: no such file" in bad.output
 
 
 def test_corpus_warm_start_component_round_trips(tiny_index: Path) -> None:

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from hardneg_haystack.cli.app import SplitOpt, WorkOpt, _fail, _load_queries, _step_bar, _steps_on, console
-from hardneg_haystack.errors import ConfigError, HardnegError
+from hardneg_haystack.errors import ConfigError, DataError, HardnegError
 
 
 def train(
@@ -127,6 +127,13 @@ def warm_start_cmd(
     bm25_text: Annotated[
         bool, typer.Option("--bm25-text/--no-bm25-text", help="The model reads each passage's BM25 score as text")
     ] = True,
+    query_texts: Annotated[
+        Path | None,
+        typer.Option(
+            help="Real query texts to learn from too (labels unused): a text file, one query per line (a query "
+            "log), or a BEIR folder (--split) / queries JSONL; queries also in --data are left out"
+        ),
+    ] = None,
 ) -> None:
     """Warm-start a cross-encoder on the indexed corpus without labels (pseudo-queries, BM25 + dense teacher).
 
@@ -158,11 +165,14 @@ def warm_start_cmd(
         )
         store, embedder, _ = open_index(work_dir)
         corpus = load_corpus(store)
-        samples = None
+        samples, held = None, set()
         if data is not None:
-            samples = rerank_samples(store, _load_queries(data, split), corpus=corpus, bm25_text=bm25_text)
+            validation = _load_queries(data, split)
+            samples = rerank_samples(store, validation, corpus=corpus, bm25_text=bm25_text)
+            held = {q.text for q in validation}
+        texts = [t for t in _query_texts(query_texts, split) if t not in held] if query_texts else []
         with Progress(console=console) as progress:
-            task = progress.add_task("pseudo-queries and teacher lists", total=queries)
+            task = progress.add_task("pseudo-queries and teacher lists", total=queries + len(texts))
             result = warm_start(
                 corpus,
                 store,
@@ -170,6 +180,7 @@ def warm_start_cmd(
                 out,
                 config,
                 validation=samples,
+                query_texts=texts,
                 progress=lambda n: progress.advance(task, n),
                 step_progress=_steps_on(progress, "training"),
             )
@@ -179,6 +190,18 @@ def warm_start_cmd(
     console.print(f"warm start: {how} -> {result.model_dir}")
     for key in sorted(result.metrics):
         console.print(f"  {key}: {result.metrics[key]:.4f}")
+
+
+def _query_texts(path: Path, split: str) -> list[str]:
+    """Query texts from a plain text file (one per line) or from labelled queries (their labels dropped)."""
+    if path.is_file() and path.suffix in (".txt", ".log", ""):
+        try:
+            return [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        except UnicodeDecodeError as exc:
+            raise DataError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    if not path.exists():
+        raise DataError(f"{path}: no such file or folder")
+    return [q.text for q in _load_queries(path, split)]
 
 
 def distil_cmd(

@@ -235,6 +235,8 @@ class Experiment:
             samples = rerank_samples(
                 store, self.validation_queries, k=self.config.candidates[0], corpus=corpus, bm25_text=cfg.bm25_text
             )
+            held = set(self.validation_ids)  # their texts stay unseen: they validate
+            texts = [q.text for q in self.data.train if q.id not in held] if cfg.query_texts else []
             res = warm_start(
                 corpus,
                 store,
@@ -242,7 +244,8 @@ class Experiment:
                 self.out / "warmstart",
                 cfg,
                 validation=samples,
-                progress=self.progress("warm start: pseudo-queries and teacher lists", cfg.queries),
+                query_texts=texts,
+                progress=self.progress("warm start: pseudo-queries and teacher lists", cfg.queries + len(texts)),
                 step_progress=lambda total: self.progress("warm start: training", total),
             )
             return {

@@ -4,7 +4,8 @@ A cross-encoder started from bi-encoder weights has a fresh scoring head; the fe
 company's search are not enough to train it (docs/RESULTS.md section 13). The corpus is plentiful, so:
 
 1. cut pseudo-queries out of the corpus (titles, sentences, keywords:
-   :mod:`~hardneg_haystack.training.pseudo_queries`);
+   :mod:`~hardneg_haystack.training.pseudo_queries`), and add any real query texts the caller has (a query
+   log; never their labels): these have no source passage, the teacher alone orders their candidates;
 2. for each, gather candidates from the SAME index: BM25 top ``pool`` and ensemble top ``pool``;
 3. score the candidates with the teacher, BM25 and the dense ensemble blended (min-max per query, dense share
    ``teacher_weight``); the passage the query was cut from is the top label;
@@ -51,6 +52,7 @@ logger = logging.getLogger(__name__)
 
 INFO = "warmstart.json"
 LISTS = "lists.jsonl"
+QUERY_KIND = "query"  # a real query text given by the caller, not cut from the corpus
 
 
 def _default_train() -> TrainConfig:
@@ -70,6 +72,8 @@ class WarmStartConfig:
         fitted on labelled queries when there are some.
     :param temperature: Softens the teacher's scores (in [0, 1] per query) into the ListNet target.
     :param bm25_text: Show the cross-encoder each passage's BM25 score as text (:mod:`hardneg_haystack.bm25_text`).
+    :param query_texts: In ``hardneg experiment``: the training queries' texts (not their labels; never the
+        held-out validation queries nor the test queries) join the pseudo-queries.
     :param train: Optimiser settings (``batch_size`` counts lists; ``base_model`` is where it starts).
     """
 
@@ -82,6 +86,7 @@ class WarmStartConfig:
     temperature: float = 0.1
     seed: int = 42
     bm25_text: bool = True
+    query_texts: bool = False
     train: TrainConfig = field(default_factory=_default_train)
 
     def __post_init__(self) -> None:
@@ -134,7 +139,8 @@ def teacher_lists(
 
     Each list: the source passage first (label 1, above every candidate), then candidates from the union
     of BM25 and dense tops, other chunks of the source's document left out; labels are the teacher's
-    min-max blended scores divided by the temperature."""
+    min-max blended scores divided by the temperature. A real query (``source`` < 0) has no source passage:
+    its list is ``list_size`` candidates, ordered by the teacher alone."""
     rng = random.Random(config.seed)
     out = []
     for qi, pq in enumerate(pseudo):
@@ -142,7 +148,8 @@ def teacher_lists(
         k = min(len(row), config.pool)
         dense_top = np.argpartition(-row, k - 1)[:k].tolist()
         bm = dict(bm25[qi][: config.pool])
-        parent = corpus.parent_ids[pq.source]
+        real = pq.source < 0
+        parent = None if real else corpus.parent_ids[pq.source]
         idx = [i for i in dict.fromkeys([*bm, *dense_top]) if corpus.parent_ids[i] != parent]
         if not idx:
             continue
@@ -151,19 +158,22 @@ def teacher_lists(
         score = dict(zip(idx, teacher.tolist(), strict=True))
         chosen = ranked[: config.hard]
         rest = ranked[config.hard :]
-        chosen += rng.sample(rest, min(len(rest), config.list_size - 1 - len(chosen)))
-        labels = [1.0] + [min(score[i], 1.0) for i in chosen]
-        docs = [pq.passage] + [corpus.contents[i] for i in chosen]
+        chosen += rng.sample(rest, min(len(rest), config.list_size - int(not real) - len(chosen)))
+        labels = ([] if real else [1.0]) + [min(score[i], 1.0) for i in chosen]
+        docs = ([] if real else [pq.passage]) + [corpus.contents[i] for i in chosen]
+        if len(docs) < 2:
+            continue
         if config.bm25_text:
             full = bm25_all[qi] if bm25_all is not None else None
             best = max(bm.values(), default=0.0)
-            raw = [float(full[i]) if full is not None else bm.get(i, 0.0) for i in [pq.source, *chosen]]
+            shown = chosen if real else [pq.source, *chosen]
+            raw = [float(full[i]) if full is not None else bm.get(i, 0.0) for i in shown]
             docs = with_bm25_all(docs, raw, best)
         out.append(
             {
                 "query": pq.text,
                 "kind": pq.kind,
-                "source": corpus.ids[pq.source],
+                "source": None if real else corpus.ids[pq.source],
                 "docs": docs,
                 "labels": [round(v / config.temperature, 4) for v in labels],
             }
@@ -179,13 +189,16 @@ def build_lists(
     *,
     chunk: int = 256,
     progress: Callable[[int], None] | None = None,
+    query_texts: Sequence[str] = (),
 ) -> list[dict[str, Any]]:
-    """Pseudo-queries, their BM25 and dense candidates from the index, and the teacher's lists."""
+    """Pseudo-queries (and ``query_texts``), their BM25 and dense candidates from the index, and the teacher's
+    lists."""
     from hardneg_haystack.mining.baselines import Bm25Scorer
 
     if corpus.embeddings is None:
         raise DataError("the warm start needs the index's embeddings: load the corpus with embeddings")
     pseudo = make_pseudo_queries(corpus.contents, n=config.queries, seed=config.seed, kinds=config.kinds)
+    pseudo += [PseudoQuery(t, -1, QUERY_KIND, "") for t in dict.fromkeys(query_texts) if t.strip()]
     if not pseudo:
         raise DataError("the corpus yields no pseudo-queries (no titles, sentences or keywords)")
     scorer = Bm25Scorer(corpus, store)
@@ -213,11 +226,14 @@ def warm_start(
     config: WarmStartConfig | None = None,
     *,
     validation: list[dict[str, Any]] | None = None,
+    query_texts: Sequence[str] = (),
     progress: Callable[[int], None] | None = None,
     step_progress: Callable[[int], Callable[[int], None]] | None = None,
     device: str | None = None,
 ) -> WarmStartResult:
     """Train (or reuse) the warm-start cross-encoder in ``output_dir/model``; see the module docstring.
+
+    :param query_texts: Real query texts (no labels) whose teacher lists join the pseudo-queries'.
 
     :param validation: Re-ranking samples of labelled queries (``query``, ``positive``, ``documents``), only
         to report and pick the best checkpoint; training itself uses no label.
@@ -236,11 +252,13 @@ def warm_start(
     config = config or WarmStartConfig()
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
-    key = {"config": config.to_dict(), "corpus": corpus_fingerprint(corpus)}
+    key: dict[str, Any] = {"config": config.to_dict(), "corpus": corpus_fingerprint(corpus)}
+    if query_texts:
+        key["query_texts"] = hashlib.sha256("\n".join(query_texts).encode()).hexdigest()[:16]
     info_path = out / INFO
     if info_path.is_file() and (out / MODEL_DIR).is_dir():
         info = json.loads(info_path.read_text())
-        if {k: info.get(k) for k in key} == key:
+        if {k: info[k] for k in ("config", "corpus", "query_texts") if k in info} == key:
             return WarmStartResult(out / MODEL_DIR, info["lists"], info["steps"], True, info.get("metrics", {}))
         raise ConfigError(
             f"{out} holds a warm start made with other settings or another corpus: "
@@ -253,7 +271,7 @@ def warm_start(
     if lists_path.is_file():
         lists = [row for _, row in iter_jsonl(lists_path)]
     else:
-        lists = build_lists(corpus, store, ensemble, config, progress=progress)
+        lists = build_lists(corpus, store, ensemble, config, progress=progress, query_texts=query_texts)
         tmp = lists_path.with_suffix(".tmp")
         tmp.write_text("".join(json.dumps(r) + "\n" for r in lists))
         tmp.replace(lists_path)
@@ -288,7 +306,7 @@ def warm_start(
     (out / "history.json").write_text(json.dumps(history, indent=2))
     write_training_curve(history, out / "training_curve.png")
     steps = int(trainer.state.global_step)
-    kinds = {k: sum(r["kind"] == k for r in lists) for k in config.kinds}
+    kinds = {k: sum(r["kind"] == k for r in lists) for k in [*config.kinds, QUERY_KIND]}
     info_path.write_text(
         json.dumps({**key, "lists": len(lists), "kinds": kinds, "steps": steps, "metrics": metrics, "seconds": seconds})
     )
