@@ -58,7 +58,7 @@ def test_member_ref() -> None:
 def test_every_command_is_registered_in_order() -> None:
     group = typer.main.get_command(app)
     assert list(group.list_commands(None)) == [  # type: ignore[arg-type]
-        "models", "index", "search", "eval-dense", "fit-weights", "mine", "mix", "train", "warm-start",
+        "models", "index", "search", "eval-dense", "fit-weights", "mine", "mix", "train", "warm-start", "distil",
         "swap-ranker", "export-onnx", "eval-rerank", "experiment", "demo", "serve", "ab",
     ]  # fmt: skip
     ab = group.get_command(None, "ab")  # type: ignore[arg-type]

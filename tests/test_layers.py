@@ -81,6 +81,7 @@ LAYERS: dict[str, int] = {
     "training.cross_encoder": LOGIC,
     "training.validation": LOGIC,
     "training.warmstart": LOGIC,
+    "training.student": LOGIC,
     "evaluation.first_stage": LOGIC,
     "evaluation.rerank": LOGIC,
     "evaluation.dense": LOGIC,
