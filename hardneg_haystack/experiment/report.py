@@ -203,7 +203,7 @@ def render_markdown(results: dict[str, Any], plots: list[Path]) -> str:
     ws = results.get("warm_start")
     if ws:
         training = (
-            f"| warm start (no labels: {ws['lists']} pseudo-queries) | {ws['steps']} | | "
+            f"| warm start (no labels: {ws['lists']} lists{_texts(ws)}) | {ws['steps']} | | "
             f"{_val(ws, 'ndcg@10'):.3f} | {_val(ws, 'base_ndcg@10'):.3f} | | {ws['seconds']:.0f} |\n" + training
         )
     fusion = "\n".join(
@@ -291,10 +291,16 @@ def _start(cfg: dict[str, Any]) -> str:
     ws = cfg.get("warm_start")
     if not ws:
         return ""
+    texts = " and the training queries' texts" if ws.get("query_texts") else ""
     return (
-        f", starting from the label-free warm start on the corpus ({ws['queries']} pseudo-queries, "
+        f", starting from the label-free warm start on the corpus ({ws['queries']} pseudo-queries{texts}, "
         f"teacher BM25 + dense, base `{ws['train']['base_model']}`)"
     )
+
+
+def _texts(ws: dict[str, Any]) -> str:
+    n = ws.get("query_texts")
+    return f", {n} of them training query texts" if n else ""
 
 
 def _val(training: dict[str, Any], key: str) -> float:

@@ -251,6 +251,7 @@ class Experiment:
             return {
                 "model": str(res.model_dir),
                 "lists": res.lists,
+                "query_texts": len(texts),
                 "steps": res.steps,
                 "validation_metrics": res.metrics,
                 "seconds_by_stage": res.seconds,
