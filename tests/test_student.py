@@ -6,7 +6,14 @@ import numpy as np
 import pytest
 
 from hardneg_haystack.errors import ConfigError
-from hardneg_haystack.training.student import StudentConfig, cut_layers, distil_student, pick_candidates
+from hardneg_haystack.training.student import (
+    StudentConfig,
+    chosen_layers,
+    cut_layers,
+    distil_student,
+    listnet_targets,
+    pick_candidates,
+)
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +40,13 @@ def test_pick_candidates_keeps_the_head_and_samples_the_rest() -> None:
     assert pick_candidates([4, 5], 6, random.Random(0)) == [4, 5]
 
 
+def test_listnet_targets_are_the_same_for_any_teacher_scale() -> None:
+    small, large = listnet_targets([0.3, -0.2, 0.05], 0.1), listnet_targets([30.0, -20.0, 5.0], 0.1)
+    assert small == large == [10.0, 0.0, 5.0]
+    assert listnet_targets([1.0, 1.0], 0.5) == [1.0, 1.0]  # no order to learn: a flat target
+    assert listnet_targets([2.0, 0.0], 1.0) == [1.0, 0.0]
+
+
 def test_cut_layers_keeps_the_first_layers(teacher: Path) -> None:
     import torch
 
@@ -46,6 +60,21 @@ def test_cut_layers_keeps_the_first_layers(teacher: Path) -> None:
     assert model.predict([("vpn", "vpn token")]).shape == (1,)
     with pytest.raises(ConfigError, match="has 1 layers"):
         cut_layers(model, 1)
+
+
+def test_spread_cut_ends_with_the_last_layer(teacher: Path) -> None:
+    import torch
+
+    from hardneg_haystack.models import load_cross_encoder
+
+    assert chosen_layers(6, 2) == [2, 5] and chosen_layers(6, 3) == [1, 3, 5] and chosen_layers(3, 1) == [2]
+    assert chosen_layers(6, 2, "first") == [0, 1]
+    model = load_cross_encoder(str(teacher))
+    last = [p.detach().clone() for p in model.model.bert.encoder.layer[2].parameters()]
+    assert cut_layers(model, 1, "spread") == 3
+    assert all(torch.equal(a, b) for a, b in zip(last, model.model.bert.encoder.layer[0].parameters(), strict=True))
+    with pytest.raises(ConfigError, match="pick must be spread or first"):
+        StudentConfig(pick="middle")
 
 
 def test_student_learns_the_teachers_scores(teacher: Path, tiny_index: Path, tmp_path: Path) -> None:
@@ -67,6 +96,7 @@ def test_student_learns_the_teachers_scores(teacher: Path, tiny_index: Path, tmp
     assert saved["num_hidden_layers"] == 1
     assert reads_bm25(res.model_dir)  # scorers of the student add the tag too
     card = json.loads((res.model_dir / "hardneg.json").read_text())
+    assert card["student"]["kept"] == [2]  # spread: the one layer kept is the teacher's last
     assert card["student"]["teacher_layers"] == 3 and card["fusion_weights"] == {"bm25": 0.5, "dense": 0.5}
     assert card["config"]["max_length"] == 32
 
@@ -90,7 +120,7 @@ def test_student_learns_the_teachers_scores(teacher: Path, tiny_index: Path, tmp
 
         model = load_cross_encoder(str(model_dir or teacher), max_length=32)
         if model_dir is None:
-            cut_layers(model, 1)
+            cut_layers(model, 1, "spread")  # the student's starting point
         model.activation_fn = torch.nn.Identity()
         return np.asarray(model.predict([(r["query"], r["document"]) for r in target], show_progress_bar=False))
 
@@ -104,7 +134,7 @@ def test_student_learns_the_teachers_scores(teacher: Path, tiny_index: Path, tmp
 
     cut = scores(None)
     assert error(scores(distil("mse"))) < 0.5 * error(cut)
-    # ListNet learns the teacher's distribution over each list (softmax of 2 vs -2: a gap of 4), not the scale
+    # ListNet learns each list's order (targets min-max / temperature: 10 vs 0), not the teacher's scale
     assert abs(gap(cut)) < 0.5 and gap(scores(distil("listnet"))) > 2.0
 
 

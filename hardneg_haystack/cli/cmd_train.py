@@ -210,7 +210,10 @@ def distil_cmd(
     out: Annotated[Path, typer.Option(help="Folder of the student (model/, pairs.jsonl, checkpoints/)")] = Path(
         "runs/student"
     ),
-    layers: Annotated[int, typer.Option(help="Transformer layers the student keeps (the teacher's first ones)")] = 2,
+    layers: Annotated[int, typer.Option(help="Transformer layers the student keeps")] = 2,
+    pick: Annotated[
+        str, typer.Option(help="spread (evenly spaced, ending with the last layer) or first (the first --layers)")
+    ] = "spread",
     data: Annotated[
         Path | None,
         typer.Option(
@@ -222,10 +225,13 @@ def distil_cmd(
     queries: Annotated[int, typer.Option(help="Pseudo-queries cut from the corpus")] = 2000,
     learning_rate: Annotated[float, typer.Option()] = 1e-4,
     epochs: Annotated[float, typer.Option(help="Passes over the teacher-scored pairs")] = 1.0,
+    temperature: Annotated[
+        float, typer.Option(help="ListNet target: each list's min-max teacher scores divided by this")
+    ] = 0.1,
     precision: Annotated[str, typer.Option(help="auto | bf16 | fp32")] = "auto",
     seed: Annotated[int, typer.Option()] = 42,
 ) -> None:
-    """Distil a trained re-ranker into a smaller student (its first --layers layers) on the teacher's scores.
+    """Distil a trained re-ranker into a smaller student (--layers of its layers) on the teacher's scores.
 
     The student re-ranks about 6 / --layers times faster than a 6-layer teacher; its quality is reported on
     validation queries, and it is used only where you name it (swap-ranker --model, serve --model)."""
@@ -241,7 +247,14 @@ def distil_cmd(
 
     try:
         config = StudentConfig(
-            layers=layers, queries=queries, learning_rate=learning_rate, epochs=epochs, seed=seed, precision=precision
+            layers=layers,
+            pick=pick,
+            queries=queries,
+            learning_rate=learning_rate,
+            epochs=epochs,
+            temperature=temperature,
+            seed=seed,
+            precision=precision,
         )
         store, _, _ = open_index(work_dir)
         corpus = load_corpus(store, need_embeddings=False)
