@@ -210,7 +210,7 @@ def distil_cmd(
     out: Annotated[Path, typer.Option(help="Folder of the student (model/, pairs.jsonl, checkpoints/)")] = Path(
         "runs/student"
     ),
-    layers: Annotated[int, typer.Option(help="Transformer layers the student keeps")] = 2,
+    layers: Annotated[int, typer.Option(help="Transformer layers the student keeps")] = 3,
     pick: Annotated[
         str, typer.Option(help="spread (evenly spaced, ending with the last layer) or first (the first --layers)")
     ] = "spread",
@@ -223,7 +223,7 @@ def distil_cmd(
     ] = None,
     split: SplitOpt = "train",
     queries: Annotated[int, typer.Option(help="Pseudo-queries cut from the corpus")] = 2000,
-    learning_rate: Annotated[float, typer.Option()] = 1e-4,
+    learning_rate: Annotated[float, typer.Option()] = 2e-4,
     epochs: Annotated[float, typer.Option(help="Passes over the teacher-scored pairs")] = 1.0,
     temperature: Annotated[
         float, typer.Option(help="ListNet target: each list's min-max teacher scores divided by this")

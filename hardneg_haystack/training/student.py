@@ -1,8 +1,9 @@
 """A smaller student re-ranker: some layers of a trained cross-encoder, distilled on its own scores.
 
-Scoring cost grows with the layers a pair passes through; a 2-layer student of a 6-layer MiniLM scores about
-three times as many pairs per second. Quality is what the distillation keeps, so the student is an option a
-user takes knowingly (``hardneg distil``), never a silent default.
+Scoring cost grows with the layers a pair passes through; a 3-layer student of a 6-layer MiniLM scores about
+twice as many pairs per second (2 layers did not learn on SciFact: docs/RESULTS.md section 15c). Quality is
+what the distillation keeps, so the student is an option a user takes knowingly (``hardneg distil``), never a
+silent default.
 
 1. queries: pseudo-queries cut from the corpus (:mod:`~hardneg_haystack.training.pseudo_queries`), plus any
    query texts the caller has (a query log, or the training queries: their labels are not used);
@@ -25,7 +26,7 @@ Example:
     >>> from hardneg_haystack.training.student import StudentConfig, distil_student
     >>> store, _, _ = open_index("runs/demo/index")  # doctest: +SKIP
     >>> res = distil_student("runs/demo/rankers/ensemble/model", load_corpus(store, need_embeddings=False),
-    ...                      store, "runs/demo/student", StudentConfig(layers=2))  # doctest: +SKIP
+    ...                      store, "runs/demo/student", StudentConfig(layers=3))  # doctest: +SKIP
     >>> res.model_dir, res.pairs  # doctest: +SKIP
     (PosixPath('runs/demo/student/model'), 16000)
 """
@@ -77,14 +78,14 @@ class StudentConfig:
     :param precision: ``auto`` | ``bf16`` | ``fp32`` for the teacher's scoring and the student's training.
     """
 
-    layers: int = 2
+    layers: int = 3
     pick: str = "spread"
     queries: int = 2000
     pool: int = 30
     per_query: int = 10
     loss: str = "listnet"
     temperature: float = 0.1
-    learning_rate: float = 1e-4
+    learning_rate: float = 2e-4
     batch_size: int = 4
     epochs: float = 1.0
     eval_steps: int | None = None
