@@ -35,12 +35,14 @@ import numpy as np
 from _bench import environment, print_environment, print_table, target, write_results
 
 from hardneg_haystack.blend import blend
+from hardneg_haystack.bm25_text import with_bm25_all
 from hardneg_haystack.evaluation.first_stage import FirstStage
 from hardneg_haystack.evaluation.metrics import evaluate_run
 from hardneg_haystack.evaluation.rerank import reorder_run, stored_blend_weight
 from hardneg_haystack.evaluation.runs import qrels_of
 from hardneg_haystack.ingest import load_beir_queries
 from hardneg_haystack.mining.corpus import load_corpus
+from hardneg_haystack.training.cross_encoder import reads_bm25
 
 DEPTHS = (20, 50, 100)
 
@@ -243,10 +245,19 @@ def main() -> None:
     store = open_index(args.work_dir)[0]
     corpus = load_corpus(store, need_embeddings=False)
     first = FirstStage.bm25_only(corpus, store, queries, 300)
-    pairs = [[(q.text, corpus.contents[i]) for i, _ in c[:100]] for q, c in zip(queries, first.bm25, strict=True)]
+    tagged = reads_bm25(args.model)  # the model reads BM25's score as text: every backend gets the tagged pairs
+
+    def passages(c: list[tuple[int, float]]) -> list[str]:
+        texts = [corpus.contents[i] for i, _ in c[:100]]
+        return with_bm25_all(texts, [s for _, s in c[:100]], c[0][1] if c else 0.0) if tagged else texts
+
+    pairs = [[(q.text, t) for t in passages(c)] for q, c in zip(queries, first.bm25, strict=True)]
     qrels = qrels_of(queries)
     weight = stored_blend_weight(str(args.model))
-    print(f"{len(queries)} {args.split} queries, BM25 over {len(corpus)} chunks, blend weight {weight:g}")
+    print(
+        f"{len(queries)} {args.split} queries, BM25 over {len(corpus)} chunks, blend weight {weight:g}"
+        + (", BM25's score as text" if tagged else "")
+    )
 
     def ndcg(scores: list[np.ndarray], blended: bool) -> float:
         per_query = [
