@@ -124,6 +124,22 @@ def test_eval_rerankers_blend_zero_equals_bm25(
     assert list(by) == ["bm25", "tiny", "tiny + bm25 (w=0)"]
     assert by["tiny + bm25 (w=0)"]["ndcg@10"] == pytest.approx(by["bm25"]["ndcg@10"])
     assert all(0.0 <= r["ndcg@10"] <= 1.0 for r in rows)
+    # significance against BM25: none for BM25 itself, 1 for a run that IS BM25's order, a p-value otherwise
+    assert by["bm25"]["p_vs_bm25"] is None and by["tiny + bm25 (w=0)"]["p_vs_bm25"] == 1.0
+    assert 0.0 < by["tiny"]["p_vs_bm25"] <= 1.0
+
+
+def test_p_vs_bm25_tells_a_better_run_from_noise() -> None:
+    from hardneg_haystack.evaluation.rerank import p_vs_bm25
+
+    qrels = {f"q{i}": {"good": 1} for i in range(30)}
+    bm25 = {q: {"bad": 2.0, "good": 1.0} for q in qrels}  # the positive at rank 2 everywhere
+    better = {q: {"good": 2.0, "bad": 1.0} for q in qrels}  # at rank 1 everywhere
+    mixed = {q: (better if i % 2 else bm25)[q] for i, q in enumerate(qrels)}
+    p = p_vs_bm25(qrels, {"bm25": bm25, "better": better, "mixed": mixed, "same": dict(bm25)})
+    assert p["better"] < 0.01 and p["mixed"] < 0.05 and p["same"] == 1.0
+    few = {q: qrels[q] for q in list(qrels)[:2]}
+    assert p_vs_bm25(few, {"bm25": bm25, "better": better})["better"] > 0.05  # two queries prove nothing
 
 
 def test_swapped_yaml_round_trips(tiny_models: dict[str, str]) -> None:

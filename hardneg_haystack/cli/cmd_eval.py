@@ -49,7 +49,8 @@ def eval_rerank(
     precision: ScoringPrecisionOpt = "auto",
     out: Annotated[Path | None, typer.Option(help="Write the table as JSON here")] = None,
 ) -> None:
-    """BM25 alone, each model re-ranking BM25's top-k, and each model blended with BM25 (per document, MaxP).
+    """BM25 alone, each model re-ranking BM25's top-k, and each model blended with BM25 (per document, MaxP),
+    each with the Holm-corrected p-value of its nDCG@10 against BM25's (paired randomization test).
 
     The experiment's evaluation: BM25's ranks below the top-k stay below in BM25 order, runs cut at --depth.
     """
@@ -82,8 +83,10 @@ def eval_rerank(
     table.add_column("system")
     for m in METRICS:
         table.add_column(m)
+    table.add_column("p vs bm25 (nDCG@10, Holm)")
     for r in rows:
-        table.add_row(r["system"], *(f"{r[m]:.3f}" for m in METRICS))
+        p = r["p_vs_bm25"]
+        table.add_row(r["system"], *(f"{r[m]:.3f}" for m in METRICS), "" if p is None else f"{p:.4f}")
     console.print(table)
     if out:
         out.write_text(json.dumps(rows, indent=2))

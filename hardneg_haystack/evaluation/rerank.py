@@ -24,8 +24,9 @@ import numpy as np
 from hardneg_haystack.blend import blend
 from hardneg_haystack.bm25_text import with_bm25_all
 from hardneg_haystack.evaluation.first_stage import FirstStage
-from hardneg_haystack.evaluation.metrics import evaluate_run
+from hardneg_haystack.evaluation.metrics import evaluate_run, per_query
 from hardneg_haystack.evaluation.runs import Run, maxp, qrels_of, rank_scores
+from hardneg_haystack.evaluation.significance import compare_family
 from hardneg_haystack.ingest.queries import LabelledQuery
 from hardneg_haystack.score_fusion import fit_fusion_weights, fuse
 
@@ -156,9 +157,10 @@ def evaluate_rerankers(
     precision: str = "auto",
     progress: Callable[[int], None] | None = None,
 ) -> list[dict[str, Any]]:
-    """Rows ``{system, ndcg@10, mrr@10, precision@1, recall@10}``: ``bm25``, then per model ``<name>`` (alone)
-    and ``<name> + bm25 (w=...)`` (blended with the model's stored weight, or ``blend_weights[name]``,
-    default 0.5).
+    """Rows ``{system, ndcg@10, mrr@10, precision@1, recall@10, p_vs_bm25}``: ``bm25``, then per model
+    ``<name>`` (alone) and ``<name> + bm25 (w=...)`` (blended with the model's stored weight, or
+    ``blend_weights[name]``, default 0.5). ``p_vs_bm25``: the paired randomization test of the row's nDCG@10
+    against BM25's over the same queries, Holm-corrected over the rows (None for ``bm25`` itself).
 
     The experiment's convention (module docstring): BM25 top ``candidates`` re-ordered, BM25's tail kept
     below, MaxP, cut at ``depth``; so a model's row equals the experiment's ``rerank[<name>] top-<candidates>``
@@ -187,7 +189,19 @@ def evaluate_rerankers(
         runs[name] = alone
         runs[f"{name} + bm25 (w={weight:g})"] = blended
     qrels = qrels_of(queries)
-    return [{"system": name, **evaluate_run(qrels, run, METRICS)} for name, run in runs.items()]
+    p_values = p_vs_bm25(qrels, runs)
+    return [
+        {"system": name, **evaluate_run(qrels, run, METRICS), "p_vs_bm25": p_values.get(name)}
+        for name, run in runs.items()
+    ]
+
+
+def p_vs_bm25(qrels: dict[str, dict[str, int]], runs: dict[str, Run]) -> dict[str, float]:
+    """Holm-adjusted p-value of each run's nDCG@10 against ``runs["bm25"]`` (paired randomization test)."""
+    per = {name: per_query(qrels, run, ("ndcg@10",)) for name, run in runs.items()}
+    pairs = [(name, "bm25") for name in runs if name != "bm25"]
+    tests = compare_family("vs bm25", pairs, per, sorted(qrels), ("ndcg@10",))
+    return {t["system"]: t["p_holm"] for t in tests}
 
 
 def parse_models(specs: list[str]) -> dict[str, str]:
