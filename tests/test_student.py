@@ -94,6 +94,10 @@ def test_student_learns_the_teachers_scores(teacher: Path, tiny_index: Path, tmp
     assert all(r["document"].split(" [SEP] ", 1)[0].isdigit() for r in rows)  # tagged: the teacher reads BM25
     saved = json.loads((res.model_dir / "config.json").read_text())
     assert saved["num_hidden_layers"] == 1
+    # one teacher load scored the pairs (raw logits) and became the student: its output activation is restored
+    student, original = load_cross_encoder(str(res.model_dir)), load_cross_encoder(str(teacher))
+    assert type(student.activation_fn) is type(original.activation_fn)
+    assert not isinstance(student.activation_fn, __import__("torch").nn.Identity)
     assert reads_bm25(res.model_dir)  # scorers of the student add the tag too
     card = json.loads((res.model_dir / "hardneg.json").read_text())
     assert card["student"]["kept"] == [2]  # spread: the one layer kept is the teacher's last

@@ -266,6 +266,7 @@ def distil_student(
     set_seed(config.seed)
     pairs_path = out / PAIRS
     start = time.perf_counter()
+    model = None  # the teacher, loaded once: it scores the pairs, then is cut into the student
     if pairs_path.is_file():  # a resumed run reuses the teacher's scores
         rows = [row for _, row in iter_jsonl(pairs_path)]
     else:
@@ -274,9 +275,10 @@ def distil_student(
         pairs = student_pairs(texts, corpus, store, config, bm25_text=bm25_text, progress=progress)
         if not pairs:
             raise DataError("the student found no BM25 candidates for its queries")
-        judge = load_cross_encoder(str(teacher_dir), max_length=max_length, device=device)
-        judge.activation_fn = torch.nn.Identity()  # raw logits: a sigmoid would squash the scores it learns
-        scores = pair_scorer(judge, precision=config.precision)(pairs)
+        model = load_cross_encoder(str(teacher_dir), max_length=max_length, device=device)
+        squash, model.activation_fn = model.activation_fn, torch.nn.Identity()  # raw logits: a sigmoid would
+        scores = pair_scorer(model, precision=config.precision)(pairs)  # squash the scores it learns
+        model.activation_fn = squash  # the student predicts as its teacher does
         rows = [{"query": q, "document": d, "score": round(s, 5)} for (q, d), s in zip(pairs, scores, strict=True)]
         tmp = pairs_path.with_suffix(".tmp")
         tmp.write_text("".join(json.dumps(r) + "\n" for r in rows))
@@ -299,7 +301,8 @@ def distil_student(
                 "labels": [v["labels"] for v in lists.values()],
             }
         )
-    model = load_cross_encoder(str(teacher_dir), max_length=max_length, device=device)
+    if model is None:
+        model = load_cross_encoder(str(teacher_dir), max_length=max_length, device=device)
     teacher_layers = cut_layers(model, config.layers, config.pick)
     train = TrainConfig(
         base_model=str(teacher_dir),
