@@ -1,9 +1,9 @@
 """A smaller student re-ranker: some layers of a trained cross-encoder, distilled on its own scores.
 
 Scoring cost grows with the layers a pair passes through; a 3-layer student of a 6-layer MiniLM scores about
-twice as many pairs per second (2 layers did not learn on SciFact: docs/RESULTS.md section 15c). Quality is
-what the distillation keeps, so the student is an option a user takes knowingly (``hardneg distil``), never a
-silent default.
+twice as many pairs per second (on SciFact, 2 layers learned only up to BM25's level: docs/RESULTS.md section
+15c). Quality is what the distillation keeps, so the student is an option a user takes knowingly
+(``hardneg distil``), never a silent default.
 
 1. queries: pseudo-queries cut from the corpus (:mod:`~hardneg_haystack.training.pseudo_queries`), plus any
    query texts the caller has (a query log, or the training queries: their labels are not used);
@@ -276,9 +276,11 @@ def distil_student(
         if not pairs:
             raise DataError("the student found no BM25 candidates for its queries")
         model = load_cross_encoder(str(teacher_dir), max_length=max_length, device=device)
-        squash, model.activation_fn = model.activation_fn, torch.nn.Identity()  # raw logits: a sigmoid would
-        scores = pair_scorer(model, precision=config.precision)(pairs)  # squash the scores it learns
-        model.activation_fn = squash  # the student predicts as its teacher does
+        # raw logits: a sigmoid would squash the scores the student learns; restored, so that the student
+        # predicts as its teacher does
+        squash, model.activation_fn = model.activation_fn, torch.nn.Identity()
+        scores = pair_scorer(model, precision=config.precision)(pairs)
+        model.activation_fn = squash
         rows = [{"query": q, "document": d, "score": round(s, 5)} for (q, d), s in zip(pairs, scores, strict=True)]
         tmp = pairs_path.with_suffix(".tmp")
         tmp.write_text("".join(json.dumps(r) + "\n" for r in rows))
