@@ -34,17 +34,6 @@ from _bench import environment, print_table, write_results
 SCIFACT = Path(__file__).parents[2] / "shared" / "data" / "scifact"
 
 
-def union_candidates(first: Any, qi: int, depth: int) -> tuple[list[int], list[float], list[float]]:
-    """BM25 top ``depth`` then the dense top ``depth`` not already in it, with BM25 scores (0 for a candidate
-    BM25 did not return, as a pipeline joining two retrievers sees it) and dense similarities."""
-    pool = dict(first.bm25[qi][:depth])
-    head = list(pool)
-    row = first.dense[qi]
-    dense_top = np.argsort(-row)[:depth].tolist()
-    idx = list(dict.fromkeys([*head, *dense_top]))
-    return idx, [pool.get(i, 0.0) for i in idx], [float(row[i]) for i in idx]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("run", type=Path, help="a `hardneg experiment` output folder")
@@ -94,7 +83,7 @@ def main() -> None:
     for name, first in sets.items():
         rows = []
         for qi, q in enumerate(first.queries):
-            idx, bm, dn = union_candidates(first, qi, depth)
+            idx, bm, dn = first.hybrid_candidates(qi, depth)  # BM25's top depth first, then dense's others
             have = cache.setdefault(q.id, {})
             todo = [j for j, i in enumerate(idx) if str(i) not in have]
             if todo:

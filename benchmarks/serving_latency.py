@@ -35,10 +35,9 @@ import numpy as np
 from _bench import environment, print_environment, print_table, target, write_results
 
 from hardneg_haystack.blend import blend
-from hardneg_haystack.bm25_text import with_bm25_all
 from hardneg_haystack.evaluation.first_stage import FirstStage
 from hardneg_haystack.evaluation.metrics import evaluate_run
-from hardneg_haystack.evaluation.rerank import reorder_run, stored_blend_weight
+from hardneg_haystack.evaluation.rerank import candidate_texts, reorder_run, stored_blend_weight
 from hardneg_haystack.evaluation.runs import qrels_of
 from hardneg_haystack.ingest import load_beir_queries
 from hardneg_haystack.mining.corpus import load_corpus
@@ -246,12 +245,7 @@ def main() -> None:
     corpus = load_corpus(store, need_embeddings=False)
     first = FirstStage.bm25_only(corpus, store, queries, 300)
     tagged = reads_bm25(args.model)  # the model reads BM25's score as text: every backend gets the tagged pairs
-
-    def passages(c: list[tuple[int, float]]) -> list[str]:
-        texts = [corpus.contents[i] for i, _ in c[:100]]
-        return with_bm25_all(texts, [s for _, s in c[:100]], c[0][1] if c else 0.0) if tagged else texts
-
-    pairs = [[(q.text, t) for t in passages(c)] for q, c in zip(queries, first.bm25, strict=True)]
+    pairs = [[(q.text, t) for t in candidate_texts(first, qi, 100, bm25_text=tagged)] for qi, q in enumerate(queries)]
     qrels = qrels_of(queries)
     weight = stored_blend_weight(str(args.model))
     print(

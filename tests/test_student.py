@@ -75,6 +75,8 @@ def test_spread_cut_ends_with_the_last_layer(teacher: Path) -> None:
     assert all(torch.equal(a, b) for a, b in zip(last, model.model.bert.encoder.layer[0].parameters(), strict=True))
     with pytest.raises(ConfigError, match="pick must be spread or first"):
         StudentConfig(pick="middle")
+    with pytest.raises(ConfigError, match="temperature must be > 0, got 0"):
+        StudentConfig(temperature=0)
 
 
 def test_student_learns_the_teachers_scores(teacher: Path, tiny_index: Path, tmp_path: Path) -> None:

@@ -242,7 +242,7 @@ def distil_cmd(
     from hardneg_haystack.indexing import open_index
     from hardneg_haystack.mining.corpus import load_corpus
     from hardneg_haystack.training.cross_encoder import reads_bm25
-    from hardneg_haystack.training.student import StudentConfig, distil_student
+    from hardneg_haystack.training.student import StudentConfig, check_teacher, distil_student
     from hardneg_haystack.training.validation import rerank_samples
 
     try:
@@ -256,6 +256,7 @@ def distil_cmd(
             seed=seed,
             precision=precision,
         )
+        check_teacher(teacher, config)  # before any progress bar or work
         store, _, _ = open_index(work_dir)
         corpus = load_corpus(store, need_embeddings=False)
         texts: list[str] = []

@@ -76,15 +76,22 @@ def cross_encoder_scores(
     Scored once at the deepest depth; shallower re-rankings reuse the head of these lists. ``bm25_text``: the
     model reads each candidate's BM25 score (:mod:`hardneg_haystack.bm25_text`)."""
     out = []
-    for q, cands in zip(first.queries, first.bm25, strict=True):
-        head = cands[:k]
-        texts = [first.corpus.contents[i] for i, _ in head]
-        if bm25_text:
-            texts = with_bm25_all(texts, [s for _, s in head], cands[0][1] if cands else 0.0)
+    for qi, q in enumerate(first.queries):
+        texts = candidate_texts(first, qi, k, bm25_text=bm25_text)
         out.append(np.asarray(score_pairs([(q.text, t) for t in texts]), dtype=np.float64))
         if progress is not None:
             progress(1)
     return out
+
+
+def candidate_texts(first: FirstStage, qi: int, k: int, *, bm25_text: bool = False) -> list[str]:
+    """The passages of query ``qi``'s BM25 top ``k`` as a cross-encoder reads them: tagged with their BM25
+    score (relative to the query's best) when ``bm25_text``."""
+    cands = first.bm25[qi]
+    texts = [first.corpus.contents[i] for i, _ in cands[:k]]
+    if bm25_text:
+        texts = with_bm25_all(texts, [s for _, s in cands[:k]], cands[0][1] if cands else 0.0)
+    return texts
 
 
 def signals(first: FirstStage, qi: int, ce: np.ndarray, k: int) -> list[np.ndarray]:

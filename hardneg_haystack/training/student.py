@@ -99,8 +99,10 @@ class StudentConfig:
             raise ConfigError("student: queries >= 0, pool >= 1 and per_query >= 1")
         if self.pick not in ("spread", "first"):
             raise ConfigError(f"student: pick must be spread or first, got {self.pick!r}")
-        if self.loss not in ("listnet", "mse") or self.temperature <= 0:
-            raise ConfigError(f"student: loss must be listnet or mse (got {self.loss!r}), temperature > 0")
+        if self.loss not in ("listnet", "mse"):
+            raise ConfigError(f"student: loss must be listnet or mse, got {self.loss!r}")
+        if self.temperature <= 0:
+            raise ConfigError(f"student: temperature must be > 0, got {self.temperature:g}")
 
 
 @dataclass
@@ -205,6 +207,19 @@ def student_pairs(
     return pairs
 
 
+def check_teacher(teacher: str | Path, config: StudentConfig) -> Path:
+    """The teacher's folder, refused (:class:`ConfigError`) before any work when it is no model folder or has
+    no more layers than the student would keep (its ``config.json``; :func:`cut_layers` checks the model)."""
+    teacher_dir = Path(teacher)
+    if not teacher_dir.is_dir():
+        raise ConfigError(f"the teacher must be a trained model folder, got {teacher}")
+    cfg = teacher_dir / "config.json"
+    depth = json.loads(cfg.read_text()).get("num_hidden_layers") if cfg.is_file() else None
+    if depth is not None and config.layers >= depth:
+        raise ConfigError(f"student: the teacher has {depth} layers, a student must keep fewer (asked {config.layers})")
+    return teacher_dir
+
+
 def distil_student(
     teacher: str | Path,
     corpus: Corpus,
@@ -242,14 +257,8 @@ def distil_student(
     )
 
     config = config or StudentConfig()
-    teacher_dir = Path(teacher)
-    if not teacher_dir.is_dir():
-        raise ConfigError(f"the teacher must be a trained model folder, got {teacher}")
+    teacher_dir = check_teacher(teacher, config)
     info = read_training_info(teacher_dir)
-    depth = json.loads((teacher_dir / "config.json").read_text()).get("num_hidden_layers") if (
-        teacher_dir / "config.json").is_file() else None  # fmt: skip
-    if depth is not None and config.layers >= depth:  # checked before the teacher scores anything
-        raise ConfigError(f"student: the teacher has {depth} layers, a student must keep fewer (asked {config.layers})")
     max_length = int(info.get("config", {}).get("max_length") or 256)
     bm25_text = reads_bm25(teacher_dir)
     out = Path(output_dir)
