@@ -59,7 +59,7 @@ def backend_scorers(model: Path) -> dict[str, Any]:
 
     onnx = model / ONNX_DIR
     if not (onnx / INT8_FILE).is_file():
-        export_onnx(model)
+        export_onnx(model, per_channel=False)  # the "onnx int8" row: per tensor
     per_channel = model.parent / "per-channel"
     if not per_channel.is_dir():
         shutil.copytree(model, per_channel)

@@ -16,9 +16,12 @@ applies the same sigmoid, so its scores match the torch model's.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -28,6 +31,8 @@ ONNX_DIR = "onnx"
 FP32_FILE = "model.onnx"
 INT8_FILE = "model_qint8.onnx"
 INFO_FILE = "hardneg_onnx.json"
+
+logger = logging.getLogger(__name__)
 
 
 def export_onnx(
@@ -53,6 +58,7 @@ def export_onnx(
     if hf is None:
         raise ModelLoadError(f"{model_dir}: the cross-encoder has no transformers model to export")
     hf = hf.eval()
+    attention = _eager_attention(hf)
     tokenizer = ce.tokenizer
     out_dir = model_dir / ONNX_DIR
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -85,6 +91,7 @@ def export_onnx(
         "max_length": int(ce.max_seq_length),
         "activation": "sigmoid" if isinstance(ce.activation_fn, torch.nn.Sigmoid) else "identity",
         "int8": ("per-channel" if per_channel else "per-tensor") if quantize else None,
+        "attention": attention,
     }
     (out_dir / INFO_FILE).write_text(json.dumps(info, indent=2), encoding="utf-8")
     files = {"fp32": fp32}
@@ -94,6 +101,41 @@ def export_onnx(
         files["int8"] = out_dir / INT8_FILE
         quantize_dynamic(str(fp32), str(files["int8"]), weight_type=QuantType.QInt8, per_channel=per_channel)
     return files
+
+
+def _eager_attention(hf: Any) -> str:
+    """Switch the model to transformers' plain ("eager") attention before the export, and say which it runs.
+
+    Exported from torch's fused scaled-dot-product attention, every layer's attention scores pass through an
+    ``IsNaN`` + ``Where`` guard that onnxruntime runs as separate full-size ops: on SciFact's top-20 pairs
+    (128 tokens) they were 33% of the int8 model's time (173 ms per query; 101 ms exported from eager
+    attention, the same scores). A model without the switch keeps its own attention."""
+    with contextlib.suppress(AttributeError, ValueError, NotImplementedError):
+        hf.set_attn_implementation("eager")
+    return str(getattr(hf.config, "_attn_implementation", None) or "unknown")
+
+
+def export_is_current(model_dir: str | Path, *, quantized: bool) -> bool:
+    """Whether ``model_dir/onnx/`` holds the file a backend needs, exported by this version's rule (eager
+    attention); an export written before that rule (no ``"attention"`` in ``hardneg_onnx.json``) is stale."""
+    onnx_dir = Path(model_dir) / ONNX_DIR
+    if not (onnx_dir / (INT8_FILE if quantized else FP32_FILE)).is_file() or not (onnx_dir / INFO_FILE).is_file():
+        return False
+    try:
+        info = json.loads((onnx_dir / INFO_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return "attention" in info
+
+
+def ensure_export(model_dir: str | Path, *, quantized: bool) -> None:
+    """Export ``model_dir`` (:func:`export_onnx`) unless its current export is already there; a stale export
+    (before eager attention, up to 1.7x slower) is replaced, with a log line."""
+    if export_is_current(model_dir, quantized=quantized):
+        return
+    if (Path(model_dir) / ONNX_DIR / INFO_FILE).is_file():
+        logger.info("re-exporting %s: its ONNX export predates eager attention (slower)", model_dir)
+    export_onnx(model_dir, quantize=quantized)
 
 
 def _require(*modules: str) -> None:

@@ -193,11 +193,10 @@ def load_scorer(model: str | Path, backend: str | None = None, *, threads: int |
 
 
 def _onnx_scorer(model: str | Path, quantized: bool, threads: int | None) -> Any:
-    from hardneg_haystack.onnx_backend import FP32_FILE, INT8_FILE, ONNX_DIR, OnnxCrossEncoder, export_onnx
+    from hardneg_haystack.onnx_backend import OnnxCrossEncoder, ensure_export
 
     folder = Path(model)
     if not folder.is_dir():
         raise ConfigError(f"the onnx backends need a local model folder, got {str(model)!r}")
-    if not (folder / ONNX_DIR / (INT8_FILE if quantized else FP32_FILE)).is_file():
-        export_onnx(folder, quantize=quantized)
+    ensure_export(folder, quantized=quantized)
     return OnnxCrossEncoder(folder, quantized=quantized, threads=threads or cpu_threads())

@@ -112,15 +112,14 @@ def _feed_bm25_scores(pipeline: Pipeline, ranker: str) -> None:
 
 def _onnx_ranker(model: str, backend: str, params: dict[str, Any]) -> Any:
     from hardneg_haystack.components.onnx_ranker import OnnxRanker
-    from hardneg_haystack.onnx_backend import FP32_FILE, INT8_FILE, ONNX_DIR, export_onnx
+    from hardneg_haystack.onnx_backend import ensure_export
 
     if backend not in ("onnx", "onnx-int8"):
         raise ConfigError(f"unknown ranker backend {backend!r}: auto, torch, torch-bf16, onnx or onnx-int8")
     if not Path(model).is_dir():
         raise ConfigError(f"the {backend} backend needs a local model folder, got {model!r}")
     quantized = backend == "onnx-int8"
-    if not (Path(model) / ONNX_DIR / (INT8_FILE if quantized else FP32_FILE)).is_file():
-        export_onnx(model, quantize=quantized)
+    ensure_export(model, quantized=quantized)
     return OnnxRanker(
         model=model,
         quantized=quantized,

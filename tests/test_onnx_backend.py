@@ -45,6 +45,30 @@ def test_exported_model_scores_like_torch(cross_encoder_dir: Path) -> None:
     assert OnnxCrossEncoder(cross_encoder_dir).predict([]).shape == (0,)
 
 
+def test_export_runs_eager_attention_and_replaces_a_stale_export(cross_encoder_dir: Path) -> None:
+    import json
+
+    import onnx
+
+    from hardneg_haystack.onnx_backend import ensure_export, export_is_current, export_onnx
+
+    export_onnx(cross_encoder_dir)
+    info_path = cross_encoder_dir / "onnx" / "hardneg_onnx.json"
+    assert json.loads(info_path.read_text())["attention"] == "eager"
+    ops = {n.op_type for n in onnx.load(str(cross_encoder_dir / "onnx" / "model.onnx")).graph.node}
+    assert "IsNaN" not in ops  # the fused-attention export's guard: a third of the int8 model's time
+    assert export_is_current(cross_encoder_dir, quantized=True)
+    info = json.loads(info_path.read_text())
+    del info["attention"]  # an export written before the rule
+    info_path.write_text(json.dumps(info))
+    assert not export_is_current(cross_encoder_dir, quantized=True)
+    ensure_export(cross_encoder_dir, quantized=True)
+    assert export_is_current(cross_encoder_dir, quantized=True)
+    stamp = info_path.stat().st_mtime_ns
+    ensure_export(cross_encoder_dir, quantized=True)  # current: left alone
+    assert info_path.stat().st_mtime_ns == stamp
+
+
 def test_missing_export_is_named(tmp_path: Path) -> None:
     from hardneg_haystack.errors import ConfigError
     from hardneg_haystack.onnx_backend import OnnxCrossEncoder
