@@ -1,4 +1,5 @@
-"""Document stores: the embedded default (InMemoryDocumentStore persisted in a work folder) or OpenSearch.
+"""Document stores: the embedded default (Haystack's in-memory store, with BM25 postings, persisted in a work
+folder: :class:`~hardneg_haystack.memory_store.IndexedInMemoryDocumentStore`) or OpenSearch.
 
     >>> store = open_store(StoreConfig(url="memory", work_dir="runs/kb"), embedding_dim=448)  # doctest: +SKIP
     >>> store = open_store(StoreConfig(url="http://localhost:9200", index="kb"), embedding_dim=448)  # doctest: +SKIP
@@ -9,6 +10,7 @@ OPENSEARCH_PASSWORD by default); they are never logged.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from collections.abc import Iterator, Sequence
@@ -22,6 +24,7 @@ from haystack.document_stores.in_memory import InMemoryDocumentStore
 from haystack.document_stores.types import DuplicatePolicy
 
 from hardneg_haystack.errors import ConfigError, DamagedFileError, StoreError
+from hardneg_haystack.memory_store import IndexedInMemoryDocumentStore
 
 logger = logging.getLogger(__name__)
 
@@ -89,18 +92,21 @@ def open_store(config: StoreConfig, *, embedding_dim: int | None = None) -> Any:
     ensemble raise :class:`StoreError` before anything is written.
     """
     if config.is_memory:
-        store = InMemoryDocumentStore(embedding_similarity_function="dot_product", index=config.index, shared=False)
+        store = IndexedInMemoryDocumentStore(
+            embedding_similarity_function="dot_product", index=config.index, shared=False
+        )
         path = _memory_path(config)
         if path is not None and path.is_file():
-            try:
-                loaded = InMemoryDocumentStore.load_from_disk(str(path))
+            try:  # the documents only: a file saved by Haystack's own store class loads as well
+                with path.open(encoding="utf-8") as f:
+                    documents = [Document.from_dict(d) for d in json.load(f)["documents"]]
             except Exception as exc:  # noqa: BLE001 - any parse failure means the same thing to the user
                 raise DamagedFileError(
                     path,
                     f"{path} is damaged ({exc.__class__.__name__}: {str(exc)[:120]}); re-index the folder to rebuild "
                     f"it: `hardneg index --work-dir {config.work_dir} --data <your corpus>`",
                 ) from exc
-            store.write_documents(loaded.filter_documents(), policy=DuplicatePolicy.OVERWRITE)
+            store.write_documents(documents, policy=DuplicatePolicy.OVERWRITE)
         return store
     return _open_opensearch(config, embedding_dim)
 

@@ -1,0 +1,153 @@
+"""Haystack's in-memory document store with an inverted index for BM25: the same scores, ~50x faster.
+
+``InMemoryDocumentStore.bm25_retrieval`` filters every stored document and scores each one in a Python loop:
+48 ms per query over SciFact's 5,809 chunks on this project's 2-core machine, as much as the re-ranker's
+int8 scoring of a query's top 20 (README, "Performance"). :class:`IndexedInMemoryDocumentStore` keeps the
+store's own per-document token counts in postings (token -> documents, counts) built once on the first
+query after a change, and computes the same BM25L formula for the query's tokens only, with numpy, in the
+same order of floating-point operations: the scores are bit-identical to Haystack's and ties keep the
+store's order, so a re-ranker that reads BM25's score as text sees the same text.
+
+Only the unfiltered BM25L query of an instance-local store (``shared=False``, what :func:`open_store`
+builds) takes the fast path; a filtered query, another ``bm25_algorithm`` or a shared store runs
+Haystack's own code.
+
+    >>> from haystack import Document
+    >>> store = IndexedInMemoryDocumentStore(shared=False)
+    >>> store.write_documents([Document(content="scurvy and vitamin c"), Document(content="vpn token reset")])
+    2
+    >>> [d.content for d in store.bm25_retrieval("vitamin c deficiency", top_k=1)]
+    ['scurvy and vitamin c']
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+from haystack import Document
+from haystack.document_stores.in_memory import InMemoryDocumentStore
+from haystack.document_stores.in_memory.document_store import BM25_SCALING_FACTOR
+from haystack.document_stores.types import DuplicatePolicy
+from haystack.utils import expit
+
+
+@dataclass(frozen=True)
+class _Postings:
+    ids: list[str]  # the scored documents (content not None), in the store's order
+    doc_len: np.ndarray  # tokens per document
+    postings: dict[str, tuple[np.ndarray, np.ndarray]]  # token -> (document positions, counts)
+
+
+class IndexedInMemoryDocumentStore(InMemoryDocumentStore):
+    """``InMemoryDocumentStore`` whose unfiltered BM25L retrieval runs on postings (see the module doc)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._postings: _Postings | None = None
+        self._postings_lock = threading.Lock()
+
+    # every change to the documents drops the postings; the next query rebuilds them
+    def write_documents(self, documents: list[Document], policy: DuplicatePolicy = DuplicatePolicy.NONE) -> int:
+        try:
+            return super().write_documents(documents, policy)
+        finally:
+            self._postings = None
+
+    def delete_documents(self, document_ids: list[str]) -> None:
+        try:
+            super().delete_documents(document_ids)
+        finally:
+            self._postings = None
+
+    def delete_all_documents(self) -> None:
+        try:
+            super().delete_all_documents()
+        finally:
+            self._postings = None
+
+    def update_by_filter(self, filters: dict[str, Any], meta: dict[str, Any]) -> int:
+        try:
+            return super().update_by_filter(filters, meta)
+        finally:
+            self._postings = None
+
+    def delete_by_filter(self, filters: dict[str, Any]) -> int:
+        try:
+            return super().delete_by_filter(filters)
+        finally:
+            self._postings = None
+
+    def bm25_retrieval(
+        self, query: str, filters: dict[str, Any] | None = None, top_k: int = 10, scale_score: bool = False
+    ) -> list[Document]:
+        """Haystack's ``bm25_retrieval`` (same arguments, documents and scores), from postings when it can."""
+        if filters or self.bm25_algorithm != "BM25L" or self._shared or not query:
+            return super().bm25_retrieval(query, filters=filters, top_k=top_k, scale_score=scale_score)
+        index = self._index()
+        if not index.ids or self._avg_doc_len == 0:
+            return []
+        scores = self._bm25l_scores(query, index)
+        order = np.argsort(-scores, kind="stable")[:top_k]  # stable: ties keep the store's order, as sorted()
+        out = []
+        for pos in order:
+            score = float(scores[pos])
+            if score <= 0.0:  # BM25L scores 0 exactly when no query token occurs in the document
+                continue
+            doc = self.storage[index.ids[pos]]
+            # a copy as Haystack's (its to_dict/from_dict round trip took 0.4 ms per document with 832-d
+            # embeddings, as long as the scoring): new meta dict and embedding list, the store's left untouched
+            embedding = list(doc.embedding) if self.return_embedding and doc.embedding is not None else None
+            out.append(
+                replace(
+                    doc,
+                    score=expit(score / BM25_SCALING_FACTOR) if scale_score else score,
+                    meta=dict(doc.meta),
+                    embedding=embedding,
+                )
+            )
+        return out
+
+    def _index(self) -> _Postings:
+        index = self._postings
+        if index is not None:
+            return index
+        with self._postings_lock:
+            if self._postings is None:
+                self._postings = self._build()
+            return self._postings
+
+    def _build(self) -> _Postings:
+        ids = [doc_id for doc_id in self.storage if doc_id in self._bm25_attr]
+        positions: dict[str, list[int]] = {}
+        counts: dict[str, list[int]] = {}
+        for pos, doc_id in enumerate(ids):
+            for token, count in self._bm25_attr[doc_id].freq_token.items():
+                positions.setdefault(token, []).append(pos)
+                counts.setdefault(token, []).append(count)
+        postings = {
+            t: (np.asarray(p, dtype=np.int64), np.asarray(counts[t], dtype=np.float64)) for t, p in positions.items()
+        }
+        doc_len = np.asarray([self._bm25_attr[i].doc_len for i in ids], dtype=np.float64)
+        return _Postings(ids=ids, doc_len=doc_len, postings=postings)
+
+    def _bm25l_scores(self, query: str, index: _Postings) -> np.ndarray:
+        """``InMemoryDocumentStore._score_bm25l`` for every document, term by term in the query's order."""
+        k = self.bm25_parameters.get("k1", 1.5)
+        b = self.bm25_parameters.get("b", 0.75)
+        delta = self.bm25_parameters.get("delta", 0.5)
+        n_corpus = len(self._bm25_attr)
+        scores = np.zeros(len(index.ids), dtype=np.float64)
+        for token in dict.fromkeys(self._tokenize_bm25(query)):  # unique tokens, first-seen order (Haystack's dict)
+            found = index.postings.get(token)
+            n = self._freq_vocab_for_idf.get(token, 0)
+            if found is None or n == 0:
+                continue  # the term adds 0.0 to every score
+            idf = math.log((n_corpus + 1.0) / (n + 0.5))
+            pos, freq = found
+            ctd = freq / (1 - b + b * index.doc_len[pos] / self._avg_doc_len)
+            scores[pos] += idf * ((1.0 + k) * (ctd + delta) / (k + ctd + delta))
+        return scores

@@ -1,0 +1,102 @@
+"""The embedded store's BM25 postings: Haystack's documents, scores and order, and fresh after every change."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+from haystack import Document
+from haystack.document_stores.in_memory import InMemoryDocumentStore
+from haystack.document_stores.types import DuplicatePolicy
+
+from hardneg_haystack.memory_store import IndexedInMemoryDocumentStore
+
+WORDS = [
+    *("vpn", "token", "reset", "laptop", "disk", "full", "alert", "printer", "jam"),
+    *("database", "failover", "replica", "region", "the", "a", "of"),
+]
+
+
+def _docs(n: int, seed: int = 0) -> list[Document]:
+    rng = random.Random(seed)
+    docs = [Document(id=f"d{i}", content=" ".join(rng.choices(WORDS, k=rng.randint(1, 30)))) for i in range(n)]
+    docs += [Document(id="same1", content="printer jam"), Document(id="same2", content="printer jam")]  # a tie
+    docs += [Document(id="empty", content=""), Document(id="none", content=None, meta={"x": 1})]
+    return docs
+
+
+def _pair(docs: list[Document]) -> tuple[InMemoryDocumentStore, IndexedInMemoryDocumentStore]:
+    plain, fast = InMemoryDocumentStore(shared=False), IndexedInMemoryDocumentStore(shared=False)
+    plain.write_documents(docs)
+    fast.write_documents(docs)
+    return plain, fast
+
+
+QUERIES = ["printer jam", "vpn vpn token", "unknownword", "the failover of the replica", "Disk FULL alert!", "a"]
+
+
+@pytest.mark.parametrize("top_k", [1, 5, 100])
+@pytest.mark.parametrize("scale_score", [False, True])
+def test_same_documents_scores_and_order_as_haystack(top_k: int, scale_score: bool) -> None:
+    plain, fast = _pair(_docs(60))
+    for query in QUERIES:
+        want = plain.bm25_retrieval(query, top_k=top_k, scale_score=scale_score)
+        got = fast.bm25_retrieval(query, top_k=top_k, scale_score=scale_score)
+        assert [(d.id, d.score) for d in got] == [(d.id, d.score) for d in want], query  # bit-identical
+        assert got == want  # every field: content, meta, embedding
+    assert fast.bm25_retrieval("unknownword") == []
+    with pytest.raises(ValueError, match="empty"):
+        fast.bm25_retrieval("")
+
+
+def test_postings_follow_every_change() -> None:
+    plain, fast = _pair(_docs(30))
+    fast.bm25_retrieval("printer")  # builds the postings
+    new = [Document(id="n1", content="kubernetes pod eviction"), Document(id="d3", content="printer printer jam")]
+    for store in (plain, fast):
+        store.write_documents(new, policy=DuplicatePolicy.OVERWRITE)
+        store.delete_documents(["same1"])
+    for query in ("kubernetes eviction", "printer jam"):
+        assert [(d.id, d.score) for d in fast.bm25_retrieval(query)] == [
+            (d.id, d.score) for d in plain.bm25_retrieval(query)
+        ]
+    assert "same1" not in {d.id for d in fast.bm25_retrieval("printer jam", top_k=100)}
+    fast.delete_all_documents()
+    assert fast.bm25_retrieval("printer") == []
+
+
+def test_filtered_queries_and_embeddings_behave_as_haystack() -> None:
+    docs = [
+        Document(id=f"e{i}", content=f"printer jam {i}", meta={"team": i % 2}, embedding=[0.1, float(i)])
+        for i in range(6)
+    ]
+    plain, fast = _pair(docs)
+    flt = {"field": "meta.team", "operator": "==", "value": 1}
+    assert [d.id for d in fast.bm25_retrieval("printer", filters=flt)] == [
+        d.id for d in plain.bm25_retrieval("printer", filters=flt)
+    ]
+    got = fast.bm25_retrieval("printer")
+    assert got == plain.bm25_retrieval("printer") and got[0].embedding is not None
+    got[0].meta["team"] = 99  # a caller changing a result does not change the store
+    got[0].embedding.append(1.0)
+    assert fast.bm25_retrieval("printer") == plain.bm25_retrieval("printer")
+    lean = IndexedInMemoryDocumentStore(shared=False, return_embedding=False)
+    lean.write_documents(docs)
+    assert all(d.embedding is None for d in lean.bm25_retrieval("printer"))
+
+
+def test_open_store_reads_a_file_saved_by_haystacks_own_store(tmp_path: Path) -> None:
+    from hardneg_haystack.stores import STORE_FILE, StoreConfig, open_store, persist_store
+
+    old = InMemoryDocumentStore(shared=False)
+    old.write_documents(_docs(10))
+    old.save_to_disk(str(tmp_path / STORE_FILE))
+    assert json.loads((tmp_path / STORE_FILE).read_text())["type"].endswith(".InMemoryDocumentStore")
+    config = StoreConfig(url="memory", work_dir=str(tmp_path))
+    store = open_store(config)
+    assert isinstance(store, IndexedInMemoryDocumentStore) and store.count_documents() == old.count_documents()
+    assert [d.id for d in store.bm25_retrieval("printer jam")] == [d.id for d in old.bm25_retrieval("printer jam")]
+    persist_store(store, config)  # saved by our class: reopens too
+    assert open_store(config).count_documents() == old.count_documents()
