@@ -7,12 +7,12 @@ Run:  python benchmarks/serving_latency.py --data ../shared/data/scifact --work-
 
 1. Backends (:mod:`hardneg_haystack.rerank_backends`: torch fp32, torch bf16 (weights cast, TorchScript
    frozen), ONNX fp32, ONNX int8 per tensor and per channel; and the evaluation's bf16 autocast scorer,
-   ``precision.pair_scorer``). For each test query the work folder's BM25 top-20 chunks are scored in one
-   length-sorted, dynamically padded batch, timed per query (every query), and the top-50 and top-100 on the
-   first ``--latency-queries``. nDCG@10 of the re-ranker alone and blended with BM25 (the model's stored
-   weight) re-ranking the top-20, with the evaluation package's convention (BM25's tail kept, MaxP, depth
-   100), as ``hardneg experiment`` reports ``rerank[...] top-20``. ``--lengths 128 192 256``: the same for
-   ONNX int8 (per channel, the default) reading that many tokens per pair.
+   ``precision.pair_scorer``). For each test query the work folder's BM25 top-20 chunks are scored in
+   length-sorted, dynamically padded chunks of 16 pairs (the serving default), timed per query (every
+   query), and the top-50 and top-100 on the first ``--latency-queries``. nDCG@10 of the re-ranker alone
+   and blended with BM25 (the model's stored weight) re-ranking the top-20, with the evaluation package's
+   convention (BM25's tail kept, MaxP, depth 100), as ``hardneg experiment`` reports ``rerank[...] top-20``.
+   ``--lengths 128 192 256``: the same for ONNX int8 (per channel, the default) reading that many tokens.
 2. Server: ``hardneg ab serve``'s app on loopback with the A/B pipeline (BM25 top-20 -> ABRanker), every user
    on the re-ranker arm, on the chosen default backend; p50/p95 and requests/s at concurrency 1, 4 and 8,
    errors, 503s, and answered requests missing from the event log.
@@ -41,6 +41,7 @@ from hardneg_haystack.evaluation.rerank import candidate_texts, reorder_run, sto
 from hardneg_haystack.evaluation.runs import qrels_of
 from hardneg_haystack.ingest import load_beir_queries
 from hardneg_haystack.mining.corpus import load_corpus
+from hardneg_haystack.rerank_backends import SERVING_BATCH_SIZE
 from hardneg_haystack.training.cross_encoder import reads_bm25
 
 DEPTHS = (20, 50, 100)
@@ -99,7 +100,8 @@ def time_backends(
     scorers: dict[str, Any], pairs: list[list[tuple[str, str]]], latency_queries: int
 ) -> dict[str, dict[str, Any]]:
     """Top-20 scores of every query (timed) and timed top-50 / top-100 calls on the first queries, for every
-    backend. The backends take turns on each query (the order rotating), so a load that comes and goes on a
+    backend, in length-sorted chunks of ``SERVING_BATCH_SIZE`` pairs as the serving components score them.
+    The backends take turns on each query (the order rotating), so a load that comes and goes on a
     shared machine slows them alike and their ratios stay honest."""
     for scorer in scorers.values():
         scorer.predict(pairs[0][:20], batch_size=None)  # warm-up: first-call set-up is not a query's latency
@@ -109,12 +111,13 @@ def time_backends(
     for i, p in enumerate(pairs):
         for name in names[i % len(names) :] + names[: i % len(names)]:
             start = time.perf_counter()
-            scores[name].append(np.asarray(scorers[name].predict(p[:20], batch_size=None), dtype=np.float64))
+            got = scorers[name].predict(p[:20], batch_size=SERVING_BATCH_SIZE)
+            scores[name].append(np.asarray(got, dtype=np.float64))
             times[name][20].append((time.perf_counter() - start) * 1000)
             if i < latency_queries:
                 for k in DEPTHS[1:]:
                     start = time.perf_counter()
-                    scorers[name].predict(p[:k], batch_size=None)
+                    scorers[name].predict(p[:k], batch_size=SERVING_BATCH_SIZE)
                     times[name][k].append((time.perf_counter() - start) * 1000)
     out = {}
     for name in names:

@@ -8,7 +8,8 @@ query after a change, and computes the same BM25L formula for the query's tokens
 same order of floating-point operations: the scores are bit-identical to Haystack's and ties keep the
 store's order, so a re-ranker that reads BM25's score as text sees the same text.
 
-Only the unfiltered BM25L query of an instance-local store (``shared=False``, what :func:`open_store`
+It serialises as Haystack's class (``to_dict``), so pipelines dumped from it load anywhere. Only the unfiltered
+BM25L query of an instance-local store (``shared=False``, what :func:`open_store`
 builds) takes the fast path; a filtered query, another ``bm25_algorithm`` or a shared store runs
 Haystack's own code.
 
@@ -49,6 +50,14 @@ class IndexedInMemoryDocumentStore(InMemoryDocumentStore):
         super().__init__(**kwargs)
         self._postings: _Postings | None = None
         self._postings_lock = threading.Lock()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Serialised as Haystack's own ``InMemoryDocumentStore`` (same parameters): the postings are a cache,
+        not configuration, so a dumped pipeline or a saved ``store.json`` loads with plain Haystack, under its
+        default deserialization allowlist."""
+        data = super().to_dict()
+        data["type"] = f"{InMemoryDocumentStore.__module__}.{InMemoryDocumentStore.__name__}"
+        return data
 
     # every change to the documents drops the postings; the next query rebuilds them
     def write_documents(self, documents: list[Document], policy: DuplicatePolicy = DuplicatePolicy.NONE) -> int:

@@ -65,6 +65,7 @@ LAYERS: dict[str, int] = {
     "models": MODELS,
     "ensemble": MODELS,
     "stores": MODELS,
+    "memory_store": MODELS,
     "workdir": MODELS,
     "onnx_backend": MODELS,
     "rerank_backends": MODELS,
