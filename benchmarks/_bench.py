@@ -69,6 +69,8 @@ def environment() -> dict[str, Any]:
         "torch_threads": torch.get_num_threads(),
         "python": platform.python_version(),
         "versions": versions,
+        # settings that change a timing: the tokenizer's own thread pool, OpenMP's thread count
+        "env": {k: os.environ.get(k) for k in ("TOKENIZERS_PARALLELISM", "OMP_NUM_THREADS")},
     }
 
 
