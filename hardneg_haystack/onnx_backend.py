@@ -130,12 +130,28 @@ def export_is_current(model_dir: str | Path, *, quantized: bool) -> bool:
 
 def ensure_export(model_dir: str | Path, *, quantized: bool) -> None:
     """Export ``model_dir`` (:func:`export_onnx`) unless its current export is already there; a stale export
-    (before eager attention, up to 1.7x slower) is replaced, with a log line."""
+    (before eager attention, up to 1.7x slower) is replaced, with a log line, or kept with a warning when the
+    folder cannot be written.
+
+    :raises ConfigError: when there is no export and the folder cannot be written.
+    """
     if export_is_current(model_dir, quantized=quantized):
         return
-    if (Path(model_dir) / ONNX_DIR / INFO_FILE).is_file():
+    onnx_dir = Path(model_dir) / ONNX_DIR
+    stale = (onnx_dir / INFO_FILE).is_file() and (onnx_dir / (INT8_FILE if quantized else FP32_FILE)).is_file()
+    if stale:
         logger.info("re-exporting %s: its ONNX export predates eager attention (slower)", model_dir)
-    export_onnx(model_dir, quantize=quantized)
+    try:
+        export_onnx(model_dir, quantize=quantized)
+    except OSError as exc:
+        if stale:
+            logger.warning("cannot re-export %s (%s); scoring with its older, slower ONNX export", model_dir, exc)
+            return
+        raise ConfigError(
+            f"cannot write the ONNX export into {onnx_dir} ({exc.strerror or exc}): copy the model folder somewhere "
+            "writable, or run `hardneg export-onnx --model <folder>` once where it can be written, or use "
+            "--backend torch"
+        ) from exc
 
 
 def _require(*modules: str) -> None:

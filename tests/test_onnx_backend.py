@@ -69,6 +69,32 @@ def test_export_runs_eager_attention_and_replaces_a_stale_export(cross_encoder_d
     assert info_path.stat().st_mtime_ns == stamp
 
 
+def test_an_unwritable_folder_keeps_a_stale_export_or_says_what_to_do(
+    cross_encoder_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+    import shutil
+
+    import hardneg_haystack.onnx_backend as ob
+    from hardneg_haystack.errors import ConfigError
+
+    def read_only(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    folder = tmp_path / "model"
+    shutil.copytree(cross_encoder_dir, folder, ignore=shutil.ignore_patterns("onnx"))
+    monkeypatch.setattr(ob, "export_onnx", read_only)
+    with pytest.raises(ConfigError, match="cannot write the ONNX export.*Permission denied.*--backend torch"):
+        ob.ensure_export(folder, quantized=True)
+    monkeypatch.undo()
+    ob.export_onnx(folder)
+    info = folder / "onnx" / "hardneg_onnx.json"
+    info.write_text(json.dumps({k: v for k, v in json.loads(info.read_text()).items() if k != "attention"}))
+    monkeypatch.setattr(ob, "export_onnx", read_only)
+    ob.ensure_export(folder, quantized=True)  # stale but usable: kept, with a warning
+    assert ob.OnnxCrossEncoder(folder, quantized=True).predict(PAIRS[:2]).shape == (2,)
+
+
 def test_missing_export_is_named(tmp_path: Path) -> None:
     from hardneg_haystack.errors import ConfigError
     from hardneg_haystack.onnx_backend import OnnxCrossEncoder
