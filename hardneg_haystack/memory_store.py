@@ -13,7 +13,8 @@ BM25L query of an instance-local store (``shared=False``, what :func:`open_store
 builds) takes the fast path; a filtered query, another ``bm25_algorithm`` or a shared store runs
 Haystack's own code.
 
-    >>> from haystack import Document
+    >>> from haystack import Document, default_from_dict
+from haystack.core.serialization import generate_qualified_class_name
     >>> store = IndexedInMemoryDocumentStore(shared=False)
     >>> store.write_documents([Document(content="scurvy and vitamin c"), Document(content="vpn token reset")])
     2
@@ -23,17 +24,24 @@ Haystack's own code.
 
 from __future__ import annotations
 
+import copy
+import json
 import math
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
-from haystack import Document
+from haystack import Document, default_from_dict
+from haystack.core.serialization import generate_qualified_class_name
 from haystack.document_stores.in_memory import InMemoryDocumentStore
 from haystack.document_stores.in_memory.document_store import BM25_SCALING_FACTOR
 from haystack.document_stores.types import DuplicatePolicy
 from haystack.utils import expit
+
+_HAYSTACK_TYPE = generate_qualified_class_name(InMemoryDocumentStore)
 
 
 @dataclass(frozen=True)
@@ -44,51 +52,73 @@ class _Postings:
 
 
 class IndexedInMemoryDocumentStore(InMemoryDocumentStore):
-    """``InMemoryDocumentStore`` whose unfiltered BM25L retrieval runs on postings (see the module doc)."""
+    """``InMemoryDocumentStore`` whose unfiltered BM25L retrieval runs on postings (see the module doc); takes
+    ``InMemoryDocumentStore``'s parameters."""
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._postings: _Postings | None = None
-        self._postings_lock = threading.Lock()
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._postings: tuple[int, _Postings] | None = None  # (the generation they were built at, postings)
+        self._generation = 0  # bumped before and after every change to the documents
+        self._build_lock = threading.Lock()
 
     def to_dict(self) -> dict[str, Any]:
         """Serialised as Haystack's own ``InMemoryDocumentStore`` (same parameters): the postings are a cache,
         not configuration, so a dumped pipeline or a saved ``store.json`` loads with plain Haystack, under its
-        default deserialization allowlist."""
+        default deserialization allowlist (as Haystack's class: :func:`~hardneg_haystack.stores.open_store` and
+        this class's ``from_dict`` / ``load_from_disk`` give the postings back)."""
         data = super().to_dict()
-        data["type"] = f"{InMemoryDocumentStore.__module__}.{InMemoryDocumentStore.__name__}"
+        data["type"] = _HAYSTACK_TYPE
         return data
 
-    # every change to the documents drops the postings; the next query rebuilds them
-    def write_documents(self, documents: list[Document], policy: DuplicatePolicy = DuplicatePolicy.NONE) -> int:
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> IndexedInMemoryDocumentStore:
+        """This class from its own ``to_dict`` (or Haystack's store's)."""
+        return default_from_dict(cls, {**data, "type": generate_qualified_class_name(cls)})
+
+    @classmethod
+    def load_from_disk(cls, path: str) -> IndexedInMemoryDocumentStore:
+        """This class from a file written by ``save_to_disk`` (of this class or Haystack's)."""
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+        documents = data.pop("documents")
+        store = cls.from_dict(data)
+        store.write_documents([Document.from_dict(d) for d in documents], policy=DuplicatePolicy.OVERWRITE)
+        return store
+
+    @contextmanager
+    def _changing(self) -> Iterator[None]:
+        """Around every change to the documents: postings built while it runs are never kept."""
+        self._generation += 1
         try:
-            return super().write_documents(documents, policy)
+            yield
         finally:
+            self._generation += 1
             self._postings = None
+
+    def write_documents(self, documents: list[Document], policy: DuplicatePolicy = DuplicatePolicy.NONE) -> int:
+        """Haystack's ``write_documents``; the postings are rebuilt on the next query."""
+        with self._changing():
+            return super().write_documents(documents, policy)
 
     def delete_documents(self, document_ids: list[str]) -> None:
-        try:
+        """Haystack's ``delete_documents``; the postings are rebuilt on the next query."""
+        with self._changing():
             super().delete_documents(document_ids)
-        finally:
-            self._postings = None
 
     def delete_all_documents(self) -> None:
-        try:
+        """Haystack's ``delete_all_documents``; the postings are rebuilt on the next query."""
+        with self._changing():
             super().delete_all_documents()
-        finally:
-            self._postings = None
 
     def update_by_filter(self, filters: dict[str, Any], meta: dict[str, Any]) -> int:
-        try:
+        """Haystack's ``update_by_filter``; the postings are rebuilt on the next query."""
+        with self._changing():
             return super().update_by_filter(filters, meta)
-        finally:
-            self._postings = None
 
     def delete_by_filter(self, filters: dict[str, Any]) -> int:
-        try:
+        """Haystack's ``delete_by_filter``; the postings are rebuilt on the next query."""
+        with self._changing():
             return super().delete_by_filter(filters)
-        finally:
-            self._postings = None
 
     def bm25_retrieval(
         self, query: str, filters: dict[str, Any] | None = None, top_k: int = 10, scale_score: bool = False
@@ -107,27 +137,36 @@ class IndexedInMemoryDocumentStore(InMemoryDocumentStore):
             if score <= 0.0:  # BM25L scores 0 exactly when no query token occurs in the document
                 continue
             doc = self.storage[index.ids[pos]]
-            # a copy as Haystack's (its to_dict/from_dict round trip took 0.4 ms per document with 832-d
-            # embeddings, as long as the scoring): new meta dict and embedding list, the store's left untouched
+            # a copy, as Haystack's to_dict/from_dict round trip gives (which took 0.4 ms per document with 832-d
+            # embeddings, as long as the scoring): nothing the caller changes reaches the stored document
             embedding = list(doc.embedding) if self.return_embedding and doc.embedding is not None else None
             out.append(
                 replace(
                     doc,
                     score=expit(score / BM25_SCALING_FACTOR) if scale_score else score,
-                    meta=dict(doc.meta),
+                    meta=copy.deepcopy(doc.meta),
                     embedding=embedding,
+                    blob=copy.deepcopy(doc.blob),
+                    sparse_embedding=copy.deepcopy(doc.sparse_embedding),
                 )
             )
         return out
 
     def _index(self) -> _Postings:
-        index = self._postings
-        if index is not None:
+        """The postings of the documents now stored; built once per change. Postings built while a change ran
+        (another thread writing) serve the query that built them but are not kept."""
+        cached = self._postings
+        if cached is not None and cached[0] == self._generation:
+            return cached[1]
+        with self._build_lock:
+            generation = self._generation
+            cached = self._postings
+            if cached is not None and cached[0] == generation:
+                return cached[1]
+            index = self._build()
+            if generation % 2 == 0 and self._generation == generation:  # no change began or ended meanwhile
+                self._postings = (generation, index)
             return index
-        with self._postings_lock:
-            if self._postings is None:
-                self._postings = self._build()
-            return self._postings
 
     def _build(self) -> _Postings:
         ids = [doc_id for doc_id in self.storage if doc_id in self._bm25_attr]

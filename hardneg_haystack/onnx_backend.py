@@ -19,6 +19,9 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
+import shutil
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -62,6 +65,7 @@ def export_onnx(
     tokenizer = ce.tokenizer
     out_dir = model_dir / ONNX_DIR
     out_dir.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".export-", dir=out_dir))  # nothing in out_dir changes until all is written
     sample = tokenizer(["a query", "another"], ["a document text", "x"], padding=True, return_tensors="pt")
     names = [n for n in ("input_ids", "attention_mask", "token_type_ids") if n in sample]
     axes = {n: {0: "batch", 1: "sequence"} for n in names} | {"logits": {0: "batch"}}
@@ -74,7 +78,7 @@ def export_onnx(
         def forward(self, *args: torch.Tensor) -> torch.Tensor:
             return self.model(**dict(zip(names, args, strict=True))).logits
 
-    fp32 = out_dir / FP32_FILE
+    fp32 = work / FP32_FILE
     with torch.inference_mode():
         torch.onnx.export(
             _Logits(),
@@ -93,13 +97,24 @@ def export_onnx(
         "int8": ("per-channel" if per_channel else "per-tensor") if quantize else None,
         "attention": attention,
     }
-    (out_dir / INFO_FILE).write_text(json.dumps(info, indent=2), encoding="utf-8")
-    files = {"fp32": fp32}
-    if quantize:
-        from onnxruntime.quantization import QuantType, quantize_dynamic
+    try:
+        if quantize:
+            from onnxruntime.quantization import QuantType, quantize_dynamic
 
+            quantize_dynamic(str(fp32), str(work / INT8_FILE), weight_type=QuantType.QInt8, per_channel=per_channel)
+        (work / INFO_FILE).write_text(json.dumps(info, indent=2), encoding="utf-8")
+        (out_dir / INFO_FILE).unlink(missing_ok=True)  # no moment where the info describes files not yet moved
+        for name in (FP32_FILE, INT8_FILE):
+            if (work / name).is_file():
+                os.replace(work / name, out_dir / name)
+            else:
+                (out_dir / name).unlink(missing_ok=True)  # an int8 file from an earlier export is not this one's
+        os.replace(work / INFO_FILE, out_dir / INFO_FILE)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    files = {"fp32": out_dir / FP32_FILE}
+    if quantize:
         files["int8"] = out_dir / INT8_FILE
-        quantize_dynamic(str(fp32), str(files["int8"]), weight_type=QuantType.QInt8, per_channel=per_channel)
     return files
 
 
@@ -110,8 +125,10 @@ def _eager_attention(hf: Any) -> str:
     ``IsNaN`` + ``Where`` guard that onnxruntime runs as separate full-size ops: on SciFact's top-20 pairs
     (128 tokens) they were 33% of the int8 model's time (173 ms per query; 101 ms exported from eager
     attention, the same scores). A model without the switch keeps its own attention."""
-    with contextlib.suppress(AttributeError, ValueError, NotImplementedError):
+    try:
         hf.set_attn_implementation("eager")
+    except (AttributeError, ValueError, NotImplementedError) as exc:
+        logger.warning("exporting with the model's own attention (eager attention refused: %s); it may be slower", exc)
     return str(getattr(hf.config, "_attn_implementation", None) or "unknown")
 
 
@@ -125,13 +142,13 @@ def export_is_current(model_dir: str | Path, *, quantized: bool) -> bool:
         info = json.loads((onnx_dir / INFO_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    return "attention" in info
+    return "attention" in info and (not quantized or bool(info.get("int8")))
 
 
 def ensure_export(model_dir: str | Path, *, quantized: bool) -> None:
-    """Export ``model_dir`` (:func:`export_onnx`) unless its current export is already there; a stale export
-    (before eager attention, up to 1.7x slower) is replaced, with a log line, or kept with a warning when the
-    folder cannot be written.
+    """Export ``model_dir`` (:func:`export_onnx`, fp32 and int8) unless its current export is already there; a
+    stale export (before eager attention, up to 1.7x slower) is replaced with the same int8 scales, with a log
+    line, or kept with a warning when it cannot be re-exported (nothing in ``onnx/`` changes then).
 
     :raises ConfigError: when there is no export and the folder cannot be written.
     """
@@ -139,19 +156,24 @@ def ensure_export(model_dir: str | Path, *, quantized: bool) -> None:
         return
     onnx_dir = Path(model_dir) / ONNX_DIR
     stale = (onnx_dir / INFO_FILE).is_file() and (onnx_dir / (INT8_FILE if quantized else FP32_FILE)).is_file()
+    per_channel = True
     if stale:
         logger.info("re-exporting %s: its ONNX export predates eager attention (slower)", model_dir)
+        with contextlib.suppress(OSError, ValueError):  # keep the user's choice of int8 scales
+            per_channel = json.loads((onnx_dir / INFO_FILE).read_text(encoding="utf-8")).get("int8") != "per-tensor"
     try:
-        export_onnx(model_dir, quantize=quantized)
-    except OSError as exc:
-        if stale:
+        export_onnx(model_dir, quantize=True, per_channel=per_channel)  # both files, so neither is left behind
+    except Exception as exc:
+        if stale:  # export_onnx changes nothing in onnx/ until every file is written
             logger.warning("cannot re-export %s (%s); scoring with its older, slower ONNX export", model_dir, exc)
             return
-        raise ConfigError(
-            f"cannot write the ONNX export into {onnx_dir} ({exc.strerror or exc}): copy the model folder somewhere "
-            "writable, or run `hardneg export-onnx --model <folder>` once where it can be written, or use "
-            "--backend torch"
-        ) from exc
+        if isinstance(exc, OSError):
+            raise ConfigError(
+                f"cannot write the ONNX export into {onnx_dir} ({exc.strerror or exc}): copy the model folder "
+                "somewhere writable, or run `hardneg export-onnx --model <folder>` once where it can be written, "
+                "or use --backend torch"
+            ) from exc
+        raise
 
 
 def _require(*modules: str) -> None:

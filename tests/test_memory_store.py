@@ -30,7 +30,7 @@ def _docs(n: int, seed: int = 0) -> list[Document]:
 def _pair(docs: list[Document]) -> tuple[InMemoryDocumentStore, IndexedInMemoryDocumentStore]:
     plain, fast = InMemoryDocumentStore(shared=False), IndexedInMemoryDocumentStore(shared=False)
     plain.write_documents(docs)
-    fast.write_documents(docs)
+    fast.write_documents([Document.from_dict(d.to_dict()) for d in docs])  # its own copies: no shared objects
     return plain, fast
 
 
@@ -53,18 +53,67 @@ def test_same_documents_scores_and_order_as_haystack(top_k: int, scale_score: bo
 
 def test_postings_follow_every_change() -> None:
     plain, fast = _pair(_docs(30))
-    fast.bm25_retrieval("printer")  # builds the postings
+
+    def same(query: str = "printer jam kubernetes") -> None:
+        got = fast.bm25_retrieval(query, top_k=100)
+        assert [(d.id, d.score) for d in got] == [(d.id, d.score) for d in plain.bm25_retrieval(query, top_k=100)]
+
+    same()  # builds the postings
     new = [Document(id="n1", content="kubernetes pod eviction"), Document(id="d3", content="printer printer jam")]
-    for store in (plain, fast):
-        store.write_documents(new, policy=DuplicatePolicy.OVERWRITE)
-        store.delete_documents(["same1"])
-    for query in ("kubernetes eviction", "printer jam"):
-        assert [(d.id, d.score) for d in fast.bm25_retrieval(query)] == [
-            (d.id, d.score) for d in plain.bm25_retrieval(query)
-        ]
-    assert "same1" not in {d.id for d in fast.bm25_retrieval("printer jam", top_k=100)}
-    fast.delete_all_documents()
+    changes = [
+        lambda s: s.write_documents(new, policy=DuplicatePolicy.OVERWRITE),
+        lambda s: s.delete_documents(["same1"]),
+        lambda s: s.delete_by_filter({"field": "id", "operator": "==", "value": "d4"}),
+        lambda s: s.update_by_filter({"field": "id", "operator": "==", "value": "d5"}, {"team": 1}),
+        lambda s: s.delete_all_documents(),
+    ]
+    for change in changes:
+        change(plain)
+        change(fast)
+        same()  # a query between every change
     assert fast.bm25_retrieval("printer") == []
+
+
+def test_postings_built_while_a_write_runs_are_not_kept() -> None:
+    plain, fast = _pair(_docs(20))
+    build = fast._build
+    late = [Document(id="late", content="kubernetes eviction")]
+
+    def build_racing_a_write() -> object:
+        index = build()
+        fast._build = build  # only once
+        fast.write_documents(late)  # another thread writes while this query builds
+        return index
+
+    fast._build = build_racing_a_write  # type: ignore[method-assign]
+    fast.bm25_retrieval("printer")
+    plain.write_documents(late)
+    assert [d.id for d in fast.bm25_retrieval("kubernetes")] == [d.id for d in plain.bm25_retrieval("kubernetes")]
+    assert fast.bm25_retrieval("kubernetes")[0].id == "late"
+
+
+def test_results_are_copies() -> None:
+    doc = Document(id="m", content="printer jam", meta={"tags": ["a"]}, embedding=[0.1, 0.2])
+    plain, fast = _pair([doc])
+    got = fast.bm25_retrieval("printer")
+    assert got == plain.bm25_retrieval("printer")
+    got[0].meta["tags"].append("changed")  # nested values too: nothing reaches the stored document
+    got[0].embedding.append(1.0)
+    assert fast.bm25_retrieval("printer") == plain.bm25_retrieval("printer")
+
+
+def test_serialised_as_haystacks_store_and_back(tmp_path: Path) -> None:
+    _, fast = _pair(_docs(10))
+    data = fast.to_dict()
+    assert data["type"] == "haystack.document_stores.in_memory.document_store.InMemoryDocumentStore"
+    assert type(InMemoryDocumentStore.from_dict(data)) is InMemoryDocumentStore  # plain Haystack loads it
+    again = IndexedInMemoryDocumentStore.from_dict(data)
+    assert isinstance(again, IndexedInMemoryDocumentStore) and again.to_dict() == data
+    fast.save_to_disk(str(tmp_path / "store.json"))
+    loaded = IndexedInMemoryDocumentStore.load_from_disk(str(tmp_path / "store.json"))
+    assert loaded.bm25_retrieval("printer jam", top_k=50) == fast.bm25_retrieval("printer jam", top_k=50)
+    positional = IndexedInMemoryDocumentStore(r"(?u)\b\w+\b", "BM25L")  # Haystack's signature
+    assert positional.bm25_algorithm == "BM25L"
 
 
 def test_filtered_queries_and_embeddings_behave_as_haystack() -> None:
@@ -77,10 +126,6 @@ def test_filtered_queries_and_embeddings_behave_as_haystack() -> None:
     assert [d.id for d in fast.bm25_retrieval("printer", filters=flt)] == [
         d.id for d in plain.bm25_retrieval("printer", filters=flt)
     ]
-    got = fast.bm25_retrieval("printer")
-    assert got == plain.bm25_retrieval("printer") and got[0].embedding is not None
-    got[0].meta["team"] = 99  # a caller changing a result does not change the store
-    got[0].embedding.append(1.0)
     assert fast.bm25_retrieval("printer") == plain.bm25_retrieval("printer")
     lean = IndexedInMemoryDocumentStore(shared=False, return_embedding=False)
     lean.write_documents(docs)

@@ -62,6 +62,13 @@ def test_export_runs_eager_attention_and_replaces_a_stale_export(cross_encoder_d
     del info["attention"]  # an export written before the rule
     info_path.write_text(json.dumps(info))
     assert not export_is_current(cross_encoder_dir, quantized=True)
+    int8 = cross_encoder_dir / "onnx" / "model_qint8.onnx"
+    int8.write_bytes(b"an older int8 export")
+    ensure_export(cross_encoder_dir, quantized=False)  # the fp32 backend asked first: both files are redone
+    assert export_is_current(cross_encoder_dir, quantized=True) and int8.read_bytes() != b"an older int8 export"
+    assert not list((cross_encoder_dir / "onnx").glob(".export-*"))  # the work folder is gone
+    export_onnx(cross_encoder_dir, quantize=False)  # fp32 only: an int8 file of another export is not kept
+    assert not int8.exists() and not export_is_current(cross_encoder_dir, quantized=True)
     ensure_export(cross_encoder_dir, quantized=True)
     assert export_is_current(cross_encoder_dir, quantized=True)
     stamp = info_path.stat().st_mtime_ns
