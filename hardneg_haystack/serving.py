@@ -126,6 +126,7 @@ class QueryService:
 
     def __init__(self, name: str, work_dir: str | Path, *, ranker_model: str | None = None) -> None:
         from hardneg_haystack.indexing import read_manifest
+        from hardneg_haystack.memory_store import warm_up_stores
         from hardneg_haystack.pipelines import load_query_pipeline
         from hardneg_haystack.stores import StoreConfig
 
@@ -135,6 +136,7 @@ class QueryService:
         self.pipeline = load_query_pipeline(self.source, work_dir=work_dir)
         if ranker_model:
             use_ranker(self.pipeline, ranker_model)
+        warm_up_stores(self.pipeline)  # the embedded store's BM25 postings, before the first request
         self.query_inputs = {
             comp: [socket for socket in ("query", "text") if socket in sockets]
             for comp, sockets in self.pipeline.inputs().items()

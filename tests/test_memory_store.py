@@ -145,3 +145,20 @@ def test_open_store_reads_a_file_saved_by_haystacks_own_store(tmp_path: Path) ->
     assert [d.id for d in store.bm25_retrieval("printer jam")] == [d.id for d in old.bm25_retrieval("printer jam")]
     persist_store(store, config)  # saved by our class: reopens too
     assert open_store(config).count_documents() == old.count_documents()
+
+
+def test_warm_up_builds_the_postings_before_the_first_query() -> None:
+    from haystack import Pipeline
+    from haystack.components.retrievers.in_memory import InMemoryBM25Retriever
+
+    from hardneg_haystack.memory_store import warm_up_stores
+
+    _, fast = _pair(_docs(5))
+    pipe = Pipeline()
+    pipe.add_component("bm25", InMemoryBM25Retriever(document_store=fast))
+    assert fast._postings is None
+    warm_up_stores(pipe)  # what the A/B server and the Hayhooks wrappers call at start
+    built = fast._postings
+    assert built is not None
+    fast.bm25_retrieval("printer")
+    assert fast._postings is built  # the query used them, nothing was rebuilt

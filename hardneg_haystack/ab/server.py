@@ -36,6 +36,7 @@ from hardneg_haystack.ab.events import EventLog, UnknownRequestError
 from hardneg_haystack.ab.limits import MAX_QUERY_CHARS, clip_query, install_body_limit
 from hardneg_haystack.components.ab import ABRanker
 from hardneg_haystack.errors import ConfigError
+from hardneg_haystack.memory_store import warm_up_stores
 
 
 class SearchRequest(BaseModel):
@@ -104,6 +105,7 @@ def create_app(
 
     ab_name = find_ab_component(pipeline)
     pipeline.warm_up()
+    warm_up_stores(pipeline)  # the embedded store's BM25 postings, before the first request
     admission = Admission(max_in_flight)
     comp = pipeline.get_component(ab_name)
     batcher = None
