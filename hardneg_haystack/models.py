@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -206,6 +207,22 @@ def load_cross_encoder(
         raise ModelLoadError(
             f"cannot load cross-encoder {reference!r}: {exc.__class__.__name__}: {exc}. {hint}"
         ) from exc
+
+
+def use_eager_attention(model: Any) -> str:
+    """Switch ``model`` (a CrossEncoder or a transformers model) to transformers' plain ("eager") attention and
+    return the attention it runs now (the model's own when it refuses, with a warning). Not saved with the model.
+
+    Measured on CPU (MiniLM-L6, 2 cores): a training step of 64 pairs at 128 tokens, bf16 autocast, 1.79 s with
+    PyTorch's fused scaled-dot-product attention (its backward was 40% of the step) and 1.38 s eager (256 tokens:
+    2.28 vs 1.99 s); exported to ONNX, the fused attention's per-layer ``IsNaN``/``Where`` guard was a third of the
+    int8 model's time. Both compute the same attention (no dropout on its probabilities)."""
+    inner = getattr(model, "model", model)
+    try:
+        inner.set_attn_implementation("eager")
+    except (AttributeError, ValueError, NotImplementedError) as exc:
+        logging.getLogger(__name__).warning("keeping the model's own attention (eager refused: %s)", exc)
+    return str(getattr(getattr(inner, "config", None), "_attn_implementation", None) or "unknown")
 
 
 def list_packaged_models(*, with_dimension: bool = True) -> list[dict[str, Any]]:

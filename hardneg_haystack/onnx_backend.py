@@ -24,7 +24,6 @@ import shutil
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -52,7 +51,7 @@ def export_onnx(
     """
     import torch
 
-    from hardneg_haystack.models import load_cross_encoder
+    from hardneg_haystack.models import load_cross_encoder, use_eager_attention
 
     _require("onnx", "onnxruntime")
     model_dir = Path(model_dir)
@@ -61,7 +60,7 @@ def export_onnx(
     if hf is None:
         raise ModelLoadError(f"{model_dir}: the cross-encoder has no transformers model to export")
     hf = hf.eval()
-    attention = _eager_attention(hf)
+    attention = use_eager_attention(hf)  # the fused attention's export: a third of int8's time in guards
     tokenizer = ce.tokenizer
     out_dir = model_dir / ONNX_DIR
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -116,20 +115,6 @@ def export_onnx(
     if quantize:
         files["int8"] = out_dir / INT8_FILE
     return files
-
-
-def _eager_attention(hf: Any) -> str:
-    """Switch the model to transformers' plain ("eager") attention before the export, and say which it runs.
-
-    Exported from torch's fused scaled-dot-product attention, every layer's attention scores pass through an
-    ``IsNaN`` + ``Where`` guard that onnxruntime runs as separate full-size ops: on SciFact's top-20 pairs
-    (128 tokens) they were 33% of the int8 model's time (173 ms per query; 101 ms exported from eager
-    attention, the same scores). A model without the switch keeps its own attention."""
-    try:
-        hf.set_attn_implementation("eager")
-    except (AttributeError, ValueError, NotImplementedError) as exc:
-        logger.warning("exporting with the model's own attention (eager attention refused: %s); it may be slower", exc)
-    return str(getattr(hf.config, "_attn_implementation", None) or "unknown")
 
 
 def export_is_current(model_dir: str | Path, *, quantized: bool) -> bool:

@@ -245,15 +245,18 @@ def test_resume_refuses_checkpoints_of_another_run(tiny_models: dict[str, str], 
 
 def test_attention_dropout_is_set_for_training(tiny_models: dict[str, str], tmp_path: Path) -> None:
     from hardneg_haystack.models import load_cross_encoder
-    from hardneg_haystack.training.cross_encoder import set_attention_dropout
+    from hardneg_haystack.training.cross_encoder import set_training_attention
 
     def attention_p(model) -> list[float]:  # noqa: ANN001
         return [m.dropout.p for n, m in model.model.named_modules() if n.endswith("attention.self")]
 
     model = load_cross_encoder(tiny_models["bert16"])
     assert attention_p(model) == [0.1]  # BERT's own
-    assert set_attention_dropout(model, None) == 0 and attention_p(model) == [0.1]
-    assert set_attention_dropout(model, 0.0) == 1 and attention_p(model) == [0.0]
+    own = model.model.config._attn_implementation
+    assert set_training_attention(model, None) == 0 and attention_p(model) == [0.1]
+    assert model.model.config._attn_implementation == own  # None: the model's own attention, untouched
+    assert set_training_attention(model, 0.0) == 1 and attention_p(model) == [0.0]
+    assert model.model.config._attn_implementation == "eager"  # the faster kernel to train on CPU
     with pytest.raises(ConfigError, match="attention_dropout"):
         TrainConfig(attention_dropout=1.0)
     common = {"base_model": tiny_models["bert16"], "max_steps": 1, "batch_size": 4, "max_length": 32,

@@ -57,9 +57,10 @@ class TrainConfig:
     :param bm25_text: The model reads each document's BM25 score as text (:mod:`hardneg_haystack.bm25_text`;
         training needs the index, ``store=``); recorded in ``hardneg.json`` so every scorer adds it too.
     :param attention_dropout: Dropout on the attention probabilities while training (``None``: the base model's
-        own, 0.1 for BERT). 0, the default, lets PyTorch's fused attention kernel run instead of the explicit
-        one dropout needs: a 256-token training step about 2.4x faster and a 128-token one about 1.2x on
-        these CPUs, at equal validation nDCG@10 (benchmarks/train_speed.py, docs/RESULTS.md section 13g).
+        own attention, 0.1 dropout for BERT, PyTorch's fused kernel). A number (0, the default) trains with that
+        dropout on eager attention: with dropout, a 256-token step is about 2.4x slower; with the fused kernel's
+        backward, a 128-token step about 1.3x slower on these CPUs (benchmarks/train_speed.py, docs/RESULTS.md
+        section 13d).
     :param precision: ``bf16`` (autocast: about 2x faster training and 3.6x faster scoring on CPUs with
         AVX512-BF16 or AMX, benchmarks/train_speed.py), ``fp32``, or ``auto`` (bf16 where the hardware has it).
     """
@@ -175,7 +176,7 @@ def train_cross_encoder(
         samples = validation if validation is not None else validation_samples(val_groups)
     set_seed(config.seed)  # a fresh scoring head is drawn from the seed: reloading the start gives the same model
     model = load_cross_encoder(config.base_model, max_length=config.max_length, device=device)
-    set_attention_dropout(model, config.attention_dropout)
+    set_training_attention(model, config.attention_dropout)
     loss, dataset, sampler = _loss_and_dataset(model, train_groups, config)
     trainer = build_trainer(
         model, dataset, loss, config, out, samples=samples, sampler=sampler, device=device, step_progress=step_progress
@@ -336,15 +337,20 @@ class _StepProgress:
             self.seen = step
 
 
-def set_attention_dropout(model: Any, p: float | None) -> int:
+def set_training_attention(model: Any, p: float | None) -> int:
     """Set the dropout on attention probabilities of ``model`` (a CrossEncoder or a transformers model) to
-    ``p`` for training; ``None`` leaves the model's own. Returns how many attention layers were changed.
+    ``p`` for training and train with eager attention (:func:`~hardneg_haystack.models.use_eager_attention`:
+    1.3x faster steps at 128 tokens on CPU than PyTorch's fused kernel, whose backward dominated); ``None``
+    leaves the model's own attention (dropout and kernel, as the first release trained). Returns how many
+    attention layers were changed.
 
-    Transformers' BERT-style attention reads its ``dropout.p`` at every call and hands it to PyTorch's
-    ``scaled_dot_product_attention``, which can use its fused kernel only when that is 0."""
+    Transformers' BERT-style attention reads its ``dropout.p`` at every call and hands it to the attention
+    function."""
     if p is None:
         return 0
     import torch
+
+    from hardneg_haystack.models import use_eager_attention
 
     inner = getattr(model, "model", model)
     changed = 0
@@ -358,6 +364,7 @@ def set_attention_dropout(model: Any, p: float | None) -> int:
         config.attention_probs_dropout_prob = p
     if not changed:
         logger.info("no BERT-style attention layer found: attention_dropout=%s not applied", p)
+    use_eager_attention(model)
     return changed
 
 

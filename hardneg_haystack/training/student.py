@@ -253,7 +253,7 @@ def distil_student(
         CHECKPOINTS,
         _last_checkpoint,
         build_trainer,
-        set_attention_dropout,
+        set_training_attention,
     )
 
     config = config or StudentConfig()
@@ -327,7 +327,7 @@ def distil_student(
         precision=config.precision,  # type: ignore[arg-type]
         bm25_text=bm25_text,
     )
-    set_attention_dropout(model, train.attention_dropout)
+    set_training_attention(model, train.attention_dropout)
     loss = MSELoss(model) if config.loss == "mse" else ListNetLoss(model, mini_batch_size=32)
     trainer = build_trainer(
         model, dataset, loss, train, out, samples=validation or None, device=device, step_progress=step_progress

@@ -248,7 +248,7 @@ def warm_start(
 
     from hardneg_haystack.ingest.jsonl import iter_jsonl
     from hardneg_haystack.models import load_cross_encoder
-    from hardneg_haystack.training.cross_encoder import _last_checkpoint, build_trainer, set_attention_dropout
+    from hardneg_haystack.training.cross_encoder import _last_checkpoint, build_trainer, set_training_attention
 
     config = config or WarmStartConfig()
     out = Path(output_dir)
@@ -289,7 +289,7 @@ def warm_start(
         }
     )
     model = load_cross_encoder(config.train.base_model, max_length=config.train.max_length, device=device)
-    set_attention_dropout(model, config.train.attention_dropout)
+    set_training_attention(model, config.train.attention_dropout)
     loss = ListNetLoss(model, mini_batch_size=32)
     train_cfg = config.train
     trainer = build_trainer(
