@@ -31,6 +31,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -78,11 +79,9 @@ class IndexedInMemoryDocumentStore(InMemoryDocumentStore):
     @classmethod
     def load_from_disk(cls, path: str) -> IndexedInMemoryDocumentStore:
         """This class from a file written by ``save_to_disk`` (of this class or Haystack's)."""
-        with open(path, encoding="utf-8") as f:
-            data = json.load(f)
-        documents = data.pop("documents")
-        store = cls.from_dict(data)
-        store.write_documents([Document.from_dict(d) for d in documents], policy=DuplicatePolicy.OVERWRITE)
+        params, documents = read_saved_store(path)
+        store = cls.from_dict(params)
+        store.write_documents(documents, policy=DuplicatePolicy.OVERWRITE)
         return store
 
     def warm_up(self) -> None:
@@ -131,9 +130,9 @@ class IndexedInMemoryDocumentStore(InMemoryDocumentStore):
         """Haystack's ``bm25_retrieval`` (same arguments, documents and scores), from postings when it can."""
         if filters or self.bm25_algorithm != "BM25L" or self._shared or not query:
             return super().bm25_retrieval(query, filters=filters, top_k=top_k, scale_score=scale_score)
-        index = self._index()
-        if not index.ids or self._avg_doc_len == 0:
+        if self._avg_doc_len == 0:  # no stored document has a token: every score is 0, dropped as Haystack does
             return []
+        index = self._index()
         scores = self._bm25l_scores(query, index)
         order = np.argsort(-scores, kind="stable")[:top_k]  # stable: ties keep the store's order, as sorted()
         out = []
@@ -204,6 +203,15 @@ class IndexedInMemoryDocumentStore(InMemoryDocumentStore):
             ctd = freq / (1 - b + b * index.doc_len[pos] / self._avg_doc_len)
             scores[pos] += idf * ((1.0 + k) * (ctd + delta) / (k + ctd + delta))
         return scores
+
+
+def read_saved_store(path: str | Path) -> tuple[dict[str, Any], list[Document]]:
+    """The parameters (``to_dict``) and the documents of a file written by an in-memory store's
+    ``save_to_disk`` (Haystack's class or this module's)."""
+    with open(path, encoding="utf-8") as f:
+        data = json.load(f)
+    documents = [Document.from_dict(d) for d in data.pop("documents")]
+    return data, documents
 
 
 def warm_up_stores(pipeline: Any) -> None:

@@ -10,7 +10,6 @@ OPENSEARCH_PASSWORD by default); they are never logged.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 from collections.abc import Iterator, Sequence
@@ -24,7 +23,7 @@ from haystack.document_stores.in_memory import InMemoryDocumentStore
 from haystack.document_stores.types import DuplicatePolicy
 
 from hardneg_haystack.errors import ConfigError, DamagedFileError, StoreError
-from hardneg_haystack.memory_store import IndexedInMemoryDocumentStore
+from hardneg_haystack.memory_store import IndexedInMemoryDocumentStore, read_saved_store
 
 logger = logging.getLogger(__name__)
 
@@ -98,8 +97,7 @@ def open_store(config: StoreConfig, *, embedding_dim: int | None = None) -> Any:
         path = _memory_path(config)
         if path is not None and path.is_file():
             try:  # the documents only: a file saved by Haystack's own store class loads as well
-                with path.open(encoding="utf-8") as f:
-                    documents = [Document.from_dict(d) for d in json.load(f)["documents"]]
+                documents = read_saved_store(path)[1]
             except Exception as exc:  # noqa: BLE001 - any parse failure means the same thing to the user
                 raise DamagedFileError(
                     path,
