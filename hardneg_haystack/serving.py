@@ -21,7 +21,10 @@ from __future__ import annotations
 import math
 import os
 import shutil
+import signal
+import sys
 import tempfile
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any, ClassVar
@@ -189,6 +192,16 @@ def prepare_pipelines_dir(names: Sequence[str], dest: str | Path) -> Path:
     return dest
 
 
+def _exit_on_sigterm() -> None:
+    """Let a SIGTERM stop the process through ``SystemExit``, so ``finally`` blocks run.
+
+    Uvicorn catches SIGTERM, shuts the server down cleanly and then raises the same signal again under the handler
+    that was in place before it started: Python's default handler kills the process there, skipping every
+    ``finally`` (``hardneg serve`` left its wrappers folder in the temp directory on each stop)."""
+    if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
+
+
 def serve(
     work_dir: str | Path,
     *,
@@ -211,6 +224,7 @@ def serve(
     from hayhooks.settings import StartupDeployStrategy, settings
 
     folder = tempfile.mkdtemp(prefix="hardneg-hayhooks-")
+    _exit_on_sigterm()
     try:
         settings.pipelines_dir = str(prepare_pipelines_dir(names, folder))
         settings.host, settings.port = host, port

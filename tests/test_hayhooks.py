@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -90,7 +91,9 @@ def test_hardneg_serve_runs_every_wrapper_with_hayhooks_on_loopback(
     work = tmp_path / "mem"
     index_documents(load_documents(beir_dir), work_dir=work, members=tiny_members)
     port = _free_port()
-    env = dict(os.environ, PYTHONPATH=str(ROOT), XDG_CACHE_HOME=str(tmp_path / "cache"))
+    scratch = tmp_path / "tmp"  # the server's temp directory: its wrappers folder must be gone after a SIGTERM
+    scratch.mkdir()
+    env = dict(os.environ, PYTHONPATH=str(ROOT), XDG_CACHE_HOME=str(tmp_path / "cache"), TMPDIR=str(scratch))
     cmd = [sys.executable, "-m", "hardneg_haystack.cli", "serve", "-w", str(work), "--port", str(port)]
     cmd += ["--ranker-model", tiny_models["bert16"]]
     log = (tmp_path / "serve.log").open("w+")
@@ -121,6 +124,8 @@ def test_hardneg_serve_runs_every_wrapper_with_hayhooks_on_loopback(
         output = log.read()
         log.close()
     assert f"with Hayhooks on http://127.0.0.1:{port}" in output, output[-3000:]
+    assert proc.returncode == 128 + signal.SIGTERM, output[-3000:]  # stopped by SystemExit, not killed
+    assert [p.name for p in scratch.iterdir() if p.name.startswith("hardneg-hayhooks-")] == []
 
 
 @pytest.fixture
