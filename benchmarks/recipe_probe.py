@@ -28,7 +28,12 @@ results go to ``recipe_probe_<step>_bm25text.json``. The section 13f probe:
 ``warm-start`` and ``fine-tune`` print the validation curve (nDCG@10 re-ranking BM25's top 20 with the
 positives added, sentence-transformers' evaluator convention, and BM25's own order of the same lists);
 ``evaluate`` prints nDCG@10 of BM25, dense, and each model alone on BM25's top 20 and top 100 (positives
-NOT added: the real task), and the in-sample best fusion weights of BM25 + dense + model on these queries.
+NOT added: the real task), and the in-sample best fusion weights of BM25 + dense + model on these queries;
+with ``--fit-split val`` the weights are fitted on the validation queries and the fused system is scored on
+``--split`` (the section 13j check: choose on validation, report test):
+
+    python benchmarks/recipe_probe.py evaluate --work-dir runs/scifact7/index --split test --fit-split val \
+        --candidates 100 --max-length 256 --tag 256_querytexts_test100 /tmp/p16/ws256q/model
 Writes benchmarks/results/recipe_probe_<step>.json.
 """
 
@@ -127,7 +132,13 @@ def fine_tune_step(args: argparse.Namespace) -> dict[str, Any]:
 def evaluate_step(args: argparse.Namespace) -> dict[str, Any]:
     from hardneg_haystack.evaluation.first_stage import FirstStage
     from hardneg_haystack.evaluation.metrics import evaluate_run
-    from hardneg_haystack.evaluation.rerank import cross_encoder_scores, fit_fused_weights, model_scorer, reorder_run
+    from hardneg_haystack.evaluation.rerank import (
+        cross_encoder_scores,
+        fit_fused_weights,
+        fused_scores,
+        model_scorer,
+        reorder_run,
+    )
     from hardneg_haystack.evaluation.runs import qrels_of
     from hardneg_haystack.indexing import open_index
     from hardneg_haystack.mining.corpus import load_corpus
@@ -142,23 +153,37 @@ def evaluate_step(args: argparse.Namespace) -> dict[str, Any]:
     def ndcg(run: dict) -> float:
         return round(evaluate_run(qrels, run, ("ndcg@10",))["ndcg@10"], 4)
 
+    fit = None
+    if args.fit_split:  # the fusion weights come from other queries (e.g. validation), applied to these
+        fit_queries = evaluation_queries(args.data, args.fit_split)
+        fit = FirstStage.compute(
+            corpus, store, fit_queries, embedder.ensemble.encode([q.text for q in fit_queries], "query"), 300
+        )
     rows = [
         {"system": "bm25", "top-20": ndcg(first.bm25_run(100))},
         {"system": "dense", "top-20": ndcg(first.dense_run(100))},
     ]
     for path in args.models:
         model = load_cross_encoder(path, max_length=args.max_length)
-        ce = cross_encoder_scores(first, model_scorer(model), args.candidates, bm25_text=args.bm25_text)
-        weights, fused = fit_fused_weights(first, ce, args.candidates)
-        rows.append(
-            {
-                "system": path,
-                "top-20": ndcg(reorder_run(first, ce, 20, 100)),
-                **({"top-100": ndcg(reorder_run(first, ce, 100, 100))} if args.candidates >= 100 else {}),
-                "fused (in-sample)": round(fused, 4),
-                "weights bm25/dense/ce": "/".join(f"{w:g}" for w in weights),
-            }
-        )
+        scorer = model_scorer(model)
+        ce = cross_encoder_scores(first, scorer, args.candidates, bm25_text=args.bm25_text)
+        row = {
+            "system": path,
+            "top-20": ndcg(reorder_run(first, ce, 20, 100)),
+            **({"top-100": ndcg(reorder_run(first, ce, 100, 100))} if args.candidates >= 100 else {}),
+        }
+        if fit is None:
+            weights, fused = fit_fused_weights(first, ce, args.candidates)
+            row["fused (in-sample)"] = round(fused, 4)
+        else:
+            weights, fitted = fit_fused_weights(
+                fit, cross_encoder_scores(fit, scorer, args.candidates, bm25_text=args.bm25_text), args.candidates
+            )
+            row[f"fused (weights from {args.fit_split}: {fitted:.4f})"] = ndcg(
+                reorder_run(first, fused_scores(first, ce, weights, args.candidates), args.candidates, 100)
+            )
+        row["weights bm25/dense/ce"] = "/".join(f"{w:g}" for w in weights)
+        rows.append(row)
     return {"rows": rows}
 
 
@@ -175,6 +200,11 @@ def main() -> None:
     parser.add_argument("--lr", type=float, default=None)
     parser.add_argument("--steps", type=int, default=-1)
     parser.add_argument("--split", choices=["val", "train", "test"], default="val", help="evaluate: which queries")
+    parser.add_argument(
+        "--fit-split",
+        choices=["val", "train", "test"],
+        help="evaluate: fit the fusion weights on these queries and apply them to --split (default: in-sample)",
+    )
     parser.add_argument("--candidates", type=int, default=100, help="evaluate: BM25 candidates scored (20 or 100)")
     parser.add_argument("--max-length", type=int, default=128, help="tokens the cross-encoder reads")
     parser.add_argument("--bm25-text", action="store_true", help="the model reads BM25's score as text")

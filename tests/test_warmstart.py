@@ -115,10 +115,12 @@ def test_warm_start_trains_caches_and_refuses_other_settings(
         warm_start(corpus, store, embedder.ensemble, out, WarmStartConfig(queries=7, train=cfg.train))
     with pytest.raises(ConfigError, match="other settings"):  # other query texts: another model
         warm_start(corpus, store, embedder.ensemble, out, cfg, query_texts=["reset a vpn token"])
-    logged = warm_start(corpus, store, embedder.ensemble, tmp_path / "q", cfg, query_texts=["reset a vpn token"])
+    texts = ["reset a vpn token", "reset a vpn token"]  # a query log repeats itself: one list per distinct text
+    logged = warm_start(corpus, store, embedder.ensemble, tmp_path / "q", cfg, query_texts=texts)
     info = json.loads((tmp_path / "q" / "warmstart.json").read_text())
-    assert info["kinds"]["query"] == 1 and logged.lists == res.lists + 1
-    assert warm_start(corpus, store, embedder.ensemble, tmp_path / "q", cfg, query_texts=["reset a vpn token"]).cached
+    assert info["kinds"]["query"] == 1 and logged.lists == res.lists + 1 and logged.kinds["query"] == 1
+    cached = warm_start(corpus, store, embedder.ensemble, tmp_path / "q", cfg, query_texts=texts)
+    assert cached.cached and cached.kinds == logged.kinds
 
 
 def test_warm_start_cli(tiny_index: Path, tiny_models: dict[str, str], beir_dir: Path, tmp_path: Path) -> None:

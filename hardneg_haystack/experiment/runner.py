@@ -227,7 +227,7 @@ class Experiment:
     def warm_start(self) -> dict[str, Any]:
         def run() -> dict[str, Any]:
             from hardneg_haystack.training.validation import rerank_samples
-            from hardneg_haystack.training.warmstart import warm_start
+            from hardneg_haystack.training.warmstart import QUERY_KIND, warm_start
 
             cfg = self.config.warm_start
             assert cfg is not None
@@ -251,7 +251,7 @@ class Experiment:
             return {
                 "model": str(res.model_dir),
                 "lists": res.lists,
-                "query_texts": len(texts),
+                "query_texts": res.kinds.get(QUERY_KIND, len(texts)),  # lists made: duplicate texts count once
                 "steps": res.steps,
                 "validation_metrics": res.metrics,
                 "seconds_by_stage": res.seconds,

@@ -115,6 +115,8 @@ class WarmStartResult:
     cached: bool
     metrics: dict[str, float] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
+    #: lists per kind of query (``title``, ``sentence``, ``keywords``, ``query``: a real query text)
+    kinds: dict[str, int] = field(default_factory=dict)
 
 
 def corpus_fingerprint(corpus: Corpus) -> str:
@@ -260,7 +262,8 @@ def warm_start(
     if info_path.is_file() and (out / MODEL_DIR).is_dir():
         info = json.loads(info_path.read_text())
         if {k: info[k] for k in ("config", "corpus", "query_texts") if k in info} == key:
-            return WarmStartResult(out / MODEL_DIR, info["lists"], info["steps"], True, info.get("metrics", {}))
+            metrics, kinds = info.get("metrics", {}), info.get("kinds", {})
+            return WarmStartResult(out / MODEL_DIR, info["lists"], info["steps"], True, metrics, kinds=kinds)
         raise ConfigError(
             f"{out} holds a warm start made with other settings or another corpus: "
             "give another folder, or delete this one to retrain"
@@ -311,4 +314,4 @@ def warm_start(
     info_path.write_text(
         json.dumps({**key, "lists": len(lists), "kinds": kinds, "steps": steps, "metrics": metrics, "seconds": seconds})
     )
-    return WarmStartResult(out / MODEL_DIR, len(lists), steps, False, metrics, seconds)
+    return WarmStartResult(out / MODEL_DIR, len(lists), steps, False, metrics, seconds, kinds)
