@@ -88,8 +88,9 @@ def warm_start_step(args: argparse.Namespace) -> dict[str, Any]:
     samples = rerank_samples(store, validation_queries(args.data), corpus=corpus)
     config = WarmStartConfig(
         queries=args.queries,
+        seed=args.seed,
         bm25_text=args.bm25_text,
-        train={"eval_steps": 100, "learning_rate": args.lr, "max_length": args.max_length},
+        train={"eval_steps": 100, "learning_rate": args.lr, "max_length": args.max_length, "seed": args.seed},
     )
     start = time.perf_counter()
     validation = None if args.bm25_text else samples  # the validation evaluator shows no BM25 text
@@ -211,6 +212,7 @@ def main() -> None:
     parser.add_argument(
         "--query-texts", action="store_true", help="warm-start: the training queries' texts join the pseudo-queries"
     )
+    parser.add_argument("--seed", type=int, default=42, help="warm-start: seed of the pseudo-queries and training")
     parser.add_argument("--tag", default="", help="suffix of the results file name")
     args = parser.parse_intermixed_args()
     if args.lr is None:
