@@ -148,7 +148,13 @@ def evaluate_step(args: argparse.Namespace) -> dict[str, Any]:
     store, embedder, _ = open_index(args.work_dir)
     corpus = load_corpus(store)
     val = evaluation_queries(args.data, args.split)
-    first = FirstStage.compute(corpus, store, val, embedder.ensemble.encode([q.text for q in val], "query"), 300)
+
+    def first_stage(queries: list[Any]) -> FirstStage:
+        return FirstStage.compute(
+            corpus, store, queries, embedder.ensemble.encode([q.text for q in queries], "query"), 300
+        )
+
+    first = first_stage(val)
     qrels = qrels_of(val)
 
     def ndcg(run: dict) -> float:
@@ -156,10 +162,7 @@ def evaluate_step(args: argparse.Namespace) -> dict[str, Any]:
 
     fit = None
     if args.fit_split:  # the fusion weights come from other queries (e.g. validation), applied to these
-        fit_queries = evaluation_queries(args.data, args.fit_split)
-        fit = FirstStage.compute(
-            corpus, store, fit_queries, embedder.ensemble.encode([q.text for q in fit_queries], "query"), 300
-        )
+        fit = first_stage(evaluation_queries(args.data, args.fit_split))
     rows = [
         {"system": "bm25", "top-20": ndcg(first.bm25_run(100))},
         {"system": "dense", "top-20": ndcg(first.dense_run(100))},

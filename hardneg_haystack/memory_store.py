@@ -13,8 +13,7 @@ BM25L query of an instance-local store (``shared=False``, what :func:`open_store
 builds) takes the fast path; a filtered query, another ``bm25_algorithm`` or a shared store runs
 Haystack's own code.
 
-    >>> from haystack import Document, default_from_dict
-from haystack.core.serialization import generate_qualified_class_name
+    >>> from haystack import Document
     >>> store = IndexedInMemoryDocumentStore(shared=False)
     >>> store.write_documents([Document(content="scurvy and vitamin c"), Document(content="vpn token reset")])
     2

@@ -16,7 +16,6 @@ applies the same sigmoid, so its scores match the torch model's.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import os
@@ -117,17 +116,25 @@ def export_onnx(
     return files
 
 
+def _export_info(onnx_dir: Path, *, quantized: bool) -> dict | None:
+    """``hardneg_onnx.json`` of an export that holds the file a backend needs; None when either is missing."""
+    if not (onnx_dir / (INT8_FILE if quantized else FP32_FILE)).is_file():
+        return None
+    try:
+        return json.loads((onnx_dir / INFO_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _is_current(info: dict, *, quantized: bool) -> bool:
+    return "attention" in info and (not quantized or bool(info.get("int8")))
+
+
 def export_is_current(model_dir: str | Path, *, quantized: bool) -> bool:
     """Whether ``model_dir/onnx/`` holds the file a backend needs, exported by this version's rule (eager
     attention); an export written before that rule (no ``"attention"`` in ``hardneg_onnx.json``) is stale."""
-    onnx_dir = Path(model_dir) / ONNX_DIR
-    if not (onnx_dir / (INT8_FILE if quantized else FP32_FILE)).is_file() or not (onnx_dir / INFO_FILE).is_file():
-        return False
-    try:
-        info = json.loads((onnx_dir / INFO_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return "attention" in info and (not quantized or bool(info.get("int8")))
+    info = _export_info(Path(model_dir) / ONNX_DIR, quantized=quantized)
+    return info is not None and _is_current(info, quantized=quantized)
 
 
 def ensure_export(model_dir: str | Path, *, quantized: bool) -> None:
@@ -137,15 +144,15 @@ def ensure_export(model_dir: str | Path, *, quantized: bool) -> None:
 
     :raises ConfigError: when there is no export and the folder cannot be written.
     """
-    if export_is_current(model_dir, quantized=quantized):
-        return
     onnx_dir = Path(model_dir) / ONNX_DIR
-    stale = (onnx_dir / INFO_FILE).is_file() and (onnx_dir / (INT8_FILE if quantized else FP32_FILE)).is_file()
-    per_channel = True
+    info = _export_info(onnx_dir, quantized=quantized)
+    if info is not None and _is_current(info, quantized=quantized):
+        return
+    stale = info is not None
+    per_channel = True  # a new export's default; a re-export keeps the user's choice of int8 scales
     if stale:
         logger.info("re-exporting %s: its ONNX export predates eager attention (slower)", model_dir)
-        with contextlib.suppress(OSError, ValueError):  # keep the user's choice of int8 scales
-            per_channel = json.loads((onnx_dir / INFO_FILE).read_text(encoding="utf-8")).get("int8") != "per-tensor"
+        per_channel = info.get("int8") != "per-tensor"
     try:
         export_onnx(model_dir, quantize=True, per_channel=per_channel)  # both files, so neither is left behind
     except Exception as exc:
