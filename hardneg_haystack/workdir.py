@@ -125,6 +125,46 @@ def apply_weights(work_dir: str | Path, weights: list[float], *, batch_size: int
     return len(docs)
 
 
+def replace_member(work_dir: str | Path, position: int, model: str | Path, *, batch_size: int = 1000) -> int:
+    """Swap the ensemble member at ``position`` for ``model`` (e.g. one tuned by ``hardneg experiment``):
+    every stored vector is re-fused with that member's part embedded by ``model`` (the other members' parts
+    come from the embedding cache, or are recovered from the stored vectors), and the manifest names the new
+    model, so queries are embedded the same way. Returns the number of documents rewritten."""
+    import numpy as np
+
+    from hardneg_haystack.ensemble import Ensemble
+    from hardneg_haystack.fusion import fuse, split_members
+    from hardneg_haystack.stores import StoreConfig, iter_all_documents, persist_store, write_documents
+
+    store, manifest = open_work_store(work_dir)
+    ens = manifest["ensemble"]
+    if ens["fusion"] == "mean":
+        raise ConfigError("replacing one member needs fusion 'weighted' or 'concat'")
+    if not 0 <= position < len(ens["members"]):
+        raise ConfigError(f"member position {position}: the ensemble has {len(ens['members'])} members")
+    docs = [d for d in iter_all_documents(store) if d.embedding is not None]
+    weights = [m["weight"] for m in ens["members"]]
+    folder = Path(model).expanduser()
+    ens["members"][position]["model"] = str(folder.resolve()) if folder.is_dir() else str(model)  # any cwd
+    cached = Ensemble(**dict(ens, members=[ens["members"][position]], progress_bar=False))
+    if docs:
+        stored = np.asarray([d.embedding for d in docs], dtype=np.float32)
+        parts = split_members(stored, manifest["member_dimensions"], weights, ens["fusion"])
+        new = cached.encode_members([d.content or "" for d in docs], "document")[0]
+        if new.shape[1] != parts[position].shape[1]:
+            raise ConfigError(
+                f"{model}: embeds in {new.shape[1]} dimensions where member {position} has {parts[position].shape[1]}"
+            )
+        parts[position] = new
+        vecs = fuse(parts, weights, ens["fusion"])
+        write_documents(
+            store, [replace(d, embedding=v.tolist()) for d, v in zip(docs, vecs, strict=True)], batch_size=batch_size
+        )
+        persist_store(store, StoreConfig(**manifest["store"]))
+    write_manifest(work_dir, manifest)
+    return len(docs)
+
+
 # ---- ensemble identity ------------------------------------------------------------------------------------
 def _model_identity(ref: str) -> str:
     from hardneg_haystack.errors import ModelLoadError

@@ -178,6 +178,7 @@ def _tiny_config(tiny_models: dict[str, str], tiny_members: list[dict]) -> Exper
                 "hard": 1,
                 "train": {"base_model": tiny_models["bert16"], "max_steps": 2, "batch_size": 2, "max_length": 32},
             },
+            "dense": {"epochs": 2, "batch_size": 2, "max_length": 32, "learning_rate": 1e-3},
         }
     )
 
@@ -213,9 +214,23 @@ def test_experiment_end_to_end_and_resume(
     done_before = {k: v["seconds"] for k, v in state["steps"].items()}
 
     monkeypatch.setattr(Experiment, "train", real_train)
+    from hardneg_haystack.training import dense_tune
+
+    real_tune, judged = dense_tune.tune_member, []
+
+    def improving(*args: object, evaluate: object, **kwargs: object) -> object:
+        def score(model: object) -> float:  # the real validation runs; each epoch then counts as better
+            judged.append(evaluate(model))  # type: ignore[operator]
+            return len(judged) / 10
+
+        return real_tune(*args, evaluate=score, **kwargs)
+
+    monkeypatch.setattr(dense_tune, "tune_member", improving)
     steps_run: list[str] = []
     results = run_experiment(beir_dir, out, cfg, on_step=steps_run.append)
-    assert steps_run == ["train:bm25", "train:ensemble", "train:single", "train:mix", "evaluate", "report"]
+    assert steps_run == [
+        "train:bm25", "train:ensemble", "train:single", "train:mix", "dense", "evaluate", "dense:apply", "report"
+    ]  # fmt: skip
     assert all(results["steps"][k]["seconds"] == v for k, v in done_before.items())  # finished steps kept
 
     # results.json follows the documented schema
@@ -225,6 +240,15 @@ def test_experiment_end_to_end_and_resume(
     assert names[:2] == ["bm25", "dense"] and names[2].startswith("bm25 + dense")
     for ranker in ("warm-start", "random", "bm25", "ensemble", "single", "mix"):
         assert {f"rerank[{ranker}] top-2", f"rerank[{ranker}] top-4", f"fused[{ranker}]"} <= set(names)
+    dense = saved["steps"]["dense"]
+    position = dense["position"]
+    assert dense["member"] == tiny_members[position]["model"] and len(dense["validation_ndcg@10"]) == 3  # epochs 0-2
+    assert dense["best_epoch"] == 2 and len(judged) == 3 and all(0 <= x <= 1 for x in judged)
+    # the tuned member is reported, fused and written into the index for serving
+    assert "dense (tuned)" in names and any(n.startswith("bm25 + dense (tuned") for n in names)
+    manifest = json.loads((out / "index" / "index.json").read_text())
+    assert manifest["ensemble"]["members"][position]["model"] == dense["model"]
+    assert saved["steps"]["dense:apply"]["applied"] is True
     fusion = saved["fusion"]["ensemble"]["weights"]
     assert set(fusion) == {"bm25", "dense", "cross-encoder"} and sum(fusion.values()) == pytest.approx(1)
     for system in saved["systems"].values():

@@ -183,3 +183,50 @@ def test_cached_vector_of_the_wrong_size_counts_as_missing(tmp_path: Path) -> No
     assert sorted(hits) == [0, 1] and missing == [2]
     hits, missing = cache.get("m", ["a"], dim=8)
     assert hits == {} and missing == [0]
+
+
+# ---- swapping one member for a tuned model ------------------------------------------------------------------
+def test_replace_member_rewrites_only_that_members_part_and_names_it(
+    indexed: Path, tiny_models: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from conftest import build_tiny_bert
+
+    from hardneg_haystack.fusion import split_members
+    from hardneg_haystack.models import load_sentence_transformer
+    from hardneg_haystack.workdir import open_work_dir, replace_member
+
+    tuned = build_tiny_bert(tmp_path / "tuned16", hidden=16, seed=9)
+    manifest = read_manifest(indexed)
+    weights, dims = [m["weight"] for m in manifest["ensemble"]["members"]], manifest["member_dimensions"]
+    store, _, _ = open_index(indexed)
+    before = {d.id: np.asarray(d.embedding) for d in iter_all_documents(store)}
+    contents = {d.id: d.content for d in iter_all_documents(store)}
+
+    monkeypatch.chdir(tuned.parent)
+    assert replace_member(indexed, 0, Path(tuned.name)) == len(before)  # a relative folder is recorded absolute
+
+    store, ens, manifest = open_work_dir(indexed)
+    assert manifest["ensemble"]["members"][0]["model"] == str(tuned.resolve())
+    assert ens.members[0].model == str(tuned.resolve())  # queries are embedded by the tuned model too
+    after = {d.id: np.asarray(d.embedding) for d in iter_all_documents(store)}
+    ids = sorted(before)
+    old = split_members(np.stack([before[i] for i in ids]), dims, weights)
+    new = split_members(np.stack([after[i] for i in ids]), dims, weights)
+    np.testing.assert_allclose(new[1], old[1], atol=1e-5)  # the other members are untouched
+    np.testing.assert_allclose(new[2], old[2], atol=1e-5)
+    expected = load_sentence_transformer(str(tuned)).encode([contents[i] for i in ids], normalize_embeddings=True)
+    np.testing.assert_allclose(new[0], expected, atol=1e-4)
+    assert not np.allclose(new[0], old[0], atol=1e-3)
+
+
+def test_replace_member_of_another_size_is_refused_before_writing(
+    indexed: Path, tiny_models: dict[str, str]
+) -> None:
+    from hardneg_haystack.workdir import replace_member
+
+    before = {p.name: p.read_bytes() for p in (indexed / "store.json", indexed / "index.json")}
+    with pytest.raises(ConfigError, match="24 dimensions where member 0 has 16"):
+        replace_member(indexed, 0, tiny_models["bert24"])
+    with pytest.raises(ConfigError, match="member position 5"):
+        replace_member(indexed, 5, tiny_models["bert16"])
+    assert {p.name: p.read_bytes() for p in (indexed / "store.json", indexed / "index.json")} == before

@@ -13,6 +13,7 @@ from typing import Any
 
 from hardneg_haystack.errors import ConfigError
 from hardneg_haystack.training.cross_encoder import TrainConfig
+from hardneg_haystack.training.dense_tune import DenseTuneConfig
 from hardneg_haystack.training.warmstart import WarmStartConfig
 
 MINERS = ("random", "bm25", "ensemble", "single", "mix")
@@ -65,6 +66,10 @@ class ExperimentConfig:
         when there is one).
     :param warm_start: The label-free warm start on the corpus every re-ranker starts from
         (:class:`~hardneg_haystack.training.warmstart.WarmStartConfig`; ``null``: start from ``train.base_model``).
+    :param dense: Tune the ensemble's best member as a bi-encoder on the ``dense.miner``'s negatives
+        (:class:`~hardneg_haystack.training.dense_tune.DenseTuneConfig`; the best epoch on the validation
+        queries is kept, the index's vectors are rewritten with it after the evaluation, and the ``dense
+        (tuned)`` rows and every fused system use it; ``null``: the ensemble stays as indexed).
     :param candidates: BM25 depths each re-ranker re-orders (ranks below keep their BM25 order); the
         shallowest validates training, the deepest feeds the fused system.
     :param depth: Ranking depth of every run (Recall@100 needs 100).
@@ -92,6 +97,7 @@ class ExperimentConfig:
     max_test_queries: int | None = None
     train: TrainConfig = field(default_factory=lambda: TrainConfig(**FINE_TUNE))
     warm_start: WarmStartConfig | None = field(default_factory=WarmStartConfig)
+    dense: DenseTuneConfig | None = field(default_factory=DenseTuneConfig)
     candidates: list[int] = field(default_factory=lambda: [20, 100])
     depth: int = 100
     long_threshold: int = 300
@@ -113,6 +119,8 @@ class ExperimentConfig:
             if isinstance(ws.get("train"), dict):
                 ws["train"] = _known(TrainConfig, ws["train"], "warm_start.train")
             self.warm_start = WarmStartConfig(**_known(WarmStartConfig, ws, "warm_start"))
+        if isinstance(self.dense, dict):
+            self.dense = DenseTuneConfig(**_known(DenseTuneConfig, self.dense, "dense"))
         self.train = replace(self.train, bm25_text=self.bm25_text)
         if self.warm_start is not None:
             self.warm_start = replace(self.warm_start, bm25_text=self.bm25_text)
@@ -127,6 +135,8 @@ class ExperimentConfig:
         bad_mix = [m for m in self.mix if m not in MINERS or m == "mix"]
         if "mix" in self.miners and (bad_mix or not self.mix or any(n < 1 for n in self.mix.values())):
             raise ConfigError(f"mix: give positive counts per source miner ({', '.join(MINERS[:4])}), got {self.mix}")
+        if self.dense is not None and self.dense.miner not in MINERS:
+            raise ConfigError(f"dense.miner: unknown miner {self.dense.miner!r}: choose from {', '.join(MINERS)}")
         if self.train_split == self.test_split:
             raise ConfigError(f"train_split and test_split are both {self.train_split!r}: evaluate on held-out queries")
         for name in ("num_negatives", "depth", "bootstrap", "permutations"):

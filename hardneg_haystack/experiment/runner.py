@@ -1,7 +1,8 @@
 """``hardneg experiment``: the paper's comparison end to end, resumable step by step.
 
-index -> fit ensemble weights -> mine with each miner -> train one re-ranker per miner (identical
-hyperparameters and seeds) -> evaluate every system on held-out queries -> report. Each finished step is
+index -> fit ensemble weights -> warm start -> mine with each miner -> train one re-ranker per miner
+(identical hyperparameters and seeds) -> tune the dense member on mined negatives -> evaluate every system
+on held-out queries -> write the tuned member into the index -> report. Each finished step is
 recorded in ``<out>/state.json`` with its time; running again skips finished steps (training also resumes
 from its last checkpoint inside an unfinished step).
 
@@ -336,6 +337,89 @@ class Experiment:
 
         return self._step(f"train:{miner}", run)
 
+    def dense(self) -> dict[str, Any]:
+        """Tune the ensemble's best member on a miner's negatives; the best epoch on validation is kept."""
+        assert self.config.dense is not None
+        cfg = self.config.dense
+        self.mine(cfg.miner)
+
+        def run() -> dict[str, Any]:
+            from hardneg_haystack.evaluation.first_stage import FirstStage
+            from hardneg_haystack.evaluation.metrics import per_query
+            from hardneg_haystack.evaluation.runs import qrels_of
+            from hardneg_haystack.fusion import fuse, split_members
+            from hardneg_haystack.mining.result import MiningResult
+            from hardneg_haystack.training.dense_tune import training_rows, tune_member
+
+            store, ens, corpus = self.opened()
+            labels = [m.label for m in ens.members]
+            best = self.state["steps"]["weights"]["best_member"]
+            position = labels.index(best) if best in labels else 0
+            member = ens.members[position]
+            if member.model is None:
+                return {"skipped": f"member {member.label!r} is a Haystack embedder pair, not a trainable model"}
+            mined = MiningResult.read(self.out / "mined" / cfg.miner).ntuples()
+            rows = training_rows(mined, cfg.negatives, set(self.validation_ids))
+            val = self.validation_queries
+            qrels = qrels_of(val)
+            q_parts = ens.encode_members([q.text for q in val], "query")
+            bm25 = FirstStage.compute(corpus, store, val, fuse(q_parts, ens.weights, ens.fusion), self.config.depth)
+            d_parts = split_members(corpus.embeddings, ens.dimensions, ens.weights, ens.fusion)
+
+            def evaluate(model: Any) -> float:
+                """The ensemble's dense nDCG@10 on the validation queries with ``model`` as the member."""
+                enc = {"normalize_embeddings": True, "batch_size": 64, "show_progress_bar": False}
+                docs = model.encode([member.document_prefix + t for t in corpus.contents], **enc)
+                qv = model.encode([member.query_prefix + q.text for q in val], **enc)
+                d = fuse([docs if i == position else p for i, p in enumerate(d_parts)], ens.weights, ens.fusion)
+                q = fuse([qv if i == position else p for i, p in enumerate(q_parts)], ens.weights, ens.fusion)
+                first = FirstStage(corpus, val, bm25.bm25, q @ d.T)
+                scores = per_query(qrels, first.dense_run(self.config.depth), ("ndcg@10",))["ndcg@10"]
+                return sum(scores[i] for i in qrels) / max(len(qrels), 1)
+
+            tick = self.progress(f"tuning the dense member {member.label}", cfg.epochs + 1)
+            res = tune_member(
+                member.model, rows, self.out / "dense", cfg, evaluate=evaluate, on_epoch=lambda e, _s: tick(1)
+            )
+            return {
+                "member": member.label,
+                "position": position,
+                "model": str(res.model_dir) if res.model_dir else None,
+                "best_epoch": res.best_epoch,
+                "validation_ndcg@10": [round(x, 4) for x in res.curve],
+                "train_tuples": res.train_pairs,
+            }
+
+        return self._step("dense", run)
+
+    def tuned_ensemble(self) -> Any:
+        """The ensemble with the tuned member in its place (None: no tuned member was kept)."""
+        info = self.state["steps"].get("dense") or {}
+        if not info.get("model"):
+            return None
+        from hardneg_haystack.ensemble import Ensemble
+        from hardneg_haystack.workdir import read_manifest
+
+        spec = read_manifest(self.index_dir)["ensemble"]
+        spec["members"][info["position"]]["model"] = info["model"]
+        return Ensemble(**dict(spec, progress_bar=False))
+
+    def apply_dense(self) -> dict[str, Any]:
+        """Rewrite the index's vectors with the tuned member (after the evaluation, which also reports the
+        ensemble as indexed): the folder then serves what the fused system was measured with."""
+
+        def run() -> dict[str, Any]:
+            from hardneg_haystack.workdir import replace_member
+
+            info = self.state["steps"]["dense"]
+            if not info.get("model"):
+                return {"applied": False}
+            written = replace_member(self.index_dir, info["position"], info["model"])
+            self._open = None
+            return {"applied": True, "documents": written}
+
+        return self._step("dense:apply", run)
+
     def rankers(self) -> dict[str, str]:
         """The re-rankers to evaluate: ``{name: model folder}`` (the warm start too, when there is one)."""
         out = {}
@@ -367,6 +451,11 @@ class Experiment:
             from hardneg_haystack.training.cross_encoder import reads_bm25
 
             cfg = self.config
+            if (self.state["steps"].get("dense:apply") or {}).get("applied"):
+                raise ConfigError(
+                    f"{self.out}: its index already holds the tuned dense member, so the ensemble as indexed cannot "
+                    "be evaluated again: run the experiment in a new --out folder"
+                )
             store, ens, corpus = self.opened()
             pool = cfg.depth * 3
             held = set(self.validation_ids)
@@ -386,6 +475,17 @@ class Experiment:
                 "dense": first.dense_run(cfg.depth),
                 f"bm25 + dense (w={hybrid_w:g})": first.hybrid_run(hybrid_w, cfg.depth),
             }
+            tuned = self.tuned_ensemble()
+            fuse_val, fuse_first, tuned_w = val_first, first, None
+            if tuned is not None:  # the fused systems use the tuned member; the rows above stay as indexed
+                docs = tuned.encode(corpus.contents, "document")
+                val_q = tuned.encode([q.text for q in val], "query")
+                fuse_val = FirstStage(corpus, val, val_first.bm25, val_q @ docs.T)
+                test_q = tuned.encode([q.text for q in self.data.test], "query")
+                fuse_first = FirstStage(corpus, first.queries, first.bm25, test_q @ docs.T)
+                tuned_w, _ = fit_hybrid_weight(fuse_val, cfg.depth)  # its training queries are in-sample
+                runs["dense (tuned)"] = fuse_first.dense_run(cfg.depth)
+                runs[f"bm25 + dense (tuned, w={tuned_w:g})"] = fuse_first.hybrid_run(tuned_w, cfg.depth)
             deepest = cfg.candidates[-1]
             timings, fusion = {}, {}
             scored: dict[str, tuple[list, list]] = {}  # a fine-tune that kept the warm start is not scored twice
@@ -410,18 +510,19 @@ class Experiment:
                 timings[name] = round(time.perf_counter() - start, 2)
                 for k in cfg.candidates:
                     runs[f"rerank[{name}] top-{k}"] = reorder_run(first, ce, k, cfg.depth)
-                weights, val_ndcg = fit_fused_weights(val_first, ce_val, deepest)
+                weights, val_ndcg = fit_fused_weights(fuse_val, ce_val, deepest)
                 fusion[name] = {
                     "weights": dict(zip(("bm25", "dense", "cross-encoder"), weights, strict=True)),
                     "validation_ndcg@10": val_ndcg,
                 }
                 store_fusion_weights(path, fusion[name]["weights"])
                 runs[f"fused[{name}]"] = reorder_run(
-                    first, fused_scores(first, ce, weights, deepest), deepest, cfg.depth
+                    first, fused_scores(fuse_first, ce, weights, deepest), deepest, cfg.depth
                 )
             runs_path.write_text(json.dumps(runs))
             return {
                 "hybrid_weight": hybrid_w,
+                "tuned_hybrid_weight": tuned_w,
                 "fusion": fusion,
                 "rerank_seconds": timings,
                 "validation_queries": len(val),
@@ -445,7 +546,11 @@ class Experiment:
             self.mine(miner)
         for miner in self.config.miners:
             self.train(miner)
+        if self.config.dense is not None:
+            self.dense()
         self.evaluate()
+        if self.config.dense is not None:
+            self.apply_dense()
         self.on_step("report")
         runs = json.loads((self.out / "runs.json").read_text())
         results = build_results(self, runs)

@@ -1,0 +1,61 @@
+"""Tuning one ensemble member on mined tuples: rows, the kept epoch, the saved result."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from hardneg_haystack.errors import ConfigError
+from hardneg_haystack.training.dense_tune import DenseTuneConfig, training_rows, tune_member
+
+NTUPLES = [
+    {"query_id": f"q{i}", "query": f"reset vpn token {i}", "positive": f"how to reset the vpn token, case {i}",
+     "negatives": [f"printer setup {i}", f"parental leave {i}"]}
+    for i in range(6)
+]  # fmt: skip
+
+
+def test_training_rows_leave_out_held_queries_and_short_tuples() -> None:
+    rows = training_rows([*NTUPLES, {**NTUPLES[0], "query_id": "short", "negatives": ["x"]}], 2, {"q1", "q2"})
+    assert [r["anchor"] for r in rows] == ["reset vpn token 0", "reset vpn token 3", "reset vpn token 4",
+                                           "reset vpn token 5"]  # fmt: skip
+    assert set(rows[0]) == {"anchor", "positive", "negative_0", "negative_1"}
+    assert rows[0]["negative_1"] == "parental leave 0"
+
+
+@pytest.mark.parametrize("scores,best", [([0.2, 0.5, 0.4], 1), ([0.5, 0.5, 0.4], 0)])
+def test_the_best_epoch_on_validation_is_kept_and_epoch_0_counts(
+    tiny_models: dict[str, str], tmp_path: Path, scores: list[float], best: int
+) -> None:
+    seen: list[float] = []
+    feed = iter(scores)
+    cfg = DenseTuneConfig(epochs=2, batch_size=2, max_length=16, precision="fp32")
+    res = tune_member(
+        tiny_models["bert16"], training_rows(NTUPLES, 1, set()), tmp_path / "dense", cfg,
+        evaluate=lambda model: next(feed), on_epoch=lambda e, s: seen.append(s),
+    )  # fmt: skip
+    assert res.curve == seen == scores and res.best_epoch == best
+    assert (res.model_dir is not None) == (best > 0)
+    assert (tmp_path / "dense" / "model").is_dir() == (best > 0)
+    saved = json.loads((tmp_path / "dense" / "dense_tune.json").read_text())
+    assert saved["best_epoch"] == best and saved["config"]["epochs"] == 2 and saved["train_pairs"] == 6
+
+
+def test_the_tuned_model_moves_and_bad_configs_fail(tiny_models: dict[str, str], tmp_path: Path) -> None:
+    from hardneg_haystack.models import load_sentence_transformer
+
+    before = load_sentence_transformer(tiny_models["bert16"]).encode(["reset vpn token 1"])
+    feed = iter([0.0, 1.0])
+    res = tune_member(
+        tiny_models["bert16"], training_rows(NTUPLES, 1, set()), tmp_path / "d",
+        DenseTuneConfig(epochs=1, batch_size=3, max_length=16, learning_rate=1e-2, precision="fp32"),
+        evaluate=lambda model: next(feed),
+    )  # fmt: skip
+    after = load_sentence_transformer(str(res.model_dir)).encode(["reset vpn token 1"])
+    assert abs(after - before).max() > 1e-4
+    with pytest.raises(ConfigError, match="dense.epochs"):
+        DenseTuneConfig(epochs=0)
+    with pytest.raises(ConfigError, match="no training tuples"):
+        tune_member(tiny_models["bert16"], [], tmp_path / "e", DenseTuneConfig(), evaluate=lambda m: 0.0)
