@@ -18,6 +18,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import time
@@ -121,10 +122,8 @@ def tune_member(
     out.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(config.seed)
     st = load_sentence_transformer(model)
-    try:
+    with contextlib.suppress(AttributeError):  # a static (model2vec) member has no length to set
         st.max_seq_length = config.max_length
-    except AttributeError:  # a static (model2vec) member reads every token
-        pass
     start = time.perf_counter()
     curve = [float(evaluate(st))]
     if on_epoch:
