@@ -219,9 +219,7 @@ def test_replace_member_rewrites_only_that_members_part_and_names_it(
     assert not np.allclose(new[0], old[0], atol=1e-3)
 
 
-def test_replace_member_of_another_size_is_refused_before_writing(
-    indexed: Path, tiny_models: dict[str, str]
-) -> None:
+def test_replace_member_of_another_size_is_refused_before_writing(indexed: Path, tiny_models: dict[str, str]) -> None:
     from hardneg_haystack.workdir import replace_member
 
     before = {p.name: p.read_bytes() for p in (indexed / "store.json", indexed / "index.json")}
