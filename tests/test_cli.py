@@ -59,7 +59,7 @@ def test_every_command_is_registered_in_order() -> None:
     group = typer.main.get_command(app)
     assert list(group.list_commands(None)) == [  # type: ignore[arg-type]
         "models", "index", "search", "eval-dense", "fit-weights", "mine", "mix", "train", "warm-start", "distil",
-        "swap-ranker", "export-onnx", "eval-rerank", "experiment", "demo", "serve", "ab",
+        "tune-dense", "swap-ranker", "export-onnx", "eval-rerank", "experiment", "demo", "serve", "ab",
     ]  # fmt: skip
     ab = group.get_command(None, "ab")  # type: ignore[arg-type]
     assert list(ab.list_commands(None)) == ["serve", "simulate", "load", "report", "offline"]  # type: ignore[union-attr]
@@ -117,3 +117,40 @@ def test_mine_with_one_member_by_position(indexed: Path, beir_dir: Path, tmp_pat
     res = _run("mine", "--data", beir_dir, "-w", indexed, "--member", "nobody", "--out", tmp_path / "x")
     assert res.exit_code == 2, res.output
     assert "member 'nobody' is not in the ensemble" in res.output
+
+
+def test_tune_dense_validates_each_epoch_and_applies_only_a_better_member(
+    indexed: Path, beir_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    res = _run("mine", "--data", beir_dir, "-w", indexed, "--miner", "random", "--num-negatives", 1,
+               "--out", tmp_path / "mined")  # fmt: skip
+    assert res.exit_code == 0, res.output
+    before = json.loads((indexed / "index.json").read_text())["ensemble"]["members"]
+    common = ("--mined", tmp_path / "mined", "-w", indexed, "--epochs", 1, "--batch-size", 2, "--max-length", 16,
+              "--precision", "fp32", "--out", tmp_path / "dense")  # fmt: skip
+    res = _run("tune-dense", *common, "--data", beir_dir, "--split", "test", "--member", "nobody")
+    assert res.exit_code == 2 and "--member 'nobody': the ensemble's members are" in res.output, res.output
+    res = _run("tune-dense", *common, "--data", beir_dir, "--split", "train")  # validating on the mined queries
+    assert res.exit_code == 2 and "outside the validation queries" in res.output, res.output
+
+    res = _run("tune-dense", *common, "--data", beir_dir, "--split", "test")  # real validation, no --apply
+    assert res.exit_code == 0 and "validation nDCG@10" in res.output, res.output
+    assert json.loads((indexed / "index.json").read_text())["ensemble"]["members"] == before
+
+    from hardneg_haystack.evaluation import dense
+
+    real = dense.member_validator
+
+    def improving(*args: object, **kwargs: object) -> object:
+        validate, calls = real(*args, **kwargs), []  # type: ignore[arg-type]
+        return lambda model: (calls.append(validate(model)), len(calls))[1]  # the real score runs; later is better
+
+    monkeypatch.setattr(dense, "member_validator", improving)
+    res = _run("tune-dense", *common, "--data", beir_dir, "--split", "test", "--apply")
+    assert res.exit_code == 0, res.output
+    saved = json.loads((tmp_path / "dense" / "dense_tune.json").read_text())
+    assert saved["curve"] == [1, 2] and saved["best_epoch"] == 1 and "index rewritten" in res.output
+    after = json.loads((indexed / "index.json").read_text())["ensemble"]["members"]
+    heaviest = max(range(len(before)), key=lambda i: before[i]["weight"])
+    assert after[heaviest]["model"] == saved["model_dir"]
+    assert [m for i, m in enumerate(after) if i != heaviest] == [m for i, m in enumerate(before) if i != heaviest]

@@ -14,7 +14,7 @@ from hardneg_haystack.cli.cmd_experiment import demo, experiment
 from hardneg_haystack.cli.cmd_index import index, models, search
 from hardneg_haystack.cli.cmd_mine import fit_weights_cmd, mine, mix
 from hardneg_haystack.cli.cmd_serve import export_onnx_cmd, serve_cmd, swap_ranker_cmd
-from hardneg_haystack.cli.cmd_train import distil_cmd, train, warm_start_cmd
+from hardneg_haystack.cli.cmd_train import distil_cmd, train, tune_dense_cmd, warm_start_cmd
 
 app.command()(models)
 app.command()(index)
@@ -26,6 +26,7 @@ app.command()(mix)
 app.command()(train)
 app.command("warm-start")(warm_start_cmd)
 app.command("distil")(distil_cmd)
+app.command("tune-dense")(tune_dense_cmd)
 app.command("swap-ranker")(swap_ranker_cmd)
 app.command("export-onnx")(export_onnx_cmd)
 app.command("eval-rerank")(eval_rerank)

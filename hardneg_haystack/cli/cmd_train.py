@@ -288,3 +288,93 @@ def distil_cmd(
     )
     for key in sorted(result.metrics):
         console.print(f"  {key}: {result.metrics[key]:.4f}")
+
+
+def tune_dense_cmd(
+    mined: Annotated[Path, typer.Option(help="A `hardneg mine` output folder (its ntuples train the member)")],
+    data: Annotated[
+        Path, typer.Option(help="Labelled queries to VALIDATE each epoch on (BEIR folder or JSONL); never trained on")
+    ],
+    work_dir: WorkOpt = Path("runs/index"),
+    split: SplitOpt = "train",
+    out: Annotated[Path, typer.Option(help="Folder of the tuned member (model/, dense_tune.json)")] = Path(
+        "runs/dense"
+    ),
+    member: Annotated[
+        str | None, typer.Option(help="The ensemble member to tune (its model or name; default: the heaviest)")
+    ] = None,
+    epochs: Annotated[int, typer.Option(help="Epochs at most; the best on validation is kept (0: unchanged)")] = 5,
+    learning_rate: Annotated[float, typer.Option()] = 2e-5,
+    batch_size: Annotated[int, typer.Option(help="Queries per batch (others' passages: in-batch negatives)")] = 32,
+    negatives: Annotated[int, typer.Option(help="Mined negatives per query")] = 1,
+    max_length: Annotated[int, typer.Option(help="Tokens the member reads")] = 256,
+    precision: Annotated[str, typer.Option(help="auto | bf16 | fp32")] = "auto",
+    seed: Annotated[int, typer.Option()] = 42,
+    apply: Annotated[
+        bool, typer.Option("--apply/--no-apply", help="Rewrite the index's vectors with the tuned member")
+    ] = False,
+) -> None:
+    """Tune one ensemble member as a bi-encoder on mined negatives (the labels reach the dense retriever).
+
+    Each epoch is judged by the ensemble's dense nDCG@10 on --data with the tuned member in place; the best
+    epoch is kept (none: nothing changes). --apply writes it into the index: queries and documents are then
+    embedded with it, so BM25 + dense and the fused pipelines use it."""
+    from rich.progress import Progress
+
+    from hardneg_haystack.evaluation.dense import member_validator
+    from hardneg_haystack.mining.corpus import load_corpus
+    from hardneg_haystack.mining.result import MiningResult
+    from hardneg_haystack.training.dense_tune import DenseTuneConfig, training_rows, tune_member
+    from hardneg_haystack.workdir import open_work_dir, replace_member
+
+    try:
+        config = DenseTuneConfig(
+            epochs=epochs,
+            learning_rate=learning_rate,
+            batch_size=batch_size,
+            negatives=negatives,
+            max_length=max_length,
+            seed=seed,
+            precision=precision,
+        )
+        store, ensemble, _ = open_work_dir(work_dir)
+        names = [m.label for m in ensemble.members]
+        if member is None:
+            position = max(range(len(names)), key=lambda i: ensemble.members[i].weight)
+        elif member in names:
+            position = names.index(member)
+        else:
+            raise ConfigError(f"--member {member!r}: the ensemble's members are {', '.join(names)}")
+        if ensemble.members[position].model is None:
+            raise ConfigError(f"member {names[position]!r} is a Haystack embedder pair, not a trainable model")
+        validation = _load_queries(data, split)
+        if not validation:
+            raise DataError(f"{data}: no labelled queries in split {split!r}")
+        held = {q.id for q in validation}
+        rows = training_rows(MiningResult.read(mined).ntuples(), negatives, held)
+        if not rows:
+            raise DataError(
+                f"{mined}: no tuple with {negatives} negatives outside the validation queries of {data} "
+                "(validate on other queries than those mined, e.g. another --split)"
+            )
+        corpus = load_corpus(store)
+        validate = member_validator(corpus, ensemble, position, validation)
+        with Progress(console=console, transient=True) as progress:
+            task = progress.add_task(f"tuning {names[position]}", total=epochs + 1)
+            result = tune_member(
+                str(ensemble.members[position].model), rows, out, config, evaluate=validate,
+                on_epoch=lambda _e, _s: progress.advance(task, 1),
+            )  # fmt: skip
+        table = Table("epoch", "validation nDCG@10 (dense)", title=f"{names[position]} on {len(rows)} tuples")
+        for i, score in enumerate(result.curve):
+            table.add_row(f"{i}{' (kept)' if i == result.best_epoch else ''}", f"{score:.4f}")
+        console.print(table)
+        if result.model_dir is None:
+            console.print("no epoch beat the member as indexed: nothing to apply")
+        elif apply:
+            written = replace_member(work_dir, position, result.model_dir)
+            console.print(f"index rewritten with {result.model_dir}: {written} documents")
+        else:
+            console.print(f"tuned member -> {result.model_dir}; write it into the index with --apply")
+    except HardnegError as exc:
+        _fail(exc)

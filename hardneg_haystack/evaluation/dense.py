@@ -8,7 +8,7 @@ is :func:`hardneg_haystack.mining.weights.fit_member_weights`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -66,3 +66,33 @@ def evaluate_members(
         run = {q.id: fold_maxp(h, parent_of.__getitem__, k) for q, h in zip(queries, hits, strict=True)}
         rows.append({"system": name, **evaluate_run(qrels, run)})
     return rows
+
+
+def member_validator(
+    corpus: Any, ensemble: Any, position: int, queries: Sequence[Any], *, depth: int = 100
+) -> Callable[[Any], float]:
+    """``model -> nDCG@10`` of the ensemble's dense retrieval of ``queries`` (labelled) with the sentence-transformers
+    ``model`` in place of member ``position``: what the index would serve with it. The other members' document
+    vectors are recovered from the corpus' fused ones and their query vectors embedded once; only ``model`` embeds
+    per call (the corpus, with the member's prefixes)."""
+    from hardneg_haystack.evaluation.first_stage import FirstStage
+    from hardneg_haystack.evaluation.metrics import per_query
+
+    if corpus.embeddings is None:
+        raise ConfigError("the corpus was loaded without embeddings")
+    member = ensemble.members[position]
+    qrels = qrels_of(queries)
+    q_parts = ensemble.encode_members([q.text for q in queries], "query")
+    d_parts = split_members(corpus.embeddings, ensemble.dimensions, ensemble.weights, ensemble.fusion)
+
+    def validate(model: Any) -> float:
+        enc = {"normalize_embeddings": True, "batch_size": 64, "show_progress_bar": False}
+        docs = model.encode([member.document_prefix + t for t in corpus.contents], **enc)
+        qv = model.encode([member.query_prefix + q.text for q in queries], **enc)
+        d = fuse([docs if i == position else p for i, p in enumerate(d_parts)], ensemble.weights, ensemble.fusion)
+        q = fuse([qv if i == position else p for i, p in enumerate(q_parts)], ensemble.weights, ensemble.fusion)
+        run = FirstStage(corpus, list(queries), [], q @ d.T).dense_run(depth)
+        scores = per_query(qrels, run, ("ndcg@10",))["ndcg@10"]
+        return float(np.mean([scores[i] for i in qrels])) if qrels else 0.0
+
+    return validate

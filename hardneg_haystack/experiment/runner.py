@@ -344,14 +344,11 @@ class Experiment:
         self.mine(cfg.miner)
 
         def run() -> dict[str, Any]:
-            from hardneg_haystack.evaluation.first_stage import FirstStage
-            from hardneg_haystack.evaluation.metrics import per_query
-            from hardneg_haystack.evaluation.runs import qrels_of
-            from hardneg_haystack.fusion import fuse, split_members
+            from hardneg_haystack.evaluation.dense import member_validator
             from hardneg_haystack.mining.result import MiningResult
             from hardneg_haystack.training.dense_tune import training_rows, tune_member
 
-            store, ens, corpus = self.opened()
+            _, ens, corpus = self.opened()
             labels = [m.label for m in ens.members]
             best = self.state["steps"]["weights"]["best_member"]
             position = labels.index(best) if best in labels else 0
@@ -360,23 +357,7 @@ class Experiment:
                 return {"skipped": f"member {member.label!r} is a Haystack embedder pair, not a trainable model"}
             mined = MiningResult.read(self.out / "mined" / cfg.miner).ntuples()
             rows = training_rows(mined, cfg.negatives, set(self.validation_ids))
-            val = self.validation_queries
-            qrels = qrels_of(val)
-            q_parts = ens.encode_members([q.text for q in val], "query")
-            bm25 = FirstStage.compute(corpus, store, val, fuse(q_parts, ens.weights, ens.fusion), self.config.depth)
-            d_parts = split_members(corpus.embeddings, ens.dimensions, ens.weights, ens.fusion)
-
-            def evaluate(model: Any) -> float:
-                """The ensemble's dense nDCG@10 on the validation queries with ``model`` as the member."""
-                enc = {"normalize_embeddings": True, "batch_size": 64, "show_progress_bar": False}
-                docs = model.encode([member.document_prefix + t for t in corpus.contents], **enc)
-                qv = model.encode([member.query_prefix + q.text for q in val], **enc)
-                d = fuse([docs if i == position else p for i, p in enumerate(d_parts)], ens.weights, ens.fusion)
-                q = fuse([qv if i == position else p for i, p in enumerate(q_parts)], ens.weights, ens.fusion)
-                first = FirstStage(corpus, val, bm25.bm25, q @ d.T)
-                scores = per_query(qrels, first.dense_run(self.config.depth), ("ndcg@10",))["ndcg@10"]
-                return sum(scores[i] for i in qrels) / max(len(qrels), 1)
-
+            evaluate = member_validator(corpus, ens, position, self.validation_queries, depth=self.config.depth)
             tick = self.progress(f"tuning the dense member {member.label}", cfg.epochs + 1)
             res = tune_member(
                 member.model, rows, self.out / "dense", cfg, evaluate=evaluate, on_epoch=lambda e, _s: tick(1)
