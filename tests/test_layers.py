@@ -82,6 +82,7 @@ LAYERS: dict[str, int] = {
     "training.cross_encoder": LOGIC,
     "training.validation": LOGIC,
     "training.warmstart": LOGIC,
+    "training.dense_tune": LOGIC,
     "training.student": LOGIC,
     "evaluation.first_stage": LOGIC,
     "evaluation.rerank": LOGIC,
