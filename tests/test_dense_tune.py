@@ -57,5 +57,7 @@ def test_the_tuned_model_moves_and_bad_configs_fail(tiny_models: dict[str, str],
     assert abs(after - before).max() > 1e-4
     with pytest.raises(ConfigError, match="dense.epochs"):
         DenseTuneConfig(epochs=0)
+    with pytest.raises(ConfigError, match="dense.mini_batch_size"):
+        DenseTuneConfig(mini_batch_size=0)
     with pytest.raises(ConfigError, match="no training tuples"):
         tune_member(tiny_models["bert16"], [], tmp_path / "e", DenseTuneConfig(), evaluate=lambda m: 0.0)

