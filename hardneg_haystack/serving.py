@@ -192,7 +192,7 @@ def prepare_pipelines_dir(names: Sequence[str], dest: str | Path) -> Path:
     return dest
 
 
-def _exit_on_sigterm() -> None:
+def exit_on_sigterm() -> None:
     """Let a SIGTERM stop the process through ``SystemExit``, so ``finally`` blocks run.
 
     Uvicorn catches SIGTERM, shuts the server down cleanly and then raises the same signal again under the handler
@@ -224,7 +224,7 @@ def serve(
     from hayhooks.settings import StartupDeployStrategy, settings
 
     folder = tempfile.mkdtemp(prefix="hardneg-hayhooks-")
-    _exit_on_sigterm()
+    exit_on_sigterm()
     try:
         settings.pipelines_dir = str(prepare_pipelines_dir(names, folder))
         settings.host, settings.port = host, port

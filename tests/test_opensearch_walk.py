@@ -140,6 +140,7 @@ def test_every_work_folder_command_on_an_opensearch_work_folder(
     finally:
         server.send_signal(signal.SIGTERM)  # a clean stop
         server.wait(timeout=30)
+    assert server.returncode == 128 + signal.SIGTERM  # stopped through SystemExit, not killed by the signal
     events = [json.loads(line) for line in Path("ab/events.jsonl").read_text().splitlines()]
     assert sum(e["type"] == "impression" for e in events) == 6 and sum(e["type"] == "click" for e in events) == 6
     assert len(read_index_events(opensearch_url, events_index)) == 12

@@ -59,6 +59,7 @@ def ab_serve(
 
     from hardneg_haystack.ab.events import EventLog
     from hardneg_haystack.ab.server import create_app, load_ab_pipeline
+    from hardneg_haystack.serving import exit_on_sigterm
 
     try:
         sinks = []
@@ -82,6 +83,7 @@ def ab_serve(
         _fail(exc)
     where = f"{events}" + (f" and index {events_index!r}" if events_index else "")
     console.print(f"serving {pipeline} on http://{host}:{port} (events -> {where})")
+    exit_on_sigterm()  # a SIGTERM stops it with exit status 143, as `hardneg serve`
     uvicorn.run(app_, host=host, port=port, log_level="warning")
 
 

@@ -354,9 +354,18 @@ class Experiment:
             position = labels.index(best) if best in labels else 0
             member = ens.members[position]
             if member.model is None:
-                return {"skipped": f"member {member.label!r} is a Haystack embedder pair, not a trainable model"}
+                return {
+                    "skipped": f"member {member.label!r} is a Haystack embedder pair, not a trainable model",
+                    "model": None,
+                }
             mined = MiningResult.read(self.out / "mined" / cfg.miner).ntuples()
             rows = training_rows(mined, cfg.negatives, set(self.validation_ids))
+            if not rows:  # nothing to learn from: the ensemble stays as indexed, the experiment goes on
+                why = (
+                    f"the {cfg.miner} miner left no tuple with {cfg.negatives} negatives outside the validation queries"
+                )
+                logger.warning("dense member not tuned: %s", why)
+                return {"skipped": why, "model": None}
             evaluate = member_validator(corpus, ens, position, self.validation_queries, depth=self.config.depth)
             tick = self.progress(f"tuning the dense member {member.label}", cfg.epochs + 1)
             res = tune_member(
