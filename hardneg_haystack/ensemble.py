@@ -29,6 +29,19 @@ DEFAULT_MEMBERS: tuple[dict[str, Any], ...] = (
 )
 
 
+WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".pth", ".npy", ".onnx")
+
+
+def weights_stamp(folder: str | Path) -> str:
+    """Size and modification time of a model folder's weight files, hashed: a model saved again in the same
+    folder (``hardneg tune-dense`` writes its best epoch there) gets new cache keys, never stale vectors."""
+    import hashlib
+
+    files = sorted(f for f in Path(folder).rglob("*") if f.suffix in WEIGHT_SUFFIXES and f.is_file())
+    stamp = [(str(f.relative_to(folder)), f.stat().st_size, f.stat().st_mtime_ns) for f in files]
+    return hashlib.sha256(repr(stamp).encode()).hexdigest()[:12]
+
+
 @dataclass
 class EnsembleMember:
     """One model of the ensemble.
@@ -69,7 +82,10 @@ class EnsembleMember:
     def cache_key(self, role: Role) -> str:
         prefix = self.query_prefix if role == "query" else self.document_prefix
         if self.model is not None:
-            base = resolve_model(self.model).source
+            resolved = resolve_model(self.model)
+            base = resolved.source
+            if resolved.alias is None and resolved.format != "hub":  # a local folder may be retrained in place
+                base += f"|weights={weights_stamp(resolved.source)}"
         else:
             from haystack.core.serialization import component_to_dict
 

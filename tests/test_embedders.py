@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import numpy as np
 import pytest
 from haystack import Document, Pipeline
@@ -108,3 +110,22 @@ def test_unknown_member_field_is_named() -> None:
 def test_wrong_input_types() -> None:
     with pytest.raises(TypeError):
         EnsembleEmbedder(members=["minilm"]).run(documents="text")  # type: ignore[arg-type]
+
+
+def test_a_member_folder_saved_again_gets_new_cache_keys(tmp_path: Path) -> None:
+    """A model retrained in place (`hardneg tune-dense` saves its best epoch to one folder) must not be served
+    the vectors cached for its previous weights."""
+    import os
+
+    from conftest import build_tiny_bert
+
+    from hardneg_haystack.ensemble import EnsembleMember
+
+    folder = build_tiny_bert(tmp_path / "m", hidden=16, seed=1)
+    member = EnsembleMember(model=str(folder))
+    key = member.cache_key("document")
+    assert member.cache_key("document") == key  # unchanged weights: the same key (the cache is reused)
+    weights = next(f for f in folder.rglob("*.safetensors"))
+    os.utime(weights, ns=(weights.stat().st_atime_ns, weights.stat().st_mtime_ns + 1_000_000_000))
+    assert member.cache_key("document") != key
+    assert EnsembleMember(model="minilm").cache_key("query").count("|weights=") == 0  # packaged: fixed weights
