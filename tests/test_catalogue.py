@@ -119,6 +119,8 @@ CASES: list[tuple[str, list[str], str]] = [
     ("eval-dense missing split", ["eval-dense", "--data", "nope", "-w", "base"], "qrels split 'test' not found"),
     ("export-onnx missing model", ["export-onnx", "--model", "nope"], "'nope'"),
     ("warm-start no index", ["warm-start", "-w", "nowhere"], "no index here"),
+    ("tune-dense no index", ["tune-dense", "-w", "nowhere", "--mined", "m", "--data", "beir"], "no index here"),
+    ("tune-dense not mined", ["tune-dense", "-w", "base", "--mined", "beir", "--data", "beir"], "not a mining output"),
 ]
 
 

@@ -311,3 +311,13 @@ def test_warm_start_config_in_the_experiment(tmp_path: Path) -> None:
     assert ExperimentConfig.from_dict({"candidates": 20}).candidates == [20]
     with pytest.raises(ConfigError, match="cannot exceed depth"):
         ExperimentConfig(candidates=[20, 200])
+
+
+def test_dense_config_in_the_experiment() -> None:
+    assert ExperimentConfig().dense is not None and ExperimentConfig().dense.miner == "ensemble"  # on by default
+    assert ExperimentConfig.from_dict({"dense": None}).dense is None
+    assert ExperimentConfig.from_dict({"dense": {"epochs": 2}}).dense.epochs == 2
+    with pytest.raises(ConfigError, match="dense: unknown field"):
+        ExperimentConfig.from_dict({"dense": {"epoch": 2}})
+    with pytest.raises(ConfigError, match="dense.miner: unknown miner 'nope'"):
+        ExperimentConfig.from_dict({"dense": {"miner": "nope"}})
