@@ -61,3 +61,12 @@ def test_the_tuned_model_moves_and_bad_configs_fail(tiny_models: dict[str, str],
         DenseTuneConfig(mini_batch_size=0)
     with pytest.raises(ConfigError, match="no training tuples"):
         tune_member(tiny_models["bert16"], [], tmp_path / "e", DenseTuneConfig(), evaluate=lambda m: 0.0)
+
+
+def test_a_static_member_tunes_with_the_plain_loss(tiny_models: dict[str, str], tmp_path: Path) -> None:
+    feed = iter([0.0, 1.0])  # the cached loss cannot cut a static model's inputs into mini-batches
+    res = tune_member(
+        tiny_models["static8"], training_rows(NTUPLES, 1, set()), tmp_path / "s",
+        DenseTuneConfig(epochs=1, batch_size=3, mini_batch_size=2, precision="fp32"), evaluate=lambda m: next(feed),
+    )  # fmt: skip
+    assert res.best_epoch == 1 and (tmp_path / "s" / "model").is_dir()

@@ -46,7 +46,8 @@ class DenseTuneConfig:
     :param miner: The experiment's negative source whose tuples train it.
     :param mini_batch_size: Passages embedded at once inside a batch (sentence-transformers'
         CachedMultipleNegativesRankingLoss: the same loss and gradients with the memory of a mini-batch; one
-        step of 32 x 3 texts at 256 tokens peaks at 2.1 GB instead of 7.5 GB, 12 % slower); None: the plain loss.
+        step of 32 x 3 texts at 256 tokens peaks at 2.1 GB instead of 7.5 GB, 12 % slower); None: the plain loss
+        (which a static model2vec member always uses).
     :param seed: Seed of the data order.
     :param precision: ``auto`` (bf16 where the hardware has it), ``bf16`` or ``fp32``.
     """
@@ -139,9 +140,10 @@ def tune_member(
     data = Dataset.from_list(rows)
     # the trainer's model card samples "widget examples" behind a tqdm bar of its own on every init: not ours to show
     st.model_card_data.set_widget_examples = lambda dataset: None
+    static = type(st[0]).__name__ == "StaticEmbedding"  # no activations to cache, and no mini-batches to cut
     loss = (
         losses.MultipleNegativesRankingLoss(st)
-        if config.mini_batch_size is None
+        if config.mini_batch_size is None or static
         else losses.CachedMultipleNegativesRankingLoss(st, mini_batch_size=config.mini_batch_size)
     )
     bf16 = use_bf16(config.precision)
