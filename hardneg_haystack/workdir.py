@@ -127,9 +127,9 @@ def apply_weights(work_dir: str | Path, weights: list[float], *, batch_size: int
 
 def replace_member(work_dir: str | Path, position: int, model: str | Path, *, batch_size: int = 1000) -> int:
     """Swap the ensemble member at ``position`` for ``model`` (e.g. one tuned by ``hardneg experiment``):
-    every stored vector is re-fused with that member's part embedded by ``model`` (the other members' parts
-    come from the embedding cache, or are recovered from the stored vectors), and the manifest names the new
-    model, so queries are embedded the same way. Returns the number of documents rewritten."""
+    every stored vector is re-fused with that member's part embedded by ``model`` (through the folder's embedding
+    cache; the other members' parts are recovered from the stored vectors, nothing else is embedded), and the
+    manifest names the new model, so queries are embedded the same way. Returns the number of documents rewritten."""
     import numpy as np
 
     from hardneg_haystack.ensemble import Ensemble

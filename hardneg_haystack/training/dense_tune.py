@@ -4,7 +4,7 @@ The fused system's three signals (BM25, the dense ensemble, the warm-started cro
 until the re-rankers' short fine-tune; fitted on SciFact's test queries themselves, the fusion weights give
 that cross-encoder no share (docs/RESULTS.md section 13k): the labels are the one knowledge the system lacks.
 The mined negatives serve the retriever as well as the re-ranker: sentence-transformers'
-MultipleNegativesRankingLoss on (query, positive, mined negatives) plus in-batch negatives, one epoch at a
+(Cached)MultipleNegativesRankingLoss on (query, positive, mined negatives) plus in-batch negatives, one epoch at a
 time, each epoch judged by a caller's validation (the ensemble's dense nDCG@10 on held-out queries); the best
 epoch is kept, epoch 0 (the member as it was) included, so a tune that does not help changes nothing.
 
@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -28,8 +27,6 @@ from pathlib import Path
 from typing import Any
 
 from hardneg_haystack.errors import ConfigError
-
-logger = logging.getLogger(__name__)
 
 RESULT_FILE = "dense_tune.json"
 
