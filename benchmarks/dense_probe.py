@@ -54,13 +54,13 @@ def main() -> None:
     from hardneg_haystack.evaluation.metrics import per_query
     from hardneg_haystack.evaluation.runs import maxp, qrels_of
     from hardneg_haystack.experiment.config import ExperimentConfig
-    from hardneg_haystack.experiment.runner import Experiment, ExperimentData
+    from hardneg_haystack.experiment.runner import Experiment, ExperimentData, saved_config
     from hardneg_haystack.models import resolve_model
     from hardneg_haystack.score_fusion import fit_fusion_weights, fuse
 
     torch.manual_seed(42)
     state = json.loads((args.run / "state.json").read_text())
-    config = ExperimentConfig.from_dict(state["config"])
+    config = ExperimentConfig.from_dict(saved_config(state))
     exp = Experiment(ExperimentData.load(args.data, config), args.run, config)
     store, ens, corpus = exp.opened()
     held = set(exp.validation_ids)

@@ -50,13 +50,13 @@ def main() -> None:
     from hardneg_haystack.evaluation.runs import maxp, qrels_of
     from hardneg_haystack.evaluation.significance import compare_family
     from hardneg_haystack.experiment.config import ExperimentConfig
-    from hardneg_haystack.experiment.runner import Experiment, ExperimentData
+    from hardneg_haystack.experiment.runner import Experiment, ExperimentData, saved_config
     from hardneg_haystack.models import load_cross_encoder
     from hardneg_haystack.score_fusion import fit_fusion_weights, fuse
     from hardneg_haystack.training.cross_encoder import reads_bm25
 
     state = json.loads((args.run / "state.json").read_text())
-    config = ExperimentConfig.from_dict(state["config"])
+    config = ExperimentConfig.from_dict(saved_config(state))
     exp = Experiment(ExperimentData.load(args.data, config), args.run, config)
     path = (
         Path(state["steps"]["warmstart"]["model"])
@@ -131,6 +131,13 @@ def main() -> None:
             out.append(ndcg_at_k(fuse(sig, w), rel, 10) if any(rel) else 0.0)
         return out
 
+    def fused_test_run(variant: str, w: tuple[float, ...]) -> dict[str, dict[str, float]]:
+        run = {}
+        for q, row in zip(sets["test"].queries, lists["test"], strict=True):
+            idx, sig, _ = restrict(row, variant == "bm25 grid")
+            run[q.id] = maxp(dict(zip(idx, fuse(sig, w).tolist(), strict=True)), corpus, config.depth)
+        return run
+
     variants = ("bm25 grid", "union grid", "union anchored")
     val = lists["validation"]
     order = list(range(len(val)))
@@ -146,11 +153,7 @@ def main() -> None:
             cv += score_rows([val[i] for i in f], v, fit(train_rows, v))
         w = fit(val, v)
         weights[v] = [round(x, 3) for x in w]
-        run = {}
-        for q, row in zip(first_test.queries, lists["test"], strict=True):
-            idx, sig, _ = restrict(row, v == "bm25 grid")
-            run[q.id] = maxp(dict(zip(idx, fuse(sig, w).tolist(), strict=True)), corpus, config.depth)
-        test_runs[v] = run
+        test_runs[v] = fused_test_run(v, w)
         rows_out.append(
             {
                 "variant": v,
@@ -162,11 +165,7 @@ def main() -> None:
         for v in ("bm25 grid", "union grid"):
             w = fit(lists["test"], v)
             name = f"{v}, fitted on test (bound)"
-            run = {}
-            for q, row in zip(first_test.queries, lists["test"], strict=True):
-                idx, sig, _ = restrict(row, v == "bm25 grid")
-                run[q.id] = maxp(dict(zip(idx, fuse(sig, w).tolist(), strict=True)), corpus, config.depth)
-            test_runs[name] = run
+            test_runs[name] = fused_test_run(v, w)
             rows_out.append({"variant": name, "weights (bm25, dense, ce)": [round(x, 3) for x in w]})
     n_fitted = len(rows_out)
     test_runs["bm25"] = first_test.bm25_run(config.depth)

@@ -275,6 +275,14 @@ def test_experiment_end_to_end_and_resume(
         expected = 1 / (ranked.index(positive) + 1) if positive in ranked[:10] else 0.0
         assert saved["systems"]["bm25"]["per_query"]["mrr@10"][qid] == pytest.approx(expected)
 
+    # a run from before the dense step (no `dense` in its saved config) reads as one that did not tune it
+    state = json.loads((out / "state.json").read_text())
+    del state["config"]["dense"]
+    (out / "state.json").write_text(json.dumps(state))
+    with pytest.raises(ConfigError, match=r"different config \(fields: dense\)"):
+        Experiment(ExperimentData.load(beir_dir, cfg), out, cfg)
+    Experiment(ExperimentData.load(beir_dir, cfg), out, ExperimentConfig.from_dict({**cfg.to_dict(), "dense": None}))
+
     # a different config in the same folder is refused instead of mixing runs
     with pytest.raises(ConfigError, match="different config.*num_negatives"):
         Experiment(

@@ -82,6 +82,16 @@ class ExperimentData:
         return cls(source, train, test)
 
 
+#: fields a run folder's saved config may predate, with what such a run did: the embedded store, no dense tuning
+LEGACY_FIELDS: dict[str, Any] = {"store": "memory", "index": "hardneg", "dense": None}
+
+
+def saved_config(state: dict[str, Any]) -> dict[str, Any] | None:
+    """The config a run folder's ``state.json`` was run with, fields it predates filled in as it ran."""
+    saved = state.get("config")
+    return None if saved is None else {**LEGACY_FIELDS, **saved}
+
+
 def store_fusion_weights(model_dir: str | Path, weights: dict[str, float]) -> None:
     """Record the fitted fusion weights in the model's ``hardneg.json`` (read by ``ScoreFuser(model=...)``)."""
     from hardneg_haystack.training.cross_encoder import INFO_FILE, read_training_info
@@ -125,11 +135,10 @@ class Experiment:
     def _read_state(self) -> dict[str, Any]:
         path = self.out / STATE
         state = json.loads(path.read_text()) if path.is_file() else {"steps": {}}
-        saved = state.get("config")
-        if saved is not None:  # runs from before the store fields existed ran on the embedded store
-            saved = {"store": "memory", "index": "hardneg", **saved}
-        if saved is not None and saved != self.config.to_dict():
-            changed = sorted(k for k in saved if saved.get(k) != self.config.to_dict().get(k))
+        saved = saved_config(state)
+        current = self.config.to_dict()
+        if saved is not None and saved != current:
+            changed = sorted(k for k in {*saved, *current} if saved.get(k) != current.get(k))
             raise ConfigError(
                 f"{self.out} holds a run with a different config (fields: {', '.join(changed)}): "
                 "use a new --out folder, or delete the folder to start over"

@@ -22,7 +22,7 @@ import contextlib
 import json
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -79,7 +79,6 @@ class DenseTuneResult:
     curve: list[float]  # validation score after each epoch, epoch 0 first
     train_pairs: int
     seconds: float
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -115,6 +114,7 @@ def tune_member(
     from datasets import Dataset
     from sentence_transformers import SentenceTransformerTrainer
     from sentence_transformers.sentence_transformer import losses
+    from sentence_transformers.sentence_transformer.modules import StaticEmbedding
     from sentence_transformers.sentence_transformer.training_args import SentenceTransformerTrainingArguments
     from transformers import PrinterCallback
 
@@ -137,7 +137,7 @@ def tune_member(
     data = Dataset.from_list(rows)
     # the trainer's model card samples "widget examples" behind a tqdm bar of its own on every init: not ours to show
     st.model_card_data.set_widget_examples = lambda dataset: None
-    static = type(st[0]).__name__ == "StaticEmbedding"  # no activations to cache, and no mini-batches to cut
+    static = isinstance(st[0], StaticEmbedding)  # no activations to cache, and no mini-batches to cut
     loss = (
         losses.MultipleNegativesRankingLoss(st)
         if config.mini_batch_size is None or static
