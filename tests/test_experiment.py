@@ -178,9 +178,11 @@ def _tiny_config(tiny_models: dict[str, str], tiny_members: list[dict]) -> Exper
                 "hard": 1,
                 "train": {"base_model": tiny_models["bert16"], "max_steps": 2, "batch_size": 2, "max_length": 32},
             },
-            "dense": {"epochs": 2, "batch_size": 2, "max_length": 32, "learning_rate": 1e-3},
+            "dense": {
+                "epochs": 2, "batch_size": 2, "max_length": 32, "learning_rate": 1e-3, "miners": ["random", "ensemble"]
+            },
         }
-    )
+    )  # fmt: skip
 
 
 def test_experiment_end_to_end_and_resume(
@@ -195,25 +197,6 @@ def test_experiment_end_to_end_and_resume(
     out = tmp_path / "exp"
     calls: list[str] = []
     real_train = Experiment.train
-
-    def crash_on_bm25(self: Experiment, miner: str) -> dict:
-        calls.append(miner)
-        if miner == "bm25":
-            raise RuntimeError("simulated crash")
-        return real_train(self, miner)
-
-    monkeypatch.setattr(Experiment, "train", crash_on_bm25)
-    with pytest.raises(RuntimeError, match="simulated crash"):
-        run_experiment(beir_dir, out, cfg)
-    state = json.loads((out / "state.json").read_text())
-    mined = {f"mine:{m}" for m in ("random", "bm25", "ensemble", "single", "mix")}
-    assert {"index", "weights", "warmstart", "train:random", *mined} <= set(state["steps"])
-    warm = state["steps"]["warmstart"]["model"]
-    assert json.loads((out / "rankers" / "random" / "model" / "hardneg.json").read_text())["base_model"] == warm
-    assert "train:bm25" not in state["steps"]
-    done_before = {k: v["seconds"] for k, v in state["steps"].items()}
-
-    monkeypatch.setattr(Experiment, "train", real_train)
     from hardneg_haystack.training import dense_tune
 
     real_tune, judged = dense_tune.tune_member, []
@@ -226,10 +209,31 @@ def test_experiment_end_to_end_and_resume(
         return real_tune(*args, evaluate=score, **kwargs)
 
     monkeypatch.setattr(dense_tune, "tune_member", improving)
+
+    def crash_on_bm25(self: Experiment, miner: str) -> dict:
+        calls.append(miner)
+        if miner == "bm25":
+            raise RuntimeError("simulated crash")
+        return real_train(self, miner)
+
+    monkeypatch.setattr(Experiment, "train", crash_on_bm25)
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        run_experiment(beir_dir, out, cfg)
+    state = json.loads((out / "state.json").read_text())
+    mined = {f"mine:{m}" for m in ("random", "bm25", "ensemble", "single", "mix")}
+    tuned = {"dense:random", "dense:ensemble", "dense"}  # before the re-rankers: their teacher uses the kept member
+    assert {"index", "weights", "warmstart", "train:random", *mined, *tuned} <= set(state["steps"])
+    assert state["teacher"]["dense_weight"] in np.round(np.linspace(0, 1, 21), 2)
+    warm = state["steps"]["warmstart"]["model"]
+    assert json.loads((out / "rankers" / "random" / "model" / "hardneg.json").read_text())["base_model"] == warm
+    assert "train:bm25" not in state["steps"]
+    done_before = {k: v["seconds"] for k, v in state["steps"].items()}
+
+    monkeypatch.setattr(Experiment, "train", real_train)
     steps_run: list[str] = []
     results = run_experiment(beir_dir, out, cfg, on_step=steps_run.append)
     assert steps_run == [
-        "train:bm25", "train:ensemble", "train:single", "train:mix", "dense", "evaluate", "dense:apply", "report"
+        "train:bm25", "train:ensemble", "train:single", "train:mix", "evaluate", "dense:apply", "report"
     ]  # fmt: skip
     assert all(results["steps"][k]["seconds"] == v for k, v in done_before.items())  # finished steps kept
 
@@ -243,9 +247,20 @@ def test_experiment_end_to_end_and_resume(
     dense = saved["steps"]["dense"]
     position = dense["position"]
     assert dense["member"] == tiny_members[position]["model"] and len(dense["validation_ndcg@10"]) == 3  # epochs 0-2
-    assert dense["best_epoch"] == 2 and len(judged) == 3 and all(0 <= x <= 1 for x in judged)
-    # the tuned member is reported, fused and written into the index for serving
-    assert "dense (tuned)" in names and any(n.startswith("bm25 + dense (tuned") for n in names)
+    assert len(judged) == 6 and all(0 <= x <= 1 for x in judged)  # 2 sources x epochs 0-2
+    # the later source scored higher on validation (0.4-0.6 vs 0.1-0.3): it is kept
+    assert (
+        dense["miner"] == "ensemble"
+        and dense["best_epoch"] == 2
+        and dense["by_source"] == {"random": 0.3, "ensemble": 0.6}
+    )
+    assert saved["dense_kept"] == "ensemble" and set(saved["dense"]) == {"random", "ensemble"}
+    # each source's tuned member is reported; the kept one is fused and written into the index for serving
+    for source in ("random", "ensemble"):
+        assert {f"dense (tuned on {source})", f"bm25 + dense (tuned on {source})"} <= set(names)
+    assert ("dense (tuned on ensemble)", "dense (tuned on random)") in {
+        (c["system"], c["baseline"]) for c in saved["comparisons"] if c["family"] == "ensemble_vs_miners"
+    }
     manifest = json.loads((out / "index" / "index.json").read_text())
     assert manifest["ensemble"]["members"][position]["model"] == dense["model"]
     assert saved["steps"]["dense:apply"]["applied"] is True
@@ -322,10 +337,12 @@ def test_warm_start_config_in_the_experiment(tmp_path: Path) -> None:
 
 
 def test_dense_config_in_the_experiment() -> None:
-    assert ExperimentConfig().dense is not None and ExperimentConfig().dense.miner == "ensemble"  # on by default
+    assert ExperimentConfig().dense is not None and ExperimentConfig().dense.miners is None  # on, every miner
     assert ExperimentConfig.from_dict({"dense": None}).dense is None
     assert ExperimentConfig.from_dict({"dense": {"epochs": 2}}).dense.epochs == 2
     with pytest.raises(ConfigError, match="dense: unknown field"):
         ExperimentConfig.from_dict({"dense": {"epoch": 2}})
-    with pytest.raises(ConfigError, match="dense.miner: unknown miner 'nope'"):
-        ExperimentConfig.from_dict({"dense": {"miner": "nope"}})
+    with pytest.raises(ConfigError, match=r"dense.miners: unknown miner\(s\) \['nope'\]"):
+        ExperimentConfig.from_dict({"dense": {"miners": ["random", "nope"]}})
+    with pytest.raises(ConfigError, match="dense.candidates must be >= 1"):
+        ExperimentConfig.from_dict({"dense": {"candidates": 0}})

@@ -265,3 +265,48 @@ def test_attention_dropout_is_set_for_training(tiny_models: dict[str, str], tmp_
         res = train_cross_encoder(toy_rows(8), tmp_path / str(value), TrainConfig(**common, attention_dropout=value))
         saved = json.loads((res.model_dir / "config.json").read_text())
         assert saved["attention_probs_dropout_prob"] == expected
+
+
+def test_list_dataset_labels_the_positive_first_and_negatives_by_the_teacher() -> None:
+    from hardneg_haystack.training.data import to_list_dataset
+
+    groups = group_rows(
+        [
+            {"query": "q", "positive": "p", "negatives": ["a", "b", "c"]},
+            {"query": "r", "positive": "p2", "negatives": []},  # nothing to rank against: dropped
+        ]
+    )
+    ds = to_list_dataset(groups, [[0.5, 1.7, 0.0], []], num_negatives=2, temperature=0.5)
+    assert ds.num_rows == 1
+    assert ds[0]["docs"] == ["p", "a", "b"]
+    assert ds[0]["labels"] == [2.0, 1.0, 2.0]  # 1/0.5, 0.5/0.5, capped at 1 then /0.5
+    with pytest.raises(DataError, match="no training row has a negative"):
+        to_list_dataset(groups[1:], [[]])
+
+
+def test_listnet_with_a_teacher_learns_and_needs_negative_ids(tiny_models: dict[str, str], tmp_path: Path) -> None:
+    rows = toy_rows()
+    for r in rows:
+        r["negative_ids"] = [f"n-{n.split()[0]}" for n in r["negatives"]]
+    seen: list[tuple[int, int]] = []
+
+    def teacher(queries: list[str], ids: list[list[str]]) -> list[list[float]]:
+        seen.append((len(queries), len(ids[0])))
+        return [[0.2 if i.startswith("n-holiday") else 0.0 for i in row] for row in ids]
+
+    cfg = TrainConfig(
+        base_model=tiny_models["bert16"], loss="listnet", epochs=6, batch_size=8, learning_rate=5e-3,
+        max_length=32, validation_share=0.25, eval_steps=5, early_stopping_patience=0, seed=3,
+    )  # fmt: skip
+    res = train_cross_encoder(rows, tmp_path / "run", cfg, teacher=teacher)
+    assert seen == [(30, 3)]  # one call: every training group's negatives (the 10 validation queries held out)
+    assert res.metrics["validation_ndcg@10"] > 0.9 and res.best_step and res.best_step > 0
+    assert read_training_info(res.model_dir)["config"]["loss"] == "listnet"
+    for r in rows:
+        del r["negative_ids"]
+    with pytest.raises(DataError, match="a teacher needs the id of every negative"):
+        train_cross_encoder(rows, tmp_path / "run2", cfg, teacher=teacher)
+    with pytest.raises(ConfigError, match="a teacher labels listnet lists"):
+        train_cross_encoder(rows, tmp_path / "run3", TrainConfig(base_model=tiny_models["bert16"]), teacher=teacher)
+    with pytest.raises(ConfigError, match="temperature must be > 0"):
+        TrainConfig(loss="listnet", temperature=0)

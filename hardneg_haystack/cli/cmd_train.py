@@ -310,6 +310,10 @@ def tune_dense_cmd(
     max_length: Annotated[int, typer.Option(help="Tokens the member reads")] = 256,
     precision: Annotated[str, typer.Option(help="auto | bf16 | fp32")] = "auto",
     seed: Annotated[int, typer.Option()] = 42,
+    candidates: Annotated[
+        int,
+        typer.Option(help="Validate on each query's BM25 and dense top N and its positives (0: the whole corpus)"),
+    ] = 50,
     apply: Annotated[
         bool, typer.Option("--apply/--no-apply", help="Rewrite the index's vectors with the tuned member")
     ] = False,
@@ -336,6 +340,7 @@ def tune_dense_cmd(
             max_length=max_length,
             seed=seed,
             precision=precision,
+            candidates=candidates or None,
         )
         store, ensemble, _ = open_work_dir(work_dir)
         names = [m.label for m in ensemble.members]
@@ -358,7 +363,7 @@ def tune_dense_cmd(
                 "(validate on other queries than those mined, e.g. another --split)"
             )
         corpus = load_corpus(store)
-        validate = member_validator(corpus, ensemble, position, validation)
+        validate = member_validator(corpus, ensemble, position, validation, store=store, candidates=config.candidates)
         with Progress(console=console, transient=True) as progress:
             task = progress.add_task(f"tuning {names[position]}", total=epochs + 1)
             result = tune_member(

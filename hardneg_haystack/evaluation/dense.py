@@ -15,10 +15,12 @@ from typing import Any
 import numpy as np
 
 from hardneg_haystack.errors import ConfigError
-from hardneg_haystack.evaluation.metrics import evaluate_run
+from hardneg_haystack.evaluation.first_stage import FirstStage, bm25_lists
+from hardneg_haystack.evaluation.metrics import evaluate_run, per_query
 from hardneg_haystack.evaluation.runs import fold_maxp, qrels_of
 from hardneg_haystack.fusion import fuse, split_members
 from hardneg_haystack.ingest.queries import load_beir_queries
+from hardneg_haystack.mining.corpus import Corpus
 from hardneg_haystack.stores import iter_all_documents
 
 
@@ -69,20 +71,31 @@ def evaluate_members(
 
 
 def member_validator(
-    corpus: Any, ensemble: Any, position: int, queries: Sequence[Any], *, depth: int = 100
+    corpus: Any,
+    ensemble: Any,
+    position: int,
+    queries: Sequence[Any],
+    *,
+    depth: int = 100,
+    store: Any = None,
+    candidates: int | None = None,
 ) -> Callable[[Any], float]:
     """``model -> nDCG@10`` of the ensemble's dense retrieval of ``queries`` (labelled) with the sentence-transformers
     ``model`` in place of member ``position``: what the index would serve with it. The other members' document
     vectors are recovered from the corpus' fused ones and their query vectors embedded once; only ``model`` embeds
-    per call (the corpus, with the member's prefixes)."""
-    from hardneg_haystack.evaluation.first_stage import FirstStage
-    from hardneg_haystack.evaluation.metrics import per_query
+    per call (the corpus, with the member's prefixes).
 
+    ``candidates`` (with ``store``): retrieve from the queries' candidates only, the union over all ``queries`` of
+    BM25's top ``candidates``, the indexed ensemble's top ``candidates`` and their positives, instead of the whole
+    corpus: each call embeds that pool, not the corpus (a tune's epochs are judged on the documents that compete
+    for these queries; on a large corpus far cheaper)."""
     if corpus.embeddings is None:
         raise ConfigError("the corpus was loaded without embeddings")
     member = ensemble.members[position]
     qrels = qrels_of(queries)
     q_parts = ensemble.encode_members([q.text for q in queries], "query")
+    if candidates is not None:
+        corpus = candidate_corpus(corpus, store, queries, fuse(q_parts, ensemble.weights, ensemble.fusion), candidates)
     d_parts = split_members(corpus.embeddings, ensemble.dimensions, ensemble.weights, ensemble.fusion)
 
     def validate(model: Any) -> float:
@@ -96,3 +109,23 @@ def member_validator(
         return float(np.mean([scores[i] for i in qrels])) if qrels else 0.0
 
     return validate
+
+
+def candidate_corpus(corpus: Any, store: Any, queries: Sequence[Any], query_vectors: np.ndarray, k: int) -> Any:
+    """The part of ``corpus`` that competes for ``queries``: BM25's and the dense top ``k`` of each query and its
+    positives (whole parent documents: a chunk brings its siblings), in corpus order."""
+    keep: set[int] = set()
+    for q, bm, row in zip(
+        queries, bm25_lists(corpus, store, queries, k), query_vectors @ corpus.embeddings.T, strict=True
+    ):
+        top = np.argpartition(-row, min(k, len(row)) - 1)[:k].tolist()
+        keep.update(corpus.positive_indices(q.positive_ids))
+        keep.update(j for i in [*(i for i, _ in bm), *top] for j in corpus.by_parent[corpus.parent_ids[i]])
+    idx = sorted(keep)
+    return Corpus(
+        ids=[corpus.ids[i] for i in idx],
+        parent_ids=[corpus.parent_ids[i] for i in idx],
+        contents=[corpus.contents[i] for i in idx],
+        embeddings=corpus.embeddings[idx],
+        doc_lengths=[corpus.doc_lengths[i] for i in idx] if corpus.doc_lengths else None,
+    )

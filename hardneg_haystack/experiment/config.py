@@ -34,10 +34,11 @@ METRICS = (
 #: The fine-tune from the warm start, chosen on SciFact VALIDATION queries (docs/RESULTS.md section 13): a
 #: low learning rate and a few dozen steps add labelled relevance without undoing the warm start.
 FINE_TUNE: dict[str, Any] = {
+    "loss": "listnet",
     "max_length": 128,
     "learning_rate": 2e-5,
-    "max_steps": 60,
-    "eval_steps": 20,
+    "epochs": 1.0,
+    "eval_steps": None,
     "early_stopping_patience": 0,
 }
 
@@ -135,8 +136,10 @@ class ExperimentConfig:
         bad_mix = [m for m in self.mix if m not in MINERS or m == "mix"]
         if "mix" in self.miners and (bad_mix or not self.mix or any(n < 1 for n in self.mix.values())):
             raise ConfigError(f"mix: give positive counts per source miner ({', '.join(MINERS[:4])}), got {self.mix}")
-        if self.dense is not None and self.dense.miner not in MINERS:
-            raise ConfigError(f"dense.miner: unknown miner {self.dense.miner!r}: choose from {', '.join(MINERS)}")
+        if self.dense is not None:
+            bad_dense = [m for m in self.dense.miners or [] if m not in MINERS]
+            if bad_dense:
+                raise ConfigError(f"dense.miners: unknown miner(s) {bad_dense}: choose from {', '.join(MINERS)}")
         if self.train_split == self.test_split:
             raise ConfigError(f"train_split and test_split are both {self.train_split!r}: evaluate on held-out queries")
         for name in ("num_negatives", "depth", "bootstrap", "permutations"):

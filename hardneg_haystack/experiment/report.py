@@ -79,12 +79,13 @@ def build_results(exp: Any, runs: dict[str, dict[str, dict[str, float]]]) -> dic
     names = list(runs)
     vs_bm25 = [(n, "bm25") for n in names if n != "bm25"]
     others = [m for m in ["warm-start", *cfg.miners] if m != "ensemble"]
-    head_to_head = [
-        (n, n.replace("[ensemble]", f"[{o}]"))
+    head_to_head = [  # the ensemble's negatives against each other source, for both learners
+        (n, n.replace(f"{pre}ensemble{post}", f"{pre}{o}{post}"))
+        for pre, post in (("[", "]"), ("tuned on ", ")"))
         for n in names
-        if "[ensemble]" in n
+        if f"{pre}ensemble{post}" in n
         for o in others
-        if n.replace("[ensemble]", f"[{o}]") in runs
+        if n.replace(f"{pre}ensemble{post}", f"{pre}{o}{post}") in runs
     ]
     steps = exp.state["steps"]
     miners = {}
@@ -131,9 +132,15 @@ def build_results(exp: Any, runs: dict[str, dict[str, dict[str, float]]]) -> dic
         ],
         "miners": miners,
         "training": {m: steps[f"train:{m}"] for m in cfg.miners},
+        "dense": {m: steps[f"dense:{m}"] for m in _dense_sources(cfg) if f"dense:{m}" in steps},
+        "dense_kept": (steps.get("dense") or {}).get("miner"),
         "warm_start": steps.get("warmstart"),
         "fusion": steps["evaluate"].get("fusion", {}),
     }
+
+
+def _dense_sources(cfg: Any) -> list[str]:
+    return [] if cfg.dense is None else list(cfg.dense.miners or cfg.miners)
 
 
 def write_report(out: str | Path, results: dict[str, Any]) -> Path:
@@ -211,6 +218,12 @@ def render_markdown(results: dict[str, Any], plots: list[Path]) -> str:
         f"{f['validation_ndcg@10']:.3f} |"
         for name, f in results.get("fusion", {}).items()
     )
+    dense = "\n".join(
+        f"| {m}{' (kept)' if m == results.get('dense_kept') else ''} | {d.get('train_tuples', '')} | "
+        f"{d.get('best_epoch', '')} | {' / '.join(f'{x:.3f}' for x in d.get('validation_ndcg@10') or [])} | "
+        f"{d.get('skipped', '')} |"
+        for m, d in (results.get("dense") or {}).items()
+    )
     steps = "\n".join(f"| {k} | {v['seconds']:.1f} |" for k, v in results["steps"].items())
     versions = ", ".join(f"{k} {v}" for k, v in results["versions"].items())
     images = "\n".join(f"![{p.stem}]({p.name})" for p in plots)
@@ -258,6 +271,16 @@ top {" and top ".join(map(str, cfg["candidates"]))}.
 | miner | steps | best step | val nDCG@10 | BM25 val nDCG@10 | blend weight | seconds |
 |---|---|---|---|---|---|---|
 {training}
+
+## Dense member tuned on each negative source
+
+The ensemble's best member tuned as a bi-encoder on each source's negatives (same epochs, seed and batch); the
+curve is its dense nDCG@10 on the validation queries after each epoch (epoch 0: as indexed); the source whose best
+epoch scores highest is kept, served and used by the fused systems and the re-rankers' teacher.
+
+| source | training tuples | best epoch | validation nDCG@10 by epoch | note |
+|---|---|---|---|---|
+{dense or "| (dense tuning off) | | | | |"}
 
 ## Fused system: BM25 + dense + cross-encoder over BM25's top-{cfg["candidates"][-1]}
 

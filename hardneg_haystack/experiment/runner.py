@@ -328,6 +328,7 @@ class Experiment:
                 self.out / "mined" / miner,
                 self.out / "rankers" / miner,
                 config,
+                teacher=self.teacher() if config.loss == "listnet" else None,
                 validation=bm25_validation(store, k=self.config.candidates[0], bm25_text=config.bm25_text),
                 validation_ids=self.validation_ids,
                 store=store,
@@ -346,18 +347,24 @@ class Experiment:
 
         return self._step(f"train:{miner}", run)
 
-    def dense(self) -> dict[str, Any]:
-        """Tune the ensemble's best member on a miner's negatives; the best epoch on validation is kept."""
+    @property
+    def dense_sources(self) -> list[str]:
+        """The negative sources a dense member is tuned on (``dense.miners``; default: every miner)."""
+        assert self.config.dense is not None
+        return list(self.config.dense.miners or self.config.miners)
+
+    def dense_tune(self, miner: str) -> dict[str, Any]:
+        """Tune the ensemble's best member on ``miner``'s negatives; its best epoch on validation is kept."""
         assert self.config.dense is not None
         cfg = self.config.dense
-        self.mine(cfg.miner)
+        self.mine(miner)
 
         def run() -> dict[str, Any]:
             from hardneg_haystack.evaluation.dense import member_validator
             from hardneg_haystack.mining.result import MiningResult
             from hardneg_haystack.training.dense_tune import training_rows, tune_member
 
-            _, ens, corpus = self.opened()
+            store, ens, corpus = self.opened()
             labels = [m.label for m in ens.members]
             best = self.state["steps"]["weights"]["best_member"]
             position = labels.index(best) if best in labels else 0
@@ -367,18 +374,19 @@ class Experiment:
                     "skipped": f"member {member.label!r} is a Haystack embedder pair, not a trainable model",
                     "model": None,
                 }
-            mined = MiningResult.read(self.out / "mined" / cfg.miner).ntuples()
+            mined = MiningResult.read(self.out / "mined" / miner).ntuples()
             rows = training_rows(mined, cfg.negatives, set(self.validation_ids))
             if not rows:  # nothing to learn from: the ensemble stays as indexed, the experiment goes on
-                why = (
-                    f"the {cfg.miner} miner left no tuple with {cfg.negatives} negatives outside the validation queries"
-                )
+                why = f"the {miner} miner left no tuple with {cfg.negatives} negatives outside the validation queries"
                 logger.warning("dense member not tuned: %s", why)
                 return {"skipped": why, "model": None}
-            evaluate = member_validator(corpus, ens, position, self.validation_queries, depth=self.config.depth)
-            tick = self.progress(f"tuning the dense member {member.label}", cfg.epochs + 1)
+            evaluate = member_validator(
+                corpus, ens, position, self.validation_queries, depth=self.config.depth, store=store,
+                candidates=cfg.candidates,
+            )  # fmt: skip
+            tick = self.progress(f"tuning the dense member {member.label} on {miner} negatives", cfg.epochs + 1)
             res = tune_member(
-                member.model, rows, self.out / "dense", cfg, evaluate=evaluate, on_epoch=lambda e, _s: tick(1)
+                member.model, rows, self.out / "dense" / miner, cfg, evaluate=evaluate, on_epoch=lambda e, _s: tick(1)
             )
             return {
                 "member": member.label,
@@ -386,14 +394,32 @@ class Experiment:
                 "model": str(res.model_dir) if res.model_dir else None,
                 "best_epoch": res.best_epoch,
                 "validation_ndcg@10": [round(x, 4) for x in res.curve],
+                "validation_queries": len(self.validation_queries),
                 "train_tuples": res.train_pairs,
             }
 
+        return self._step(f"dense:{miner}", run)
+
+    def dense(self) -> dict[str, Any]:
+        """Tune one dense member per negative source, then keep the one best on validation (what is served)."""
+        for miner in self.dense_sources:
+            self.dense_tune(miner)
+
+        def run() -> dict[str, Any]:
+            tuned = {m: self.state["steps"][f"dense:{m}"] for m in self.dense_sources}
+            kept = {m: t for m, t in tuned.items() if t.get("model")}
+            scores = {m: max(t["validation_ndcg@10"]) for m, t in kept.items()}
+            if not kept:
+                return {"miner": None, "model": None, "validation_ndcg@10": scores}
+            best = max(scores, key=lambda m: scores[m])  # ties: the first source listed
+            return {"miner": best, **kept[best], "by_source": scores}
+
         return self._step("dense", run)
 
-    def tuned_ensemble(self) -> Any:
-        """The ensemble with the tuned member in its place (None: no tuned member was kept)."""
-        info = self.state["steps"].get("dense") or {}
+    def tuned_ensemble(self, miner: str | None = None) -> Any:
+        """The ensemble with the member tuned on ``miner``'s negatives in its place (default: the one kept);
+        None when that tune kept no model."""
+        info = self.state["steps"].get(f"dense:{miner}" if miner else "dense") or {}
         if not info.get("model"):
             return None
         from hardneg_haystack.ensemble import Ensemble
@@ -402,6 +428,34 @@ class Experiment:
         spec = read_manifest(self.index_dir)["ensemble"]
         spec["members"][info["position"]]["model"] = info["model"]
         return Ensemble(**dict(spec, progress_bar=False))
+
+    def served_corpus(self) -> tuple[Any, Any]:
+        """``(ensemble, corpus)`` the fused systems and the re-rankers' teacher use: the tuned member in place
+        when the dense step kept one (its corpus vectors through the embedding cache), else the index as is."""
+        from dataclasses import replace
+
+        _, ens, corpus = self.opened()
+        tuned = self.tuned_ensemble() if self.config.dense is not None else None
+        if tuned is None:
+            return ens, corpus
+        return tuned, replace(corpus, embeddings=tuned.encode(corpus.contents, "document"))
+
+    def teacher(self) -> Any:
+        """The fine-tune's label-informed teacher (:mod:`hardneg_haystack.training.teacher`): BM25 + the served
+        dense, blended with the weight fitted on the validation queries."""
+        from hardneg_haystack.evaluation.first_stage import FirstStage, fit_hybrid_weight
+        from hardneg_haystack.training.teacher import label_teacher
+
+        store = self.opened()[0]
+        ens, corpus = self.served_corpus()
+        if "teacher" not in self.state:
+            val = self.validation_queries
+            first = FirstStage.compute(
+                corpus, store, val, ens.encode([q.text for q in val], "query"), self.config.depth * 3
+            )
+            self.state["teacher"] = {"dense_weight": fit_hybrid_weight(first, self.config.depth)[0]}
+            self._save_state()
+        return label_teacher(corpus, store, ens, weight=self.state["teacher"]["dense_weight"])
 
     def apply_dense(self) -> dict[str, Any]:
         """Rewrite the index's vectors with the tuned member (after the evaluation, which also reports the
@@ -474,17 +528,21 @@ class Experiment:
                 "dense": first.dense_run(cfg.depth),
                 f"bm25 + dense (w={hybrid_w:g})": first.hybrid_run(hybrid_w, cfg.depth),
             }
-            tuned = self.tuned_ensemble()
-            fuse_val, fuse_first, tuned_w = val_first, first, None
-            if tuned is not None:  # the fused systems use the tuned member; the rows above stay as indexed
+            fuse_val, fuse_first, tuned_w = val_first, first, {}
+            for source in self.dense_sources if cfg.dense is not None else []:
+                tuned = self.tuned_ensemble(source)
+                if tuned is None:  # no epoch beat the member as indexed: its rows would repeat "dense"
+                    continue
                 docs = tuned.encode(corpus.contents, "document")
-                val_q = tuned.encode([q.text for q in val], "query")
-                fuse_val = FirstStage(corpus, val, val_first.bm25, val_q @ docs.T)
-                test_q = tuned.encode([q.text for q in self.data.test], "query")
-                fuse_first = FirstStage(corpus, first.queries, first.bm25, test_q @ docs.T)
-                tuned_w, _ = fit_hybrid_weight(fuse_val, cfg.depth)  # its training queries are in-sample
-                runs["dense (tuned)"] = fuse_first.dense_run(cfg.depth)
-                runs[f"bm25 + dense (tuned, w={tuned_w:g})"] = fuse_first.hybrid_run(tuned_w, cfg.depth)
+                tv = FirstStage(corpus, val, val_first.bm25, tuned.encode([q.text for q in val], "query") @ docs.T)
+                tt = FirstStage(
+                    corpus, first.queries, first.bm25, tuned.encode([q.text for q in first.queries], "query") @ docs.T
+                )
+                tuned_w[source], _ = fit_hybrid_weight(tv, cfg.depth)  # its training queries are in-sample
+                runs[f"dense (tuned on {source})"] = tt.dense_run(cfg.depth)
+                runs[f"bm25 + dense (tuned on {source})"] = tt.hybrid_run(tuned_w[source], cfg.depth)
+                if source == self.state["steps"]["dense"]["miner"]:  # the fused systems use the member served
+                    fuse_val, fuse_first = tv, tt
             deepest = cfg.candidates[-1]
             timings, fusion = {}, {}
             scored: dict[str, tuple[list, list]] = {}  # a fine-tune that kept the warm start is not scored twice
@@ -521,7 +579,7 @@ class Experiment:
             runs_path.write_text(json.dumps(runs))
             return {
                 "hybrid_weight": hybrid_w,
-                "tuned_hybrid_weight": tuned_w,
+                "tuned_hybrid_weights": tuned_w,
                 "fusion": fusion,
                 "rerank_seconds": timings,
                 "validation_queries": len(val),
@@ -543,10 +601,10 @@ class Experiment:
             self.warm_start()
         for miner in self.config.miners:
             self.mine(miner)
+        if self.config.dense is not None:  # first: the re-rankers' teacher uses the tuned member
+            self.dense()
         for miner in self.config.miners:
             self.train(miner)
-        if self.config.dense is not None:
-            self.dense()
         self.evaluate()
         if self.config.dense is not None:
             self.apply_dense()

@@ -24,15 +24,17 @@ from hardneg_haystack.training.data import (
     load_rows,
     split_by_query,
     tag_with_bm25,
+    to_list_dataset,
     to_ntuple_dataset,
     to_pair_dataset,
     validation_samples,
 )
 from hardneg_haystack.training.fingerprint import check_resumable, fingerprint, write_run
+from hardneg_haystack.training.teacher import TeacherFn
 
 logger = logging.getLogger(__name__)
 
-LossName = Literal["triplet", "mnrl", "bce"]
+LossName = Literal["triplet", "mnrl", "bce", "listnet"]
 MODEL_DIR = "model"
 CHECKPOINTS = "checkpoints"
 INFO_FILE = "hardneg.json"  # stored in the model folder: training summary and the blend weight
@@ -49,6 +51,7 @@ class TrainConfig:
         SciFact among the three, docs/RESULTS.md section 5a), ``triplet`` (our hinge loss, the paper's) or
         ``bce`` (BinaryCrossEntropyLoss).
     :param margin: Margin of the triplet loss.
+    :param temperature: ``listnet``: the labels are divided by it (lower: the list's order matters more).
     :param num_negatives: Negatives per (query, positive) used in training (default: all mined).
     :param validation_share: Share of the queries held out for validation (never trained on).
     :param eval_steps: Evaluate (and checkpoint) every this many steps (default: 4 times per run).
@@ -68,6 +71,7 @@ class TrainConfig:
     base_model: str = "minilm"
     loss: LossName = "mnrl"
     margin: float = 1.0
+    temperature: float = 0.1
     epochs: float = 1.0
     learning_rate: float = 5e-5
     batch_size: int = 8
@@ -84,8 +88,10 @@ class TrainConfig:
     attention_dropout: float | None = 0.0
 
     def __post_init__(self) -> None:
-        if self.loss not in ("triplet", "mnrl", "bce"):
-            raise ConfigError(f"unknown loss {self.loss!r}: triplet, mnrl or bce")
+        if self.loss not in ("triplet", "mnrl", "bce", "listnet"):
+            raise ConfigError(f"unknown loss {self.loss!r}: triplet, mnrl, bce or listnet")
+        if not self.temperature > 0:
+            raise ConfigError(f"temperature must be > 0, got {self.temperature}")
         if self.batch_size < 1 or self.epochs <= 0 or self.learning_rate <= 0:
             raise ConfigError("batch_size, epochs and learning_rate must be positive")
         if self.precision not in ("auto", "bf16", "fp32"):
@@ -118,6 +124,7 @@ def train_cross_encoder(
     device: str | None = None,
     step_progress: Callable[[int], Callable[[int], None]] | None = None,
     store: Any = None,
+    teacher: TeacherFn | None = None,
 ) -> TrainResult:
     """Train a re-ranker on mined data and write ``output_dir/model`` (plus checkpoints, curve, history).
 
@@ -134,6 +141,8 @@ def train_cross_encoder(
         :class:`~hardneg_haystack.errors.ConfigError`. ``False`` discards the old checkpoints.
     :param step_progress: Given the total number of steps, returns a callable advanced by 1 per step.
     :param store: The index the rows were mined from; needed by ``config.bm25_text`` (BM25 scores of the pairs).
+    :param teacher: ``loss="listnet"``: labels the negatives of each training list
+        (:func:`~hardneg_haystack.training.teacher.label_teacher`; rows must carry ``negative_ids``).
     """
     from transformers import set_seed
 
@@ -147,6 +156,8 @@ def train_cross_encoder(
     groups = group_rows(load_rows(data), where=where)
     if not groups:
         raise DataError(f"{where}: no training rows")
+    if teacher is not None and config.loss != "listnet":
+        raise ConfigError(f"a teacher labels listnet lists: loss is {config.loss!r}")
     if config.bm25_text:
         groups = tag_with_bm25(groups, _bm25_lookup(store))
     elif reads_bm25(config.base_model):
@@ -177,7 +188,8 @@ def train_cross_encoder(
     set_seed(config.seed)  # a fresh scoring head is drawn from the seed: reloading the start gives the same model
     model = load_cross_encoder(config.base_model, max_length=config.max_length, device=device)
     set_training_attention(model, config.attention_dropout)
-    loss, dataset, sampler = _loss_and_dataset(model, train_groups, config)
+    scores = _teacher_scores(teacher, train_groups, where) if config.loss == "listnet" else None
+    loss, dataset, sampler = _loss_and_dataset(model, train_groups, config, scores)
     trainer = build_trainer(
         model, dataset, loss, config, out, samples=samples, sampler=sampler, device=device, step_progress=step_progress
     )
@@ -236,12 +248,34 @@ def _bm25_lookup(store: Any) -> Callable[[str, list[str]], tuple[list[float], fl
     return lookup
 
 
-def _loss_and_dataset(model: Any, groups: list[Group], config: TrainConfig) -> tuple[Any, Any, Any]:
+def _teacher_scores(teacher: TeacherFn | None, groups: list[Group], where: str) -> list[list[float]]:
+    """Teacher scores of every group's negatives (all 0 without a teacher: the positive alone is relevant)."""
+    if teacher is None:
+        return [[0.0] * len(g.negatives) for g in groups]
+    named = all(len(g.negative_ids) == len(g.negatives) and None not in g.negative_ids for g in groups)
+    if not named:
+        raise DataError(
+            f"{where}: a teacher needs the id of every negative (negative_ids: a `hardneg mine` folder has them)"
+        )
+    return teacher([g.query for g in groups], [[str(i) for i in g.negative_ids] for g in groups])
+
+
+def _loss_and_dataset(
+    model: Any, groups: list[Group], config: TrainConfig, scores: list[list[float]] | None = None
+) -> tuple[Any, Any, Any]:
     from sentence_transformers.base.sampler import BatchSamplers
-    from sentence_transformers.cross_encoder.losses import BinaryCrossEntropyLoss, MultipleNegativesRankingLoss
+    from sentence_transformers.cross_encoder.losses import (
+        BinaryCrossEntropyLoss,
+        ListNetLoss,
+        MultipleNegativesRankingLoss,
+    )
 
     from hardneg_haystack.training.losses import HardNegativesRankingLoss, TripletMarginLoss
 
+    if config.loss == "listnet":
+        assert scores is not None
+        dataset = to_list_dataset(groups, scores, config.num_negatives, config.temperature)
+        return ListNetLoss(model, mini_batch_size=32), dataset, BatchSamplers.BATCH_SAMPLER
     if config.loss == "bce":
         return BinaryCrossEntropyLoss(model), to_pair_dataset(groups, config.num_negatives), BatchSamplers.BATCH_SAMPLER
     dataset = to_ntuple_dataset(groups, config.num_negatives)

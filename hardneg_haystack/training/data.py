@@ -108,6 +108,27 @@ def to_ntuple_dataset(groups: list[Group], num_negatives: int | None = None) -> 
     return Dataset.from_dict(data)
 
 
+def to_list_dataset(
+    groups: list[Group], scores: Sequence[Sequence[float]], num_negatives: int | None = None, temperature: float = 0.1
+) -> Any:
+    """``(query, docs, labels)`` lists for ListNet: the positive first, labelled 1, then the group's negatives
+    labelled with their teacher ``scores`` (one list per group, in [0, 1], capped at 1), all divided by the
+    ``temperature``. A group without negatives is dropped."""
+    from datasets import Dataset
+
+    queries, docs, labels = [], [], []
+    for g, s in zip(groups, scores, strict=True):
+        n = len(g.negatives) if num_negatives is None else min(num_negatives, len(g.negatives))
+        if n == 0:
+            continue
+        queries.append(g.query)
+        docs.append([g.positive, *g.negatives[:n]])
+        labels.append([round(v / temperature, 4) for v in [1.0, *(min(float(x), 1.0) for x in s[:n])]])
+    if not queries:
+        raise DataError("no training row has a negative")
+    return Dataset.from_dict({"query": queries, "docs": docs, "labels": labels})
+
+
 def to_pair_dataset(groups: list[Group], num_negatives: int | None = None) -> Any:
     """``(query, document, label)`` pairs for BinaryCrossEntropyLoss: 1 for the positive, 0 per negative."""
     from datasets import Dataset

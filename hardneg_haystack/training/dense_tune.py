@@ -40,7 +40,12 @@ class DenseTuneConfig:
     :param batch_size: Queries per batch; every other query's positive and negatives are in-batch negatives.
     :param negatives: Mined negatives per query (the miner's hardest first).
     :param max_length: Tokens the member reads (queries and passages).
-    :param miner: The experiment's negative source whose tuples train it.
+    :param miners: In ``hardneg experiment``: the negative sources to tune one member each on, with these same
+        settings (the comparison of negative sources where the labels pay); the one best on validation is
+        kept and served. None: every miner of the experiment.
+    :param candidates: Judge each epoch on the validation queries' candidates (BM25's and the dense top
+        ``candidates`` of each, and their positives) instead of the whole corpus: an epoch's validation embeds
+        that pool only. None: the whole corpus.
     :param mini_batch_size: Passages embedded at once inside a batch (sentence-transformers'
         CachedMultipleNegativesRankingLoss: the same loss and gradients with the memory of a mini-batch; one
         step of 32 x 3 texts at 256 tokens peaks at 2.1 GB instead of 7.5 GB, 12 % slower); None: the plain loss
@@ -54,7 +59,8 @@ class DenseTuneConfig:
     batch_size: int = 32
     negatives: int = 1
     max_length: int = 256
-    miner: str = "ensemble"
+    miners: list[str] | None = None
+    candidates: int | None = 50
     mini_batch_size: int | None = 8
     seed: int = 42
     precision: str = "auto"
@@ -63,6 +69,10 @@ class DenseTuneConfig:
         for name in ("epochs", "batch_size", "negatives", "max_length"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"dense.{name} must be >= 1, got {getattr(self, name)}")
+        if self.candidates is not None and self.candidates < 1:
+            raise ConfigError(f"dense.candidates must be >= 1 (or null: the whole corpus), got {self.candidates}")
+        if self.miners is not None and not self.miners:
+            raise ConfigError("dense.miners: name at least one negative source (or null: every miner)")
         if self.mini_batch_size is not None and self.mini_batch_size < 1:
             raise ConfigError(f"dense.mini_batch_size must be >= 1 (or null), got {self.mini_batch_size}")
         if not self.learning_rate > 0:
