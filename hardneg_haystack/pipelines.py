@@ -61,12 +61,13 @@ def build_indexing_pipeline(
     return pipe
 
 
-def embedding_retriever_for(store: Any, *, top_k: int = 10) -> Any:
-    """The store's own embedding retriever (in-memory dot product, or OpenSearch knn)."""
+def embedding_retriever_for(store: Any, *, top_k: int = 10, return_embedding: bool = False) -> Any:
+    """The store's own embedding retriever (in-memory dot product, or OpenSearch knn; there the store's own
+    ``return_embedding`` decides whether documents come back with their vectors)."""
     if isinstance(store, InMemoryDocumentStore):
         from haystack.components.retrievers.in_memory import InMemoryEmbeddingRetriever
 
-        return InMemoryEmbeddingRetriever(document_store=store, top_k=top_k)
+        return InMemoryEmbeddingRetriever(document_store=store, top_k=top_k, return_embedding=return_embedding)
     from haystack_integrations.components.retrievers.opensearch import OpenSearchEmbeddingRetriever
 
     return OpenSearchEmbeddingRetriever(document_store=store, top_k=top_k)
@@ -175,6 +176,48 @@ def build_fused_pipeline(
     pipe.connect("retriever.documents", "fuser.first_stage_documents")
     pipe.connect("text_embedder.embedding", "fuser.query_embedding")
     pipe.connect("ranker.documents", "fuser.documents")
+    pipe.connect("fuser.documents", "maxp.documents")
+    return pipe
+
+
+def build_bm25_pipeline(*, store: Any, candidates: int = 100, top_k: int = 10) -> Pipeline:
+    """The store's BM25 top ``candidates`` -> MaxPAggregator (one result per parent document), as the experiment
+    measures ``bm25``. Run with ``{"retriever": {"query": q}}``."""
+    from hardneg_haystack.components.rankers import MaxPAggregator
+
+    pipe = Pipeline()
+    pipe.add_component("retriever", bm25_retriever_for(store, top_k=candidates))
+    pipe.add_component("maxp", MaxPAggregator(top_k=top_k))
+    pipe.connect("retriever.documents", "maxp.documents")
+    return pipe
+
+
+def build_hybrid_pipeline(
+    *, store: Any, text_embedder: EnsembleTextEmbedder, dense_weight: float, candidates: int = 100, top_k: int = 10
+) -> Pipeline:
+    """BM25 + dense without a cross-encoder, as ``hardneg experiment`` measures ``bm25 + dense``: the union of
+    BM25's and the embedding retriever's top ``candidates``, each signal min-max normalised over it (a document
+    BM25 did not return scores 0 there), blended ``dense_weight`` : ``1 - dense_weight`` by
+    :class:`~hardneg_haystack.components.rankers.ScoreFuser` -> MaxPAggregator.
+    Run with ``{"retriever": {"query": q}, "text_embedder": {"text": q}}``."""
+    from haystack.components.joiners import DocumentJoiner
+
+    from hardneg_haystack.components.rankers import MaxPAggregator, ScoreFuser
+
+    pipe = Pipeline()
+    pipe.add_component("text_embedder", text_embedder)
+    pipe.add_component("retriever", bm25_retriever_for(store, top_k=candidates))
+    pipe.add_component("embedding_retriever", embedding_retriever_for(store, top_k=candidates, return_embedding=True))
+    pipe.add_component("joiner", DocumentJoiner(join_mode="concatenate"))
+    weights = {"bm25": 1.0 - dense_weight, "dense": dense_weight, "cross-encoder": 0.0}
+    pipe.add_component("fuser", ScoreFuser(weights=weights, top_k=None))
+    pipe.add_component("maxp", MaxPAggregator(top_k=top_k))
+    pipe.connect("text_embedder.embedding", "embedding_retriever.query_embedding")
+    pipe.connect("retriever.documents", "joiner.documents")
+    pipe.connect("embedding_retriever.documents", "joiner.documents")
+    pipe.connect("joiner.documents", "fuser.documents")
+    pipe.connect("retriever.documents", "fuser.first_stage_documents")
+    pipe.connect("text_embedder.embedding", "fuser.query_embedding")
     pipe.connect("fuser.documents", "maxp.documents")
     return pipe
 

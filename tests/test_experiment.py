@@ -233,7 +233,7 @@ def test_experiment_end_to_end_and_resume(
     steps_run: list[str] = []
     results = run_experiment(beir_dir, out, cfg, on_step=steps_run.append)
     assert steps_run == [
-        "train:bm25", "train:ensemble", "train:single", "train:mix", "evaluate", "dense:apply", "report"
+        "train:bm25", "train:ensemble", "train:single", "train:mix", "evaluate", "dense:apply", "deploy", "report"
     ]  # fmt: skip
     assert all(results["steps"][k]["seconds"] == v for k, v in done_before.items())  # finished steps kept
 
@@ -274,7 +274,7 @@ def test_experiment_end_to_end_and_resume(
     assert saved["data"]["test_queries"] == 2
     assert saved["data"]["test_queries_short"] + saved["data"]["test_queries_long"] == 2
     families = {c["family"] for c in saved["comparisons"]}
-    assert families == {"vs_bm25", "ensemble_vs_miners"}
+    assert families == {"vs_bm25", "vs_warm_start", "ensemble_vs_miners"}
     assert all(0 <= c["p_holm"] <= 1 and c["p_holm"] >= c["p_value"] for c in saved["comparisons"])
     assert set(saved["miners"]) == {"random", "bm25", "ensemble", "single", "mix"}
     assert set(saved["miners"]["mix"]["stats"]["sources"]) == {"ensemble", "random"}  # negatives from both sources
@@ -290,6 +290,31 @@ def test_experiment_end_to_end_and_resume(
         expected = 1 / (ranked.index(positive) + 1) if positive in ranked[:10] else 0.0
         assert saved["systems"]["bm25"]["per_query"]["mrr@10"][qid] == pytest.approx(expected)
 
+    # the recommended system is written as a pipeline that serves what was measured
+    rec = saved["recommended"]
+    val = rec["validation_ndcg@10"]
+    assert rec["system"] == max(val, key=lambda n: (val[n], -list(val).index(n)))
+    assert list(val)[:2] == ["bm25", "bm25 + dense (tuned on ensemble)"]  # the hybrid served: the kept member's
+    assert all(n.startswith("fused[") for n in list(val)[2:])
+    assert "The system to deploy" in report and f"{rec['system']} **(recommended)**" in report
+    served = _serve(Path(rec["pipeline"]), out / "index", beir_dir, ("q3", "q4"))
+    measured = saved["systems"][rec["system"]]["per_query"]["ndcg@10"]
+    got = per_query({q: r for q, r in _qrels(beir_dir).items() if q in served}, served, ("ndcg@10",))["ndcg@10"]
+    assert got == pytest.approx({q: measured[q] for q in got}, abs=1e-6)
+    for system in ("bm25", "bm25 + dense (tuned on ensemble)"):  # the simpler pipelines, forced: same figures
+        forced = {**val, system: 2.0}
+        state = json.loads((out / "state.json").read_text())
+        state["steps"]["evaluate"]["recommended"] = system
+        state["steps"]["evaluate"]["validation_ndcg@10"] = forced
+        del state["steps"]["deploy"]
+        (out / "state.json").write_text(json.dumps(state))
+        exp = Experiment(ExperimentData.load(beir_dir, cfg), out, cfg)
+        exp.deploy()
+        served = _serve(out / "pipeline.yaml", out / "index", beir_dir, ("q3", "q4"))
+        got = per_query(_qrels(beir_dir), served, ("ndcg@10",))["ndcg@10"]
+        measured = saved["systems"][system]["per_query"]["ndcg@10"]
+        assert got == pytest.approx({q: measured[q] for q in got}, abs=1e-6), system
+
     # a run from before the dense step (no `dense` in its saved config) reads as one that did not tune it
     state = json.loads((out / "state.json").read_text())
     del state["config"]["dense"]
@@ -303,6 +328,34 @@ def test_experiment_end_to_end_and_resume(
         Experiment(
             ExperimentData.load(beir_dir, cfg), out, ExperimentConfig.from_dict({**cfg.to_dict(), "num_negatives": 3})
         )
+
+
+def _qrels(beir_dir: Path) -> dict[str, dict[str, int]]:
+    from hardneg_haystack.evaluation.runs import qrels_of
+    from hardneg_haystack.ingest import load_beir_queries
+
+    return qrels_of(load_beir_queries(beir_dir, "test"))
+
+
+def _serve(pipeline: Path, index: Path, beir_dir: Path, ids: tuple[str, ...]) -> dict[str, dict[str, float]]:
+    """Each test query through a written pipeline: ``{query id: {parent document id: score}}``, as a run."""
+    from hardneg_haystack.ingest import load_beir_queries
+    from hardneg_haystack.pipelines import load_query_pipeline
+
+    pipe = load_query_pipeline(pipeline, work_dir=index)
+    names = {name for name, _ in pipe.walk()}
+    out = {}
+    for q in load_beir_queries(beir_dir, "test"):
+        if q.id not in ids:
+            continue
+        inputs = {"retriever": {"query": q.text}}
+        if "text_embedder" in names:
+            inputs["text_embedder"] = {"text": q.text}
+        if "ranker" in names:
+            inputs["ranker"] = {"query": q.text}
+        docs = pipe.run(inputs)["maxp"]["documents"]
+        out[q.id] = {str(d.meta.get("parent_id", d.id)): float(d.score) for d in docs}
+    return out
 
 
 def test_query_caps_take_a_seeded_sample_not_the_first_queries() -> None:

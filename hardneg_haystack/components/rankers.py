@@ -165,9 +165,8 @@ class ScoreFuser:
         if not documents:
             return {"documents": []}
         first = {d.id: d for d in first_stage_documents}
-        scores = [d.score for d in first_stage_documents if d.score is not None]
-        floor = min(scores) if scores else 0.0
-        bm25 = [first[d.id].score if d.id in first and first[d.id].score is not None else floor for d in documents]
+        # a document the first stage did not return (another retriever's) scores 0, as in the experiment's hybrid
+        bm25 = [first[d.id].score if d.id in first and first[d.id].score is not None else 0.0 for d in documents]
         q = np.asarray(query_embedding, dtype=np.float64) if query_embedding is not None else None
         dense = []
         for d in documents:

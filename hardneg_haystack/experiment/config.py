@@ -40,6 +40,7 @@ FINE_TUNE: dict[str, Any] = {
     "epochs": 1.0,
     "eval_steps": None,
     "early_stopping_patience": 0,
+    "validation_share": 0.2,
 }
 
 #: The negative sources compared by default: the paper's three and our 2 + 2 mix (``single`` is one name away).

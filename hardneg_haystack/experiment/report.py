@@ -8,9 +8,10 @@ ranx metrics and the significance tests).
 - ``systems``: ``{name: {"metrics": {metric: mean}, "ci95": {metric: [low, high]},
   "short": {metric: mean}, "long": {metric: mean}, "per_query": {metric: {query_id: score}}}}``.
 - ``comparisons``: ``[{"family", "system", "baseline", "metric", "delta", "p_value", "p_holm",
-  "significant"}]``; family ``vs_bm25`` compares every system with BM25, family ``ensemble_vs_miners`` the
-  ensemble-negative re-ranker with each other miner's (alone and blended). Holm corrects within a family and
-  metric.
+  "significant"}]``; family ``vs_bm25`` compares every system with BM25, ``vs_warm_start`` every fine-tuned
+  re-ranker (alone and fused) with the warm start it began from, ``ensemble_vs_miners`` the ensemble's negatives
+  with each other source's, for the re-rankers and for the tuned dense member. Holm corrects within a family
+  and metric.
 - ``miners``: per miner, its mining statistics and the ensemble similarity of its negatives (summary).
 - ``training``: per miner, steps, best step, validation metrics, blend weight, seconds.
 """
@@ -87,6 +88,12 @@ def build_results(exp: Any, runs: dict[str, dict[str, dict[str, float]]]) -> dic
         for o in others
         if n.replace(f"{pre}ensemble{post}", f"{pre}{o}{post}") in runs
     ]
+    vs_warm = [  # did the labels move the re-ranker? every fine-tune against the warm start it began from
+        (n, n.replace(f"[{m}]", "[warm-start]"))
+        for n in names
+        for m in cfg.miners
+        if f"[{m}]" in n and n.replace(f"[{m}]", "[warm-start]") in runs
+    ]
     steps = exp.state["steps"]
     miners = {}
     for miner in cfg.miners:
@@ -118,7 +125,11 @@ def build_results(exp: Any, runs: dict[str, dict[str, dict[str, float]]]) -> dic
         "systems": systems,
         "comparisons": [
             row
-            for family, pairs in (("vs_bm25", vs_bm25), ("ensemble_vs_miners", head_to_head))
+            for family, pairs in (
+                ("vs_bm25", vs_bm25),
+                ("vs_warm_start", vs_warm),
+                ("ensemble_vs_miners", head_to_head),
+            )
             for row in compare_family(
                 family,
                 pairs,
@@ -136,6 +147,11 @@ def build_results(exp: Any, runs: dict[str, dict[str, dict[str, float]]]) -> dic
         "dense_kept": (steps.get("dense") or {}).get("miner"),
         "warm_start": steps.get("warmstart"),
         "fusion": steps["evaluate"].get("fusion", {}),
+        "recommended": {
+            "system": steps["evaluate"].get("recommended"),
+            "validation_ndcg@10": steps["evaluate"].get("validation_ndcg@10", {}),
+            "pipeline": (steps.get("deploy") or {}).get("pipeline"),
+        },
     }
 
 
@@ -224,7 +240,14 @@ def render_markdown(results: dict[str, Any], plots: list[Path]) -> str:
         f"{d.get('skipped', '')} |"
         for m, d in (results.get("dense") or {}).items()
     )
+    rec = results.get("recommended") or {}
+    choice = "\n".join(
+        f"| {name}{' **(recommended)**' if name == rec.get('system') else ''} | {v:.3f} | "
+        f"{results['systems'].get(name, {}).get('metrics', {}).get('ndcg@10', float('nan')):.3f} |"
+        for name, v in (rec.get("validation_ndcg@10") or {}).items()
+    )
     steps = "\n".join(f"| {k} | {v['seconds']:.1f} |" for k, v in results["steps"].items())
+    n_val = results["steps"]["evaluate"].get("validation_queries", "the")
     versions = ", ".join(f"{k} {v}" for k, v in results["versions"].items())
     images = "\n".join(f"![{p.stem}]({p.name})" for p in plots)
     return f"""# Experiment report: do ensemble-mined hard negatives train a better re-ranker?
@@ -243,6 +266,16 @@ top {" and top ".join(map(str, cfg["candidates"]))}.
 
 {header}
 {body}
+
+## The system to deploy
+
+Chosen on the {n_val} validation queries (nDCG@10 per document), never on test queries; on a tie the simpler
+system wins, so a cross-encoder is served only when it earns its cost. Its query pipeline, bound to this run's
+index: `{rec.get("pipeline") or "(not written)"}`.
+
+| system | validation nDCG@10 | test nDCG@10 |
+|---|---|---|
+{choice or "| (none) | | |"}
 
 ## Verdicts (nDCG@10)
 
@@ -266,7 +299,7 @@ top {" and top ".join(map(str, cfg["candidates"]))}.
 |---|---|---|---|---|---|
 {miners}
 
-## Training (validation: BM25 top-{cfg["candidates"][0]} of held-out training queries, positives added)
+## Training (validation: BM25 top-{cfg["candidates"][0]} of {n_val} held-out training queries, positives added)
 
 | miner | steps | best step | val nDCG@10 | BM25 val nDCG@10 | blend weight | seconds |
 |---|---|---|---|---|---|---|
@@ -275,8 +308,8 @@ top {" and top ".join(map(str, cfg["candidates"]))}.
 ## Dense member tuned on each negative source
 
 The ensemble's best member tuned as a bi-encoder on each source's negatives (same epochs, seed and batch); the
-curve is its dense nDCG@10 on the validation queries after each epoch (epoch 0: as indexed); the source whose best
-epoch scores highest is kept, served and used by the fused systems and the re-rankers' teacher.
+curve is its dense nDCG@10 on the {n_val} validation queries after each epoch (epoch 0: as indexed); the source
+whose best epoch scores highest is kept, served and used by the fused systems and the re-rankers' teacher.
 
 | source | training tuples | best epoch | validation nDCG@10 by epoch | note |
 |---|---|---|---|---|
@@ -284,7 +317,7 @@ epoch scores highest is kept, served and used by the fused systems and the re-ra
 
 ## Fused system: BM25 + dense + cross-encoder over BM25's top-{cfg["candidates"][-1]}
 
-Weights (on min-max normalised scores) fitted on the validation queries, never on test queries.
+Weights (on min-max normalised scores) fitted on the {n_val} validation queries, never on test queries.
 
 | re-ranker | BM25 | dense | cross-encoder | validation nDCG@10 |
 |---|---|---|---|---|

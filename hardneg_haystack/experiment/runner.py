@@ -30,6 +30,7 @@ from hardneg_haystack.ingest.queries import LabelledQuery
 logger = logging.getLogger(__name__)
 
 STATE = "state.json"
+PIPELINE = "pipeline.yaml"  # the recommended system, ready to load
 
 
 @dataclass
@@ -526,9 +527,14 @@ class Experiment:
             runs = {
                 "bm25": first.bm25_run(cfg.depth),
                 "dense": first.dense_run(cfg.depth),
-                f"bm25 + dense (w={hybrid_w:g})": first.hybrid_run(hybrid_w, cfg.depth),
+                runs_name(hybrid_w): first.hybrid_run(hybrid_w, cfg.depth),
             }
             fuse_val, fuse_first, tuned_w = val_first, first, {}
+            # the systems a user could deploy, judged on validation (per document, as the report): the choice
+            val_runs = {
+                "bm25": val_first.bm25_run(cfg.depth),
+                runs_name(hybrid_w): val_first.hybrid_run(hybrid_w, cfg.depth),
+            }
             for source in self.dense_sources if cfg.dense is not None else []:
                 tuned = self.tuned_ensemble(source)
                 if tuned is None:  # no epoch beat the member as indexed: its rows would repeat "dense"
@@ -543,6 +549,10 @@ class Experiment:
                 runs[f"bm25 + dense (tuned on {source})"] = tt.hybrid_run(tuned_w[source], cfg.depth)
                 if source == self.state["steps"]["dense"]["miner"]:  # the fused systems use the member served
                     fuse_val, fuse_first = tv, tt
+                    val_runs = {
+                        "bm25": val_runs["bm25"],
+                        f"bm25 + dense (tuned on {source})": tv.hybrid_run(tuned_w[source], cfg.depth),
+                    }
             deepest = cfg.candidates[-1]
             timings, fusion = {}, {}
             scored: dict[str, tuple[list, list]] = {}  # a fine-tune that kept the warm start is not scored twice
@@ -576,7 +586,11 @@ class Experiment:
                 runs[f"fused[{name}]"] = reorder_run(
                     first, fused_scores(fuse_first, ce, weights, deepest), deepest, cfg.depth
                 )
+                val_runs[f"fused[{name}]"] = reorder_run(
+                    val_first, fused_scores(fuse_val, ce_val, weights, deepest), deepest, cfg.depth
+                )
             runs_path.write_text(json.dumps(runs))
+            validation = {name: mean_ndcg(val, run) for name, run in val_runs.items()}
             return {
                 "hybrid_weight": hybrid_w,
                 "tuned_hybrid_weights": tuned_w,
@@ -584,6 +598,8 @@ class Experiment:
                 "rerank_seconds": timings,
                 "validation_queries": len(val),
                 "systems": list(runs),
+                "validation_ndcg@10": validation,
+                "recommended": recommend(validation),
             }
 
         info = self._step("evaluate", run)
@@ -591,6 +607,43 @@ class Experiment:
             del self.state["steps"]["evaluate"]
             return self.evaluate()
         return info
+
+    def deploy(self) -> dict[str, Any]:
+        """Write the system the validation queries recommend (``evaluate``'s ``recommended``) as a ready query
+        pipeline, ``<out>/pipeline.yaml``, over the run's index (after ``dense:apply``: the member served)."""
+
+        def run() -> dict[str, Any]:
+            from hardneg_haystack.indexing import open_index
+            from hardneg_haystack.pipelines import build_bm25_pipeline, build_fused_pipeline, build_hybrid_pipeline
+
+            ev = self.state["steps"]["evaluate"]
+            name = ev["recommended"]
+            store, embedder, _ = open_index(self.index_dir)
+            depth, deepest = self.config.depth, self.config.candidates[-1]
+            if name == "bm25":
+                pipe, how = build_bm25_pipeline(store=store, candidates=depth), "BM25 alone"
+            elif name.startswith("bm25 + dense"):
+                kept = (self.state["steps"].get("dense") or {}).get("miner")
+                weight = ev["tuned_hybrid_weights"][kept] if kept else ev["hybrid_weight"]
+                pipe = build_hybrid_pipeline(store=store, text_embedder=embedder, dense_weight=weight, candidates=depth)
+                how = f"BM25 + dense (dense weight {weight:g}), no cross-encoder"
+            else:
+                ranker = name[len("fused[") : -1]
+                model = self.rankers()[ranker]
+                pipe = build_fused_pipeline(store=store, ranker_model=model, text_embedder=embedder, candidates=deepest)
+                how = f"BM25 top {deepest} -> the {ranker} re-ranker -> BM25 + dense + cross-encoder fused"
+            path = self.out / PIPELINE
+            header = (
+                f"# The system the {ev['validation_queries']} validation queries recommend: {name} ({how}),\n"
+                f"# validation nDCG@10 {ev['validation_ndcg@10'][name]:.4f}; written by `hardneg experiment`.\n"
+                f"# Load it bound to the run's index:\n"
+                f"#   from hardneg_haystack.pipelines import load_query_pipeline\n"
+                f"#   pipe = load_query_pipeline('{path}', work_dir='{self.index_dir}')\n"
+            )
+            path.write_text(header + pipe.dumps())
+            return {"system": name, "pipeline": str(path)}
+
+        return self._step("deploy", run)
 
     def run(self) -> dict[str, Any]:
         from hardneg_haystack.experiment.report import build_results, write_report
@@ -608,11 +661,33 @@ class Experiment:
         self.evaluate()
         if self.config.dense is not None:
             self.apply_dense()
+        self.deploy()
         self.on_step("report")
         runs = json.loads((self.out / "runs.json").read_text())
         results = build_results(self, runs)
         write_report(self.out, results)
         return results
+
+
+def runs_name(hybrid_weight: float) -> str:
+    """The report's name of BM25 + the dense ensemble as indexed, blended with ``hybrid_weight``."""
+    return f"bm25 + dense (w={hybrid_weight:g})"
+
+
+def mean_ndcg(queries: list[LabelledQuery], run: dict[str, dict[str, float]]) -> float:
+    """Mean nDCG@10 of ``run`` over ``queries`` (ranx, per parent document, as every figure of the report)."""
+    from hardneg_haystack.evaluation.metrics import per_query
+    from hardneg_haystack.evaluation.runs import qrels_of
+
+    qrels = qrels_of(queries)
+    scores = per_query(qrels, run, ("ndcg@10",))["ndcg@10"]
+    return round(sum(scores[q] for q in qrels) / len(qrels), 6) if qrels else 0.0
+
+
+def recommend(validation: dict[str, float]) -> str:
+    """The system to deploy: the best on validation; on a tie the simpler one (listed first: BM25, then
+    BM25 + dense, then the fused systems), so a cross-encoder is only served when it earns its cost."""
+    return max(validation, key=lambda name: (validation[name], -list(validation).index(name)))
 
 
 def run_experiment(
