@@ -75,6 +75,13 @@ def experiment(
     console.print(_experiment_table(results))
     for step, info in results["steps"].items():
         console.print(f"  {step:<20} {info['seconds']:>8.1f} s")
+    rec = results.get("recommended") or {}
+    if rec.get("system"):
+        val = rec["validation_ndcg@10"][rec["system"]]
+        console.print(
+            f"recommended (best on validation, nDCG@10 {val:.3f}): [bold]{escape(rec['system'])}[/]"
+            f" -> {rec['pipeline']}"
+        )
     console.print(f"[bold green]done[/]: {out / 'report.md'}, {out / 'results.json'} and plots")
 
 

@@ -143,7 +143,7 @@ def build_results(exp: Any, runs: dict[str, dict[str, dict[str, float]]]) -> dic
         ],
         "miners": miners,
         "training": {m: steps[f"train:{m}"] for m in cfg.miners},
-        "dense": {m: steps[f"dense:{m}"] for m in _dense_sources(cfg) if f"dense:{m}" in steps},
+        "dense": {m: steps[f"dense:{m}"] for m in exp.dense_sources if f"dense:{m}" in steps} if cfg.dense else {},
         "dense_kept": (steps.get("dense") or {}).get("miner"),
         "warm_start": steps.get("warmstart"),
         "fusion": steps["evaluate"].get("fusion", {}),
@@ -153,10 +153,6 @@ def build_results(exp: Any, runs: dict[str, dict[str, dict[str, float]]]) -> dic
             "pipeline": (steps.get("deploy") or {}).get("pipeline"),
         },
     }
-
-
-def _dense_sources(cfg: Any) -> list[str]:
-    return [] if cfg.dense is None else list(cfg.dense.miners or cfg.miners)
 
 
 def write_report(out: str | Path, results: dict[str, Any]) -> Path:

@@ -350,9 +350,15 @@ class Experiment:
 
     @property
     def dense_sources(self) -> list[str]:
-        """The negative sources a dense member is tuned on (``dense.miners``; default: every miner)."""
-        assert self.config.dense is not None
-        return list(self.config.dense.miners or self.config.miners)
+        """The negative sources a dense member is tuned on: ``dense.miners``, by default every miner but ``mix``
+        unless the dense tune takes more negatives per query than the mix's first source gives (with
+        ``dense.negatives: 1`` a mix's negative is its first source's: the tune would repeat that one)."""
+        cfg = self.config
+        assert cfg.dense is not None
+        if cfg.dense.miners:
+            return list(cfg.dense.miners)
+        first = next(iter(cfg.mix.values()), 0)
+        return [m for m in cfg.miners if m != "mix" or cfg.dense.negatives > first]
 
     def dense_tune(self, miner: str) -> dict[str, Any]:
         """Tune the ensemble's best member on ``miner``'s negatives; its best epoch on validation is kept."""

@@ -42,7 +42,8 @@ class DenseTuneConfig:
     :param max_length: Tokens the member reads (queries and passages).
     :param miners: In ``hardneg experiment``: the negative sources to tune one member each on, with these same
         settings (the comparison of negative sources where the labels pay); the one best on validation is
-        kept and served. None: every miner of the experiment.
+        kept and served. None: every miner of the experiment but ``mix`` when its first source alone fills
+        ``negatives`` (the tune would repeat that source's).
     :param candidates: Judge each epoch on the validation queries' candidates (BM25's and the dense top
         ``candidates`` of each, and their positives) instead of the whole corpus: an epoch's validation embeds
         that pool only. None: the whole corpus.
