@@ -70,3 +70,28 @@ def test_a_static_member_tunes_with_the_plain_loss(tiny_models: dict[str, str], 
         DenseTuneConfig(epochs=1, batch_size=3, mini_batch_size=2, precision="fp32"), evaluate=lambda m: next(feed),
     )  # fmt: skip
     assert res.best_epoch == 1 and (tmp_path / "s" / "model").is_dir()
+
+
+def test_candidate_corpus_keeps_each_querys_tops_their_siblings_and_positives() -> None:
+    import numpy as np
+    from haystack.document_stores.in_memory import InMemoryDocumentStore
+
+    from hardneg_haystack.evaluation.dense import candidate_corpus
+    from hardneg_haystack.ingest.queries import LabelledQuery
+    from hardneg_haystack.mining.corpus import Corpus
+
+    texts = ["vpn token reset", "vpn second part", "printer driver", "payroll dates", "badge access", "wifi setup"]
+    corpus = Corpus(
+        ids=["a#0", "a#1", "b", "c", "d", "e"],
+        parent_ids=["a", "a", "b", "c", "d", "e"],
+        contents=texts,
+        embeddings=np.eye(6, dtype=np.float32),
+    )
+    query = LabelledQuery("q", "vpn token", ("d",))
+    dense_top = np.zeros((1, 6), dtype=np.float32)
+    dense_top[0, 5] = 1.0  # the dense top 1 is "e"
+    sub = candidate_corpus(corpus, InMemoryDocumentStore(), [query], dense_top, 1)
+    # BM25's top 1 is a#0 (with its sibling a#1), the dense top 1 is e, the positive d: in corpus order
+    assert sub.ids == ["a#0", "a#1", "d", "e"]
+    assert sub.contents == ["vpn token reset", "vpn second part", "badge access", "wifi setup"]
+    assert np.array_equal(sub.embeddings, corpus.embeddings[[0, 1, 4, 5]]) and sub.index["e"] == 3

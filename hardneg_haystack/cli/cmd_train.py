@@ -313,7 +313,7 @@ def tune_dense_cmd(
     candidates: Annotated[
         int,
         typer.Option(help="Validate on each query's BM25 and dense top N and its positives (0: the whole corpus)"),
-    ] = 50,
+    ] = 30,
     apply: Annotated[
         bool, typer.Option("--apply/--no-apply", help="Rewrite the index's vectors with the tuned member")
     ] = False,
@@ -363,7 +363,10 @@ def tune_dense_cmd(
                 "(validate on other queries than those mined, e.g. another --split)"
             )
         corpus = load_corpus(store)
-        validate = member_validator(corpus, ensemble, position, validation, store=store, candidates=config.candidates)
+        validate = member_validator(
+            corpus, ensemble, position, validation, store=store, candidates=config.candidates,
+            precision=config.precision,
+        )  # fmt: skip
         with Progress(console=console, transient=True) as progress:
             task = progress.add_task(f"tuning {names[position]}", total=epochs + 1)
             result = tune_member(

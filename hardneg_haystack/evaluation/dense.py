@@ -21,6 +21,7 @@ from hardneg_haystack.evaluation.runs import fold_maxp, qrels_of
 from hardneg_haystack.fusion import fuse, split_members
 from hardneg_haystack.ingest.queries import load_beir_queries
 from hardneg_haystack.mining.corpus import Corpus
+from hardneg_haystack.precision import autocast
 from hardneg_haystack.stores import iter_all_documents
 
 
@@ -79,6 +80,7 @@ def member_validator(
     depth: int = 100,
     store: Any = None,
     candidates: int | None = None,
+    precision: str = "fp32",
 ) -> Callable[[Any], float]:
     """``model -> nDCG@10`` of the ensemble's dense retrieval of ``queries`` (labelled) with the sentence-transformers
     ``model`` in place of member ``position``: what the index would serve with it. The other members' document
@@ -88,7 +90,8 @@ def member_validator(
     ``candidates`` (with ``store``): retrieve from the queries' candidates only, the union over all ``queries`` of
     BM25's top ``candidates``, the indexed ensemble's top ``candidates`` and their positives, instead of the whole
     corpus: each call embeds that pool, not the corpus (a tune's epochs are judged on the documents that compete
-    for these queries; on a large corpus far cheaper)."""
+    for these queries; on a large corpus far cheaper). ``precision``: ``auto`` or ``bf16`` embed under bf16 autocast
+    where the CPU has it (about 2x faster; the epoch chosen, not the vectors served)."""
     if corpus.embeddings is None:
         raise ConfigError("the corpus was loaded without embeddings")
     member = ensemble.members[position]
@@ -100,8 +103,10 @@ def member_validator(
 
     def validate(model: Any) -> float:
         enc = {"normalize_embeddings": True, "batch_size": 64, "show_progress_bar": False}
-        docs = model.encode([member.document_prefix + t for t in corpus.contents], **enc)
-        qv = model.encode([member.query_prefix + q.text for q in queries], **enc)
+        with autocast(precision, str(getattr(model, "device", "cpu"))):
+            docs = model.encode([member.document_prefix + t for t in corpus.contents], **enc)
+            qv = model.encode([member.query_prefix + q.text for q in queries], **enc)
+        docs, qv = np.asarray(docs, dtype=np.float32), np.asarray(qv, dtype=np.float32)
         d = fuse([docs if i == position else p for i, p in enumerate(d_parts)], ensemble.weights, ensemble.fusion)
         q = fuse([qv if i == position else p for i, p in enumerate(q_parts)], ensemble.weights, ensemble.fusion)
         run = FirstStage(corpus, list(queries), [], q @ d.T).dense_run(depth)

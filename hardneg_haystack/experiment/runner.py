@@ -389,7 +389,7 @@ class Experiment:
                 return {"skipped": why, "model": None}
             evaluate = member_validator(
                 corpus, ens, position, self.validation_queries, depth=self.config.depth, store=store,
-                candidates=cfg.candidates,
+                candidates=cfg.candidates, precision=cfg.precision,
             )  # fmt: skip
             tick = self.progress(f"tuning the dense member {member.label} on {miner} negatives", cfg.epochs + 1)
             res = tune_member(

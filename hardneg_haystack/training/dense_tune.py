@@ -61,7 +61,7 @@ class DenseTuneConfig:
     negatives: int = 1
     max_length: int = 256
     miners: list[str] | None = None
-    candidates: int | None = 50
+    candidates: int | None = 30
     mini_batch_size: int | None = 8
     seed: int = 42
     precision: str = "auto"
