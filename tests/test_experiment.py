@@ -128,9 +128,11 @@ def test_training_queries_with_a_test_querys_text_are_left_out(beir_dir: Path) -
 
 def test_quick_profile_overrides_training_only_where_it_says() -> None:
     cfg = ExperimentConfig.load(quick=True)
-    assert cfg.train.max_steps == 8 and cfg.train.batch_size == 8 and cfg.candidates == [10, 20]
+    assert cfg.train.epochs == 2 and cfg.train.batch_size == 8 and cfg.candidates == [10, 20]
     assert cfg.train.learning_rate == ExperimentConfig().train.learning_rate  # the fine-tune defaults stay
-    assert cfg.warm_start is not None and cfg.warm_start.queries == 1200
+    assert cfg.train.validation_share == ExperimentConfig().train.validation_share == 0.2
+    assert cfg.warm_start is not None and cfg.warm_start.queries == 600
+    assert cfg.dense is not None and (cfg.dense.epochs, cfg.dense.max_length) == (2, 128)
     assert cfg.warm_start.train == ExperimentConfig().warm_start.train  # only the count changes
     assert cfg.train.loss == ExperimentConfig().train.loss
 

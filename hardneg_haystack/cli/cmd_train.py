@@ -303,7 +303,7 @@ def tune_dense_cmd(
     member: Annotated[
         str | None, typer.Option(help="The ensemble member to tune (its model or name; default: the heaviest)")
     ] = None,
-    epochs: Annotated[int, typer.Option(help="Epochs at most; the best on validation (or none) is kept")] = 5,
+    epochs: Annotated[int, typer.Option(help="Epochs at most; the best on validation (or none) is kept")] = 3,
     learning_rate: Annotated[float, typer.Option()] = 2e-5,
     batch_size: Annotated[int, typer.Option(help="Queries per batch (others' passages: in-batch negatives)")] = 32,
     negatives: Annotated[int, typer.Option(help="Mined negatives per query")] = 1,
