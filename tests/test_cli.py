@@ -154,3 +154,29 @@ def test_tune_dense_validates_each_epoch_and_applies_only_a_better_member(
     heaviest = max(range(len(before)), key=lambda i: before[i]["weight"])
     assert after[heaviest]["model"] == saved["model_dir"]
     assert [m for i, m in enumerate(after) if i != heaviest] == [m for i, m in enumerate(before) if i != heaviest]
+
+
+def test_train_listnet_labels_negatives_with_the_index_teacher(
+    indexed: Path, beir_dir: Path, tiny_models: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    res = _run("mine", "--data", beir_dir, "-w", indexed, "--miner", "random", "--num-negatives", 2,
+               "--out", tmp_path / "mined")  # fmt: skip
+    assert res.exit_code == 0, res.output
+    from hardneg_haystack.training import teacher as teacher_module
+
+    real, asked = teacher_module.label_teacher, []
+
+    def spy(*args: object, **kwargs: object) -> object:
+        asked.append(kwargs["weight"])
+        score = real(*args, **kwargs)  # type: ignore[arg-type]
+        return lambda queries, ids: (labels := score(queries, ids), asked.append(labels))[0]
+
+    monkeypatch.setattr(teacher_module, "label_teacher", spy)
+    common = ("train", "--mined", tmp_path / "mined", "--base-model", tiny_models["bert16"], "--loss", "listnet",
+              "--max-steps", 2, "--batch-size", 2, "--max-length", 16, "--precision", "fp32")  # fmt: skip
+    res = _run(*common, "-w", indexed, "--teacher-weight", 0.3, "--out", tmp_path / "ranker")
+    assert res.exit_code == 0, res.output
+    weight, labels = asked
+    assert weight == 0.3 and labels and all(0 <= x <= 1 for row in labels for x in row)  # type: ignore[union-attr]
+    res = _run(*common, "-w", indexed, "--teacher-weight", 2, "--out", tmp_path / "r2")
+    assert res.exit_code == 2 and "--teacher-weight must be in [0, 1]" in res.output, res.output

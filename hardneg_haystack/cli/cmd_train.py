@@ -22,7 +22,16 @@ def train(
         Path | None, typer.Option("--work-dir", "-w", help="Index folder: validate by re-ranking its BM25 top-k")
     ] = None,
     base_model: Annotated[str, typer.Option(help="Hugging Face id, folder or packaged alias")] = "minilm",
-    loss: Annotated[str, typer.Option(help="mnrl | triplet | bce")] = "mnrl",
+    loss: Annotated[
+        str, typer.Option(help="mnrl | triplet | bce | listnet (negatives labelled by a teacher)")
+    ] = "mnrl",
+    teacher_weight: Annotated[
+        float,
+        typer.Option(
+            help="listnet with -w: dense share of the BM25 + dense teacher that labels each negative (the index's "
+            "ensemble; without -w every negative is labelled 0)"
+        ),
+    ] = 0.5,
     margin: Annotated[float, typer.Option(help="Margin of the triplet loss")] = 1.0,
     epochs: Annotated[float, typer.Option()] = 1.0,
     learning_rate: Annotated[float, typer.Option()] = 5e-5,
@@ -70,15 +79,22 @@ def train(
             bm25_text=reads_bm25(base_model) if bm25_text is None else bm25_text,
         )
         bm25_text = config.bm25_text
-        validation, store = None, None
+        validation, store, teacher = None, None, None
+        if not 0 <= teacher_weight <= 1:
+            raise ConfigError(f"--teacher-weight must be in [0, 1], got {teacher_weight}")
         if bm25_text and work_dir is None:
             raise ConfigError("--bm25-text needs the index the negatives were mined from: give -w/--work-dir")
         if work_dir is not None:
             from hardneg_haystack.indexing import open_index
             from hardneg_haystack.training.validation import bm25_validation
 
-            store = open_index(work_dir)[0]
+            store, embedder, _ = open_index(work_dir)
             validation = bm25_validation(store, bm25_text=bm25_text)
+            if config.loss == "listnet":
+                from hardneg_haystack.mining.corpus import load_corpus
+                from hardneg_haystack.training.teacher import label_teacher
+
+                teacher = label_teacher(load_corpus(store), store, embedder.ensemble, weight=teacher_weight)
         stats_file = mined / "stats.json" if mined.is_dir() else None
         miner = json.loads(stats_file.read_text()).get("miner", "?") if stats_file and stats_file.is_file() else "?"
         with _step_bar("training") as step_progress:
@@ -91,6 +107,7 @@ def train(
                 resume=resume,
                 step_progress=step_progress,
                 store=store,
+                teacher=teacher,
             )
     except HardnegError as exc:
         _fail(exc)
