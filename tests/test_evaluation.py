@@ -157,6 +157,8 @@ def test_eval_rerank_equals_the_experiment_for_the_same_model_and_candidates(
             "warm_start": None,
             "train": {
                 "base_model": tiny_models["bert16"],
+                "loss": "mnrl",  # this test compares two scorers of one model: any trained model that moves documents
+                "eval_steps": 20,  # no checkpoint before the last step: the 2-step model is kept, not its start
                 "max_steps": 2,
                 "batch_size": 2,
                 "max_length": 32,
