@@ -83,6 +83,7 @@ LAYERS: dict[str, int] = {
     "training.validation": LOGIC,
     "training.warmstart": LOGIC,
     "training.dense_tune": LOGIC,
+    "training.teacher": LOGIC,  # the pure teacher maths beside its binding to a corpus and BM25
     "training.student": LOGIC,
     "evaluation.first_stage": LOGIC,
     "evaluation.rerank": LOGIC,

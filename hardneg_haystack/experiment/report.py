@@ -236,6 +236,14 @@ def render_markdown(results: dict[str, Any], plots: list[Path]) -> str:
         f"{d.get('skipped', '')} |"
         for m, d in (results.get("dense") or {}).items()
     )
+    moved = [m for m, t in results["training"].items() if t.get("best_step")]
+    kept = [m for m in results["training"] if m not in moved]
+    moved_line = f"{len(moved)} of {len(results['training'])} fine-tunes moved from the warm start (best step > 0)"
+    if kept:
+        moved_line += (
+            f"; {', '.join(kept)} kept {'its' if len(kept) == 1 else 'their'} start: no checkpoint beat it on the "
+            "validation queries, so those rows are the start's model"
+        )
     rec = results.get("recommended") or {}
     choice = "\n".join(
         f"| {name}{' **(recommended)**' if name == rec.get('system') else ''} | {v:.3f} | "
@@ -300,6 +308,8 @@ index: `{rec.get("pipeline") or "(not written)"}`.
 | miner | steps | best step | val nDCG@10 | BM25 val nDCG@10 | blend weight | seconds |
 |---|---|---|---|---|---|---|
 {training}
+
+{moved_line}.
 
 ## Dense member tuned on each negative source
 
