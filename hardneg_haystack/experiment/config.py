@@ -39,7 +39,7 @@ METRICS = (
 FINE_TUNE: dict[str, Any] = {
     "loss": "listnet",
     "max_length": 128,
-    "learning_rate": 2e-5,
+    "learning_rate": 7e-5,
     "epochs": 1.0,
     "eval_steps": None,
     "early_stopping_patience": 0,

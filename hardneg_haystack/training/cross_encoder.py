@@ -208,7 +208,7 @@ def train_cross_encoder(
         best_step = 0
     model_dir = out / MODEL_DIR
     model.save(str(model_dir))
-    blend_weight = _fit_blend(model, samples)
+    blend_weight = _fit_blend(model, samples, config.precision)
     result = TrainResult(
         model_dir=model_dir,
         metrics={k: float(v) for k, v in metrics.items()},
@@ -446,17 +446,19 @@ def _best_step(checkpoint: str | None) -> int | None:
     return int(tail) if tail.isdigit() else None
 
 
-def _fit_blend(model: Any, samples: list[dict[str, Any]] | None) -> float | None:
-    """Blend weight on validation samples that carry first-stage ``scores`` (none: no weight)."""
+def _fit_blend(model: Any, samples: list[dict[str, Any]] | None, precision: str = "auto") -> float | None:
+    """Blend weight on validation samples that carry first-stage ``scores`` (none: no weight), the model scoring
+    as the evaluation scores it (:func:`~hardneg_haystack.precision.pair_scorer`)."""
     from hardneg_haystack.blend import fit_blend_weight
+    from hardneg_haystack.precision import pair_scorer
 
     usable = [s for s in samples or [] if "documents" in s and "scores" in s and s["documents"]]
     if not usable:
         return None
-    triples = []
+    triples, score = [], pair_scorer(model, precision=precision)
     for s in usable:
-        ce = model.predict([(s["query"], d) for d in s["documents"]], batch_size=32, show_progress_bar=False)
-        triples.append((s["scores"], list(ce), [d in s["positive"] for d in s["documents"]]))
+        ce = score([(s["query"], d) for d in s["documents"]])
+        triples.append((s["scores"], ce, [d in s["positive"] for d in s["documents"]]))
     weight, _ = fit_blend_weight(triples)
     return weight
 
