@@ -682,12 +682,11 @@ def runs_name(hybrid_weight: float) -> str:
 
 def mean_ndcg(queries: list[LabelledQuery], run: dict[str, dict[str, float]]) -> float:
     """Mean nDCG@10 of ``run`` over ``queries`` (ranx, per parent document, as every figure of the report)."""
-    from hardneg_haystack.evaluation.metrics import per_query
+    from hardneg_haystack.evaluation.metrics import evaluate_run
     from hardneg_haystack.evaluation.runs import qrels_of
 
     qrels = qrels_of(queries)
-    scores = per_query(qrels, run, ("ndcg@10",))["ndcg@10"]
-    return round(sum(scores[q] for q in qrels) / len(qrels), 6) if qrels else 0.0
+    return round(evaluate_run(qrels, run, ("ndcg@10",))["ndcg@10"], 6) if qrels else 0.0
 
 
 def recommend(validation: dict[str, float]) -> str:
