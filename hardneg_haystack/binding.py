@@ -4,8 +4,10 @@ A YAML pipeline names its store by parameters, and a retriever class only works 
 (``InMemoryBM25Retriever`` calls ``bm25_retrieval``, which an ``OpenSearchDocumentStore`` does not have).
 Binding a pipeline to the store of a work folder therefore rebuilds each retriever for that store:
 
-- ``InMemoryBM25Retriever`` <-> ``OpenSearchBM25Retriever`` (on OpenSearch: a ``match`` on ``content`` only,
-  the query the BM25 miner uses, not the default ``multi_match`` over every field);
+- ``AnalyzedBM25Retriever`` (ours: the experiment's stemmed BM25 on the embedded store) or
+  ``InMemoryBM25Retriever`` -> ``OpenSearchBM25Retriever`` (a ``match`` on ``content`` only, the query the BM25
+  miner uses, not the default ``multi_match`` over every field; the index's ``english`` analyzer stems) ->
+  ``AnalyzedBM25Retriever`` (``InMemoryBM25Retriever`` when it has filters, which ours cannot apply);
 - ``InMemoryEmbeddingRetriever`` <-> ``OpenSearchEmbeddingRetriever``;
 - a retriever of the store's own kind is rebuilt with the same parameters on the new store;
 - store-agnostic components (``DocumentWriter``, our miners and warm start) simply get the store;
@@ -36,11 +38,13 @@ CONTENT_QUERY_FILTERED: dict[str, Any] = {
 
 _MEMORY_BM25 = "haystack.components.retrievers.in_memory.bm25_retriever.InMemoryBM25Retriever"
 _MEMORY_EMB = "haystack.components.retrievers.in_memory.embedding_retriever.InMemoryEmbeddingRetriever"
+_ANALYZED_BM25 = "hardneg_haystack.components.retrievers.AnalyzedBM25Retriever"
 _OS_BM25 = "haystack_integrations.components.retrievers.opensearch.bm25_retriever.OpenSearchBM25Retriever"
 _OS_EMB = "haystack_integrations.components.retrievers.opensearch.embedding_retriever.OpenSearchEmbeddingRetriever"
 #: retriever class -> (what it retrieves by, the store kind it needs)
 RETRIEVERS: dict[str, tuple[str, StoreKind]] = {
     _MEMORY_BM25: ("bm25", "memory"),
+    _ANALYZED_BM25: ("bm25", "memory"),
     _MEMORY_EMB: ("embedding", "memory"),
     _OS_BM25: ("bm25", "opensearch"),
     _OS_EMB: ("embedding", "opensearch"),
@@ -85,14 +89,16 @@ def retriever_for_store(name: str, comp: Any, store: Any) -> Any:
     target = store_kind(store)
     params = dict(component_to_dict(comp, name).get("init_parameters", {}))
     params.pop("document_store", None)
-    target_path = _TARGET[(role, target)]
+    target_path = path if RETRIEVERS[path][1] == target else _TARGET[(role, target)]
+    if target_path == _ANALYZED_BM25 and path != target_path and params.get("filters"):
+        target_path = _MEMORY_BM25  # filters: only Haystack's in-memory retriever applies them
     if target_path == path:
         kept = params
     else:
         kept = {k: params[k] for k in ("filters", "top_k", "filter_policy") if k in params}
         if role == "bm25":
             kept["scale_score"] = bool(params.get("scale_score", False))
-        if path == _MEMORY_BM25:
+        if path in (_MEMORY_BM25, _ANALYZED_BM25):
             kept["custom_query"] = CONTENT_QUERY_FILTERED if params.get("filters") else CONTENT_QUERY
         elif path == _OS_BM25:
             _refuse_settings(name, comp, target, {
@@ -106,6 +112,8 @@ def retriever_for_store(name: str, comp: Any, store: Any) -> Any:
                 "efficient_filtering": bool(params.get("efficient_filtering")),
                 "search_kwargs": bool(params.get("search_kwargs")),
             })  # fmt: skip
+        if target_path == _ANALYZED_BM25:  # no filters (above): it takes top_k alone
+            kept = {"top_k": kept.get("top_k", 10)}
     if isinstance(kept.get("filter_policy"), str):
         kept["filter_policy"] = FilterPolicy.from_str(kept["filter_policy"])
     return import_class_by_name(target_path)(document_store=store, **kept)

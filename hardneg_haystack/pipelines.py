@@ -103,11 +103,13 @@ def load_query_pipeline(source: str | Path, *, work_dir: str | Path | None = Non
 
 
 def bm25_retriever_for(store: Any, *, top_k: int = 10) -> Any:
-    """The store's own BM25 retriever (content only on OpenSearch)."""
+    """BM25 as the experiment measures it: on the embedded store our
+    :class:`~hardneg_haystack.components.retrievers.AnalyzedBM25Retriever` (stemmed, rank-bm25), on OpenSearch the
+    store's retriever over ``content`` only (the index's ``english`` analyzer)."""
     if isinstance(store, InMemoryDocumentStore):
-        from haystack.components.retrievers.in_memory import InMemoryBM25Retriever
+        from hardneg_haystack.components.retrievers import AnalyzedBM25Retriever
 
-        return InMemoryBM25Retriever(document_store=store, top_k=top_k)
+        return AnalyzedBM25Retriever(document_store=store, top_k=top_k)
     from haystack_integrations.components.retrievers.opensearch import OpenSearchBM25Retriever
 
     return OpenSearchBM25Retriever(document_store=store, top_k=top_k, custom_query=CONTENT_QUERY)

@@ -4,11 +4,15 @@ A work folder is self-contained: the embedded store (``store.json``) and the emb
 always live inside it, so the manifest records no path to them. Whatever an older manifest recorded
 (``work_dir``/``cache_dir`` as typed on the command line, relative to where the command ran) is ignored on
 read and replaced by the folder's actual location: a copied or moved folder reads and writes only itself.
+A member model kept next to the folder (``hardneg experiment``'s tuned member, ``<run>/dense/model``, beside
+``<run>/index``) is recorded relative to the folder (``../dense/model``), so a run folder moved or copied as a
+whole embeds queries with its own copy.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -46,19 +50,33 @@ def read_manifest(work_dir: str | Path) -> dict[str, Any]:
 
 
 def localize(manifest: dict[str, Any], work_dir: str | Path) -> dict[str, Any]:
-    """``manifest`` with the embedded store and the cache inside ``work_dir`` (pure; returns a copy)."""
+    """``manifest`` with the embedded store and the cache inside ``work_dir`` and member models recorded relative
+    to it resolved (pure; returns a copy)."""
     out = json.loads(json.dumps(manifest))
     out["store"]["work_dir"] = str(Path(work_dir))
     out["ensemble"]["cache_dir"] = str(Path(work_dir) / CACHE_DIR)
+    for member in out["ensemble"].get("members", []):
+        model = member.get("model")
+        if isinstance(model, str) and model.startswith(("./", "../")):  # never a hub id or an alias
+            member["model"] = os.path.normpath(Path(work_dir).absolute() / model)
     return out
 
 
-def portable(manifest: dict[str, Any]) -> dict[str, Any]:
-    """``manifest`` as written to disk: no store or cache path (pure; returns a copy)."""
+def portable(manifest: dict[str, Any], work_dir: str | Path | None = None) -> dict[str, Any]:
+    """``manifest`` as written to disk: no store or cache path, and a member model folder inside ``work_dir``'s
+    parent (the run folder) relative to ``work_dir`` (pure; returns a copy)."""
     out = json.loads(json.dumps(manifest))
     out["format"] = MANIFEST_FORMAT
     out["store"]["work_dir"] = None
     out["ensemble"]["cache_dir"] = None
+    if work_dir is not None:
+        here = Path(work_dir).resolve()
+        for member in out["ensemble"].get("members", []):
+            model = member.get("model")
+            folder = Path(model).resolve() if isinstance(model, str) and Path(model).is_dir() else None
+            if folder is not None and folder.is_relative_to(here.parent):
+                rel = os.path.relpath(folder, here)
+                member["model"] = rel if rel.startswith("..") else f"./{rel}"
     return out
 
 
@@ -66,7 +84,7 @@ def write_manifest(work_dir: str | Path, manifest: dict[str, Any]) -> Path:
     """Write ``index.json`` atomically (an interrupted write leaves the previous one)."""
     path = Path(work_dir) / MANIFEST
     tmp = path.with_suffix(".tmp.json")
-    tmp.write_text(json.dumps(portable(manifest), indent=2), encoding="utf-8")
+    tmp.write_text(json.dumps(portable(manifest, work_dir), indent=2), encoding="utf-8")
     tmp.replace(path)
     return path
 

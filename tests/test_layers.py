@@ -107,6 +107,7 @@ LAYERS: dict[str, int] = {
     "components.miners": HAYSTACK,
     "components.onnx_ranker": HAYSTACK,
     "components.rankers": HAYSTACK,
+    "components.retrievers": HAYSTACK,
     "components.trainer": HAYSTACK,
     "components.warm_start": HAYSTACK,
     "pipelines": HAYSTACK,

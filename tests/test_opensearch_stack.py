@@ -64,7 +64,7 @@ def test_binding_picks_the_retriever_class_of_the_store(
     assert hits and {d.id for d in hits} <= {"hr-1", "hr-2"}
     # and back: the OpenSearch YAML on an embedded work folder gets in-memory retrievers on that store
     pipe = bind_document_store(load_pipeline(OS_PIPELINES / "query_hybrid.yaml"), mem_store)
-    assert _kinds(pipe)["retriever"] == "InMemoryBM25Retriever"
+    assert _kinds(pipe)["retriever"] == "AnalyzedBM25Retriever"
     assert pipe.get_component("embedding_retriever").document_store is mem_store
     # an OpenSearch retriever setting the embedded store cannot honour is refused, naming the component
     from haystack_integrations.components.retrievers.opensearch import OpenSearchBM25Retriever

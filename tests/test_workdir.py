@@ -15,7 +15,14 @@ from hardneg_haystack.errors import ConfigError, DamagedFileError
 from hardneg_haystack.indexing import apply_weights, index_documents, open_index
 from hardneg_haystack.ingest import load_documents
 from hardneg_haystack.stores import iter_all_documents
-from hardneg_haystack.workdir import ensemble_conflict, localize, portable, read_manifest
+from hardneg_haystack.workdir import (
+    ensemble_conflict,
+    localize,
+    open_work_dir,
+    portable,
+    read_manifest,
+    replace_member,
+)
 
 
 @pytest.fixture
@@ -61,7 +68,7 @@ def test_relative_work_dir_opens_from_any_current_directory(
     assert not (tmp_path / "other" / "rel").exists()  # nothing re-created under the new current directory
 
 
-def test_relative_member_folder_is_recorded_absolute_and_searches_from_elsewhere(
+def test_relative_member_folder_is_recorded_for_any_cwd_and_searches_from_elsewhere(
     beir_dir: Path, tiny_models: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`hardneg index --member models/static8/...` used to record the folder as typed: searching from another
@@ -77,7 +84,8 @@ def test_relative_member_folder_is_recorded_absolute_and_searches_from_elsewhere
     res = runner.invoke(app, ["index", "--data", str(beir_dir), "-w", "work", "--member", "models/static8"])
     assert res.exit_code == 0, res.output
     (member,) = json.loads((project / "work" / "index.json").read_text())["ensemble"]["members"]
-    assert member["model"] == str(project / "models" / "static8")  # absolute, resolved at index time
+    assert member["model"] == "../models/static8"  # beside the folder: relative to it, the pair moves together
+    assert read_manifest(project / "work")["ensemble"]["members"][0]["model"] == str(project / "models" / "static8")
     again = runner.invoke(app, ["index", "--data", str(beir_dir), "-w", "work", "--member", "models/static8"])
     assert again.exit_code == 0, again.output  # the same ensemble spelled as before: no conflict
     (tmp_path / "other").mkdir()
@@ -228,3 +236,29 @@ def test_replace_member_of_another_size_is_refused_before_writing(indexed: Path,
     with pytest.raises(ConfigError, match="member position 5"):
         replace_member(indexed, 5, tiny_models["bert16"])
     assert {p.name: p.read_bytes() for p in (indexed / "store.json", indexed / "index.json")} == before
+
+
+def test_a_member_model_beside_the_folder_is_recorded_relative_and_moves_with_the_run(
+    indexed: Path, tiny_models: dict[str, str], tmp_path: Path
+) -> None:
+    """A run folder (`<run>/index` + `<run>/dense/model`, as `hardneg experiment` leaves it) moved as a whole
+    embeds queries with its own copy of the tuned member; the original can be deleted."""
+    run = tmp_path / "run"
+    shutil.copytree(indexed, run / "index")
+    shutil.copytree(tiny_models["bert16"], run / "dense" / "model")
+    replace_member(run / "index", 0, run / "dense" / "model")
+    on_disk = json.loads((run / "index" / "index.json").read_text())
+    assert on_disk["ensemble"]["members"][0]["model"] == "../dense/model"
+    elsewhere = tmp_path / "moved"
+    shutil.move(run, elsewhere)
+    members = read_manifest(elsewhere / "index")["ensemble"]["members"]
+    assert members[0]["model"] == str((elsewhere / "dense" / "model").resolve())
+    assert on_disk["ensemble"]["members"][1]["model"] == tiny_models["bert24"]  # outside the run: absolute
+    from typer.testing import CliRunner
+
+    from hardneg_haystack.cli import app
+
+    _, ens, _ = open_work_dir(elsewhere / "index")
+    assert ens.encode(["vpn token"], "query").shape[1] == read_manifest(elsewhere / "index")["dimension"]
+    found = CliRunner().invoke(app, ["search", "-w", str(elsewhere / "index"), "vpn token"])
+    assert found.exit_code == 0 and "it-1" in found.output, found.output

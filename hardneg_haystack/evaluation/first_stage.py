@@ -28,11 +28,7 @@ def bm25_lists(corpus: Corpus, store: Any, queries: Sequence[LabelledQuery], k: 
     from hardneg_haystack.mining.baselines import Bm25Scorer
 
     scorer = Bm25Scorer(corpus, store)
-    out = []
-    for q in queries:
-        idx, scores = scorer.top(q.text, k)
-        out.append(sorted(zip(idx.tolist(), scores.tolist(), strict=True), key=lambda x: -x[1]))
-    return out
+    return [scorer.ranked(q.text, k) for q in queries]
 
 
 @dataclass

@@ -60,6 +60,12 @@ class Bm25Scorer:
         pairs = [(self.corpus.index[d.id], float(d.score or 0.0)) for d in docs if d.id in self.corpus.index]
         return np.array([p[0] for p in pairs], dtype=np.int64), np.array([p[1] for p in pairs])
 
+    def ranked(self, text: str, k: int) -> list[tuple[int, float]]:
+        """The ``k`` best documents as ``(corpus index, score)``, best first: the list the experiment evaluates
+        and :class:`~hardneg_haystack.components.retrievers.AnalyzedBM25Retriever` serves."""
+        idx, scores = self.top(text, k)
+        return sorted(zip(idx.tolist(), scores.tolist(), strict=True), key=lambda x: -x[1])
+
     def all_scores(self, text: str) -> np.ndarray | None:
         """BM25 score of every corpus entry (rank-bm25 only; None when the store's own BM25 ranks)."""
         if self.use_store:
