@@ -41,6 +41,7 @@ def main() -> None:
     ap.add_argument("--data", type=Path, required=True, help="its BEIR folder")
     ap.add_argument("--miner", default="ensemble")
     ap.add_argument("--lr", type=float, default=7e-5)
+    ap.add_argument("--epochs", type=float, default=1.0, help="epochs over the training queries (default 1)")
     ap.add_argument("--teacher", choices=("indexed", "none"), default="indexed")
     ap.add_argument("--out", type=Path, default=Path("/tmp/finetune_probe"))
     ap.add_argument("--test", action="store_true", help="also score the test queries (reported, not chosen on)")
@@ -50,7 +51,13 @@ def main() -> None:
     cfg = ExperimentConfig.from_dict(saved_config(state) or {})
     exp = Experiment(ExperimentData.load(args.data, cfg), args.run, cfg)
     store, ens, corpus = exp.opened()
-    config = replace(cfg.train, seed=cfg.seed, learning_rate=args.lr, base_model=state["steps"]["warmstart"]["model"])
+    config = replace(
+        cfg.train,
+        seed=cfg.seed,
+        learning_rate=args.lr,
+        epochs=args.epochs,
+        base_model=state["steps"]["warmstart"]["model"],
+    )
     teacher = None
     if args.teacher == "indexed":
         val = exp.validation_queries
@@ -63,8 +70,9 @@ def main() -> None:
         validation_ids=exp.validation_ids,
     )  # fmt: skip
     curve = [(h["step"], round(h["eval_validation_ndcg@10"], 4)) for h in res.history if "eval_validation_ndcg@10" in h]
-    out = {"miner": args.miner, "lr": args.lr, "teacher": args.teacher, "best_step": res.best_step, "curve": curve,
-           "train_seconds": round(time.perf_counter() - start, 1)}  # fmt: skip
+    seconds = round(time.perf_counter() - start, 1)
+    out = {"miner": args.miner, "lr": args.lr, "epochs": args.epochs, "teacher": args.teacher,
+           "best_step": res.best_step, "curve": curve, "train_seconds": seconds}  # fmt: skip
     if args.test:
         test = load_beir_queries(args.data, cfg.test_split)
         first = FirstStage.bm25_only(corpus, store, test, cfg.depth)
@@ -81,7 +89,8 @@ def main() -> None:
     for step, value in curve:
         print(f"{step:>6} {value:.4f}")
     print(json.dumps({k: v for k, v in out.items() if k != "curve"}, indent=1))
-    path = Path(__file__).parent / "results" / f"finetune_probe_{args.miner}.json"
+    suffix = "" if args.epochs == 1.0 else f"_{args.epochs:g}ep"
+    path = Path(__file__).parent / "results" / f"finetune_probe_{args.miner}{suffix}.json"
     path.write_text(json.dumps(out, indent=1))
 
 

@@ -116,7 +116,16 @@ def retriever_for_store(name: str, comp: Any, store: Any) -> Any:
             kept = {"top_k": kept.get("top_k", 10)}
     if isinstance(kept.get("filter_policy"), str):
         kept["filter_policy"] = FilterPolicy.from_str(kept["filter_policy"])
-    return import_class_by_name(target_path)(document_store=store, **kept)
+    return _retriever_class(target_path)(document_store=store, **kept)
+
+
+def _retriever_class(path: str) -> type:
+    """The class at ``path``; ours imported directly (Haystack's import refuses modules off its allowlist)."""
+    if path == _ANALYZED_BM25:
+        from hardneg_haystack.components.retrievers import AnalyzedBM25Retriever
+
+        return AnalyzedBM25Retriever
+    return import_class_by_name(path)
 
 
 def _refuse_settings(name: str, comp: Any, target: str, used: dict[str, bool]) -> None:

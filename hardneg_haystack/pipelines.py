@@ -161,8 +161,9 @@ def build_rerank_pipeline(
 def build_fused_pipeline(
     *, store: Any, ranker_model: str, text_embedder: EnsembleTextEmbedder, candidates: int = 100, top_k: int = 10
 ) -> Pipeline:
-    """The system users deploy: BM25 top ``candidates`` -> cross-encoder ranker -> ScoreFuser (BM25, dense
-    ensemble similarity and cross-encoder, with the weights stored with the model) -> MaxPAggregator.
+    """The system users deploy: BM25 top ``candidates`` -> cross-encoder ranker (``torch-amp``: scored as the
+    experiment measured it) -> ScoreFuser (BM25, dense ensemble similarity and cross-encoder, with the weights
+    stored with the model) -> MaxPAggregator.
     Run with ``{"retriever": {"query": q}, "ranker": {"query": q}, "text_embedder": {"text": q}}``.
     """
     from hardneg_haystack.components.rankers import MaxPAggregator, ScoreFuser
@@ -170,7 +171,7 @@ def build_fused_pipeline(
     pipe = Pipeline()
     pipe.add_component("text_embedder", text_embedder)
     pipe.add_component("retriever", bm25_retriever_for(store, top_k=candidates))
-    pipe.add_component("ranker", cross_encoder_ranker(ranker_model, top_k=candidates))
+    pipe.add_component("ranker", cross_encoder_ranker(ranker_model, top_k=candidates, measured=True))
     model_dir = ranker_model if Path(ranker_model).is_dir() else None
     pipe.add_component("fuser", ScoreFuser(model=model_dir, top_k=None))
     pipe.add_component("maxp", MaxPAggregator(top_k=top_k))
@@ -224,15 +225,20 @@ def build_hybrid_pipeline(
     return pipe
 
 
-def cross_encoder_ranker(model: str, *, top_k: int) -> Any:
-    """The ranker of ``model`` (logits, not sigmoid): Haystack's ``SentenceTransformersSimilarityRanker``, or our
-    :class:`~hardneg_haystack.components.backend_ranker.BackendRanker` (torch) for a model that reads BM25's
-    score as text (``hardneg.json``), which Haystack's ranker cannot show it."""
+def cross_encoder_ranker(model: str, *, top_k: int, measured: bool = False) -> Any:
+    """The ranker of ``model``. ``measured``: our
+    :class:`~hardneg_haystack.components.backend_ranker.BackendRanker` on the ``torch-amp`` backend, the model's
+    own activation: the scores ``hardneg experiment`` evaluates and fits its fusion weights on (bf16 autocast where
+    the CPU has it, 32 pairs per batch). Otherwise logits (no sigmoid) from Haystack's
+    ``SentenceTransformersSimilarityRanker``, or from a torch ``BackendRanker`` for a model that reads BM25's score
+    as text (``hardneg.json``), which Haystack's ranker cannot show it."""
+    from hardneg_haystack.components.backend_ranker import BackendRanker
+    from hardneg_haystack.rerank_backends import MEASURED_BATCH_SIZE
     from hardneg_haystack.training.cross_encoder import reads_bm25
 
+    if measured:
+        return BackendRanker(model=model, backend="torch-amp", top_k=top_k, batch_size=MEASURED_BATCH_SIZE)
     if reads_bm25(model):
-        from hardneg_haystack.components.backend_ranker import BackendRanker
-
         return BackendRanker(model=model, backend="torch", top_k=top_k, scale_score=False)
     from haystack_integrations.components.rankers.sentence_transformers import SentenceTransformersSimilarityRanker
 

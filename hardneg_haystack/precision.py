@@ -60,17 +60,23 @@ def autocast(precision: str, device: str | None = None) -> Iterator[None]:
 
 
 def pair_scorer(
-    model: Any, *, precision: str = "auto", batch_size: int = 32
+    model: Any, *, precision: str = "auto", batch_size: int = 32, activation: bool = True
 ) -> Callable[[Sequence[tuple[str, str]]], list[float]]:
     """``pairs -> scores`` for a CrossEncoder: autocast per ``precision``, pairs sorted by length so each
-    batch pads little, scores returned in the input order."""
+    batch pads little, scores returned in the input order; ``activation`` False returns the raw logits instead
+    of the model's own activation (sigmoid for a one-label head)."""
+    kwargs: dict[str, Any] = {}
+    if not activation:
+        import torch
+
+        kwargs["activation_fn"] = torch.nn.Identity()
 
     def score(pairs: Sequence[tuple[str, str]]) -> list[float]:
         if not pairs:
             return []
         order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))
         with autocast(precision, str(getattr(model, "device", "cpu"))):
-            scores = model.predict([pairs[i] for i in order], batch_size=batch_size, show_progress_bar=False)
+            scores = model.predict([pairs[i] for i in order], batch_size=batch_size, show_progress_bar=False, **kwargs)
         out = [0.0] * len(pairs)
         for rank, i in enumerate(order):
             out[i] = float(scores[rank])

@@ -8,12 +8,16 @@ backend        what scores the pairs
                autocast copies of the weights), traced and frozen with TorchScript so oneDNN may fuse
                the linear layers with their bias and activation (under load, on par with eager bf16:
                1,033 vs 981 ms per top-20, 12 queries interleaved; not re-measured on an idle machine)
+``torch-amp``  ``CrossEncoder.predict`` under bf16 autocast where the device has native bf16 (fp32 elsewhere),
+               32 pairs per batch: exactly how ``hardneg experiment`` scores
+               (:func:`hardneg_haystack.precision.pair_scorer`), so the fused pipelines it writes serve the
+               numbers its report measured
 ``onnx``       onnxruntime, fp32 export (:mod:`hardneg_haystack.onnx_backend`)
 ``onnx-int8``  onnxruntime, dynamically quantised int8 export (weights per output channel)
 =============  ==============================================================================================
 
-Every backend tokenises a query's candidates as one batch sorted by length and padded only to its longest
-pair (never to ``max_length``), truncating pairs at the model's ``max_length`` as ``CrossEncoder`` does.
+Every backend but ``torch-amp`` tokenises a query's candidates as one batch sorted by length and padded only to its
+longest pair (never to ``max_length``), truncating pairs at the model's ``max_length`` as ``CrossEncoder`` does.
 :func:`default_backend` is the measured choice (``python benchmarks/serving_latency.py``; README
 "Performance"): ``onnx-int8`` (the fastest within 0.5 nDCG@10 points of torch fp32), else ``torch-bf16``
 where onnxruntime is missing and the CPU has native bf16, else ``torch``.
@@ -31,8 +35,10 @@ import numpy as np
 from hardneg_haystack.errors import ConfigError
 from hardneg_haystack.pair_batches import sorted_batches
 
-Backend = Literal["torch", "torch-bf16", "onnx", "onnx-int8"]
-BACKENDS: tuple[str, ...] = ("torch", "torch-bf16", "onnx", "onnx-int8")
+Backend = Literal["torch", "torch-bf16", "torch-amp", "onnx", "onnx-int8"]
+BACKENDS: tuple[str, ...] = ("torch", "torch-bf16", "torch-amp", "onnx", "onnx-int8")
+#: Pairs per forward pass of ``torch-amp``: the batch the experiment's evaluation scores with.
+MEASURED_BATCH_SIZE = 32
 #: Pairs per forward pass when serving. Measured per pair on 2 cores (6-layer MiniLM, onnx-int8, 128 tokens):
 #: 4.5 ms from 4 to 20 pairs, 5.2 at 32, 5.6 at 40, 6.3 at 64 (the attention scores outgrow the caches), so
 #: larger lists and micro-batched requests run in length-sorted chunks of 16.
@@ -184,6 +190,33 @@ class TorchScorer:
         return out
 
 
+class AmpScorer:
+    """The cross-encoder as ``hardneg experiment`` scores it: ``CrossEncoder.predict`` under
+    :func:`hardneg_haystack.precision.autocast` (``auto``: bf16 where the device has native bf16), pairs sorted
+    by length in batches of :data:`MEASURED_BATCH_SIZE`. Slower than ``torch-bf16`` or ONNX; its point is that
+    its scores are the measured ones.
+
+    :param model: A cross-encoder folder, hub id or alias.
+    :param threads: torch intra-op threads (None: one per available core).
+    """
+
+    def __init__(self, model: str | Path, *, threads: int | None = None) -> None:
+        from hardneg_haystack.models import load_cross_encoder
+
+        configure_torch_threads(threads)
+        self.model = load_cross_encoder(str(model))
+
+    def predict(
+        self, pairs: Sequence[Sequence[str]], *, batch_size: int | None = None, apply_activation: bool = True
+    ) -> np.ndarray:
+        from hardneg_haystack.precision import pair_scorer
+
+        score = pair_scorer(
+            self.model, precision="auto", batch_size=batch_size or MEASURED_BATCH_SIZE, activation=apply_activation
+        )
+        return np.asarray(score([(str(q), str(d)) for q, d in pairs]), dtype=np.float64)
+
+
 def load_scorer(model: str | Path, backend: str | None = None, *, threads: int | None = None) -> PairScorer:
     """A :class:`PairScorer` for ``model`` on ``backend`` (None/auto: :func:`default_backend`, or ``torch`` for
     a hub id, which cannot be exported in place). The ONNX backends need the export (``hardneg export-onnx``);
@@ -191,6 +224,8 @@ def load_scorer(model: str | Path, backend: str | None = None, *, threads: int |
     chosen = resolve_backend(backend)
     if backend in (None, "auto") and chosen.startswith("onnx") and not Path(model).is_dir():
         chosen = "torch"
+    if chosen == "torch-amp":
+        return AmpScorer(model, threads=threads)
     if chosen.startswith("torch"):
         return TorchScorer(model, bf16=chosen == "torch-bf16", threads=threads)
     return _onnx_scorer(model, chosen == "onnx-int8", threads)

@@ -11,7 +11,7 @@ from haystack.core.serialization import component_from_dict, component_to_dict
 
 from hardneg_haystack.errors import ConfigError
 
-Backend = Literal["auto", "torch", "torch-bf16", "onnx", "onnx-int8"]
+Backend = Literal["auto", "torch", "torch-bf16", "torch-amp", "onnx", "onnx-int8"]
 
 
 def find_ranker(pipeline: Pipeline, name: str | None = None) -> str:
@@ -42,7 +42,8 @@ def swap_ranker(
     (:func:`~hardneg_haystack.rerank_backends.default_backend`: ``onnx-int8``, per-channel int8 weights;
     ``torch-bf16`` where onnxruntime is missing and the CPU has native bf16; ``torch`` for a hub id).
     ``torch`` keeps the ranker's own class (e.g. ``SentenceTransformersSimilarityRanker``, fp32).
-    ``torch-bf16`` makes it a :class:`~hardneg_haystack.components.backend_ranker.BackendRanker`;
+    ``torch-bf16`` and ``torch-amp`` (the experiment's own scoring: bf16 autocast where the CPU has it) make it a
+    :class:`~hardneg_haystack.components.backend_ranker.BackendRanker`;
     ``onnx`` and ``onnx-int8`` an :class:`~hardneg_haystack.components.onnx_ranker.OnnxRanker` on ``model`` (a
     local folder; exported to ONNX first when it has no ``onnx/``). Both keep the old ranker's ``top_k``,
     ``scale_score`` and ``score_threshold`` and score a query's candidates in one length-sorted batch.
@@ -74,7 +75,7 @@ def swap_ranker(
         chosen = "torch"  # a hub id cannot be exported in place
     if chosen == "torch" and not reads_bm25(resolved.source):
         new = component_from_dict(type(old), spec, target)
-    elif chosen in ("torch", "torch-bf16"):  # a model reading BM25's score needs our ranker to show it
+    elif chosen in ("torch", "torch-bf16", "torch-amp"):  # torch: a model reading BM25's score needs our ranker
         new = BackendRanker(
             model=resolved.source,
             backend=chosen,
@@ -116,7 +117,7 @@ def _onnx_ranker(model: str, backend: str, params: dict[str, Any]) -> Any:
     from hardneg_haystack.rerank_backends import SERVING_BATCH_SIZE
 
     if backend not in ("onnx", "onnx-int8"):
-        raise ConfigError(f"unknown ranker backend {backend!r}: auto, torch, torch-bf16, onnx or onnx-int8")
+        raise ConfigError(f"unknown ranker backend {backend!r}: auto, torch, torch-bf16, torch-amp, onnx or onnx-int8")
     if not Path(model).is_dir():
         raise ConfigError(f"the {backend} backend needs a local model folder, got {model!r}")
     quantized = backend == "onnx-int8"

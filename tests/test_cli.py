@@ -152,7 +152,8 @@ def test_tune_dense_validates_each_epoch_and_applies_only_a_better_member(
     assert saved["curve"] == [1, 2] and saved["best_epoch"] == 1 and "index rewritten" in res.output
     after = json.loads((indexed / "index.json").read_text())["ensemble"]["members"]
     heaviest = max(range(len(before)), key=lambda i: before[i]["weight"])
-    assert after[heaviest]["model"] == saved["model_dir"]
+    assert after[heaviest]["model"] == "../dense/model"  # relative to the index folder: the two move together
+    assert (indexed / after[heaviest]["model"]).resolve() == Path(saved["model_dir"]).resolve()
     assert [m for i, m in enumerate(after) if i != heaviest] == [m for i, m in enumerate(before) if i != heaviest]
 
 
@@ -180,3 +181,22 @@ def test_train_listnet_labels_negatives_with_the_index_teacher(
     assert weight == 0.3 and labels and all(0 <= x <= 1 for row in labels for x in row)  # type: ignore[union-attr]
     res = _run(*common, "-w", indexed, "--teacher-weight", 2, "--out", tmp_path / "r2")
     assert res.exit_code == 2 and "--teacher-weight must be in [0, 1]" in res.output, res.output
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (("search", "--top-k", "-5", "vpn"), "--top-k"),
+        (("ab", "serve", "--port", "70000"), "--port"),
+        (("mine", "--num-negatives", "0", "--out", "x"), "--num-negatives"),
+        (("tune-dense", "--epochs", "0"), "--epochs"),
+    ],
+)
+def test_out_of_range_values_exit_2_before_anything_loads(tmp_path: Path, args: tuple[str, ...], option: str) -> None:
+    """A count below its minimum is a usage error (exit 2, the option named), caught before any model or store
+    is opened: the work folder given does not even exist."""
+    res = _run(*args, "--work-dir", tmp_path / "nowhere") if args[0] in ("search", "mine") else _run(*args)
+    assert res.exit_code == 2, res.output
+    assert f"Invalid value for '{option}'" in res.output, res.output
+    assert "greater than or equal to" in res.output or "less than or equal to" in res.output
+    assert not (tmp_path / "nowhere").exists()

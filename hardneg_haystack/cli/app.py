@@ -62,7 +62,7 @@ UrlOpt = Annotated[str, typer.Option(help="The running A/B server")]
 ScoringPrecisionOpt = Annotated[
     str, typer.Option("--precision", help="Scoring precision: auto (bf16 where the CPU/GPU has it) | bf16 | fp32")
 ]
-DepthOpt = Annotated[int, typer.Option(help="Ranking depth of every run (BM25's tail below the re-ranked head)")]
+DepthOpt = Annotated[int, typer.Option(min=1, help="Ranking depth of every run (BM25's tail below the re-ranked head)")]
 
 
 def _load_queries(data: Path, split: str) -> list:

@@ -42,14 +42,17 @@ def ab_serve(
         str | None, typer.Option(help="OpenSearch URL of --events-index (default: the work folder's cluster)")
     ] = None,
     host: Annotated[str, typer.Option()] = "127.0.0.1",
-    port: Annotated[int, typer.Option()] = 8000,
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
     backend: Annotated[
         str | None,
         typer.Option(
-            help="Re-ranker backend of every arm: auto | torch | torch-bf16 | onnx | onnx-int8 (default: the YAML's)"
+            help="Re-ranker backend of every arm: auto | torch | torch-bf16 | torch-amp | onnx | onnx-int8 "
+            "(default: the YAML's)"
         ),
     ] = None,
-    max_in_flight: Annotated[int, typer.Option(help="Requests held at once; one more gets 503 + Retry-After")] = 32,
+    max_in_flight: Annotated[
+        int, typer.Option(min=1, help="Requests held at once; one more gets 503 + Retry-After")
+    ] = 32,
     batch_wait_ms: Annotated[
         float, typer.Option(help="Longest wait for concurrent requests to share a re-ranker batch (0: off)")
     ] = 8.0,
@@ -104,8 +107,8 @@ def ab_simulate(
     data: QueriesOpt,
     url: UrlOpt = "http://127.0.0.1:8000",
     split: SplitOpt = "test",
-    users: Annotated[int, typer.Option(help="Simulated users (sticky arms)")] = 50,
-    rounds: Annotated[int, typer.Option(help="Times each query is replayed")] = 1,
+    users: Annotated[int, typer.Option(min=1, help="Simulated users (sticky arms)")] = 50,
+    rounds: Annotated[int, typer.Option(min=1, help="Times each query is replayed")] = 1,
     eta: Annotated[float, typer.Option(help="Position bias: examine rank r with 1/(r+1)^eta")] = 1.0,
     seed: Annotated[int, typer.Option()] = 42,
 ) -> None:
@@ -133,8 +136,8 @@ def ab_load(
     data: QueriesOpt,
     url: UrlOpt = "http://127.0.0.1:8000",
     split: SplitOpt = "test",
-    requests: Annotated[int, typer.Option(help="Requests in all")] = 200,
-    concurrency: Annotated[int, typer.Option(help="Requests in flight at once")] = 8,
+    requests: Annotated[int, typer.Option(min=1, help="Requests in all")] = 200,
+    concurrency: Annotated[int, typer.Option(min=1, help="Requests in flight at once")] = 8,
     events: Annotated[Path | None, typer.Option(help="The server's event log: check every impression")] = None,
     out: Annotated[Path | None, typer.Option(help="Write the figures as JSON here")] = None,
 ) -> None:
@@ -218,7 +221,7 @@ def ab_offline(
     arm: Annotated[list[str], typer.Option(help="NAME=MODEL or NAME=bm25; exactly two, baseline first")],
     work_dir: WorkOpt = Path("runs/index"),
     split: SplitOpt = "test",
-    candidates: Annotated[int, typer.Option(help="BM25 candidates each model re-ranks")] = 20,
+    candidates: Annotated[int, typer.Option(min=1, help="BM25 candidates each model re-ranks")] = 20,
     blend: Annotated[list[str] | None, typer.Option(help="NAME=WEIGHT: blend that arm with BM25")] = None,
     depth: DepthOpt = 100,
     max_length: Annotated[

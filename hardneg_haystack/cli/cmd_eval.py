@@ -41,7 +41,7 @@ def eval_rerank(
     model: Annotated[list[str], typer.Option(help="NAME=MODEL (folder, hub id or alias); repeat")],
     work_dir: WorkOpt = Path("runs/index"),
     split: SplitOpt = "test",
-    candidates: Annotated[int, typer.Option(help="BM25 candidates re-ranked per query")] = 20,
+    candidates: Annotated[int, typer.Option(min=1, help="BM25 candidates re-ranked per query")] = 20,
     depth: DepthOpt = 100,
     max_length: Annotated[
         int | None, typer.Option(help="Tokens per (query, document) pair (default: what each model was trained with)")

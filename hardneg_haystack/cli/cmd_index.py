@@ -49,7 +49,7 @@ def index(
     member: Annotated[list[str] | None, typer.Option(help="Ensemble member (alias, folder or hub id); repeat")] = None,
     weight: Annotated[list[float] | None, typer.Option(help="Weight of each --member, in order")] = None,
     fusion: Annotated[str, typer.Option(help="weighted | mean | concat")] = "weighted",
-    max_words: Annotated[int, typer.Option(help="Split documents longer than this (0: never)")] = 300,
+    max_words: Annotated[int, typer.Option(min=0, help="Split documents longer than this (0: never)")] = 300,
     rebuild: Annotated[
         bool, typer.Option(help="Empty the store first (needed to re-index a folder with another ensemble)")
     ] = False,
@@ -96,7 +96,7 @@ def index(
 def search(
     query: Annotated[list[str], typer.Argument(help="One or more queries")],
     work_dir: WorkOpt = Path("runs/index"),
-    top_k: Annotated[int, typer.Option(help="Results per query")] = 5,
+    top_k: Annotated[int, typer.Option(min=1, help="Results per query")] = 5,
 ) -> None:
     """Answer queries with ensemble dense retrieval over an indexed work folder."""
     from hardneg_haystack.indexing import open_index

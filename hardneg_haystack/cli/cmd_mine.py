@@ -17,7 +17,7 @@ def fit_weights_cmd(
     data: Annotated[Path, typer.Option(help="BEIR folder (queries.jsonl + qrels/) or a queries JSONL file")],
     work_dir: WorkOpt = Path("runs/index"),
     split: Annotated[str, typer.Option(help="qrels split to fit on (never the test split)")] = "train",
-    k: Annotated[int, typer.Option(help="Objective: MRR@k of the first positive")] = 10,
+    k: Annotated[int, typer.Option(min=1, help="Objective: MRR@k of the first positive")] = 10,
     apply: Annotated[bool, typer.Option(help="Re-fuse the stored vectors with the fitted weights")] = False,
     min_weight: Annotated[float, typer.Option(help="Floor per member (0 drops members for good)")] = 0.1,
 ) -> None:
@@ -67,10 +67,10 @@ def mine(
         str | None, typer.Option(help="Single-model mode: one ensemble member (label or position); with st: its model")
     ] = None,
     split: Annotated[str, typer.Option(help="qrels split of a BEIR folder")] = "train",
-    num_negatives: Annotated[int, typer.Option(help="Negatives per query")] = 4,
+    num_negatives: Annotated[int, typer.Option(min=1, help="Negatives per query")] = 4,
     sampling: Annotated[str, typer.Option(help="top | random (inside the rank window)")] = "top",
-    range_min: Annotated[int, typer.Option(help="First rank of the window")] = 0,
-    range_max: Annotated[int, typer.Option(help="End of the window")] = 50,
+    range_min: Annotated[int, typer.Option(min=0, help="First rank of the window")] = 0,
+    range_max: Annotated[int, typer.Option(min=1, help="End of the window")] = 50,
     n_clusters: Annotated[int | None, typer.Option(help="k (default: sqrt of the corpus size)")] = None,
     clustering: Annotated[str, typer.Option(help="auto | kmeans | minibatch | gmm | agglomerative")] = "auto",
     pool: Annotated[str, typer.Option(help="query | positives | both | nearest")] = "both",

@@ -21,7 +21,8 @@ def swap_ranker_cmd(
         str,
         typer.Option(
             help="auto (measured fastest within 0.5 nDCG@10 points: onnx-int8, per-channel int8; "
-            "torch-bf16 without onnxruntime) | torch (the ranker's own class, fp32) | torch-bf16 | onnx | "
+            "torch-bf16 without onnxruntime) | torch (the ranker's own class, fp32) | torch-bf16 | torch-amp "
+            "(scored as `hardneg experiment` measures) | onnx | "
             "onnx-int8 (the model is exported to ONNX when needed)"
         ),
     ] = "auto",
@@ -67,7 +68,7 @@ def serve_cmd(
         str | None, typer.Option(help="Fine-tuned re-ranker for the pipelines that re-rank (a folder or alias)")
     ] = None,
     host: Annotated[str, typer.Option(help="Bind address (loopback unless you open it)")] = "127.0.0.1",
-    port: Annotated[int, typer.Option()] = 1416,
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 1416,
 ) -> None:
     """Serve the shipped query pipelines with Hayhooks (POST /<pipeline>/run {"query": ...}), bound to WORK_DIR.
 

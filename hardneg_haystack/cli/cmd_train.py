@@ -35,9 +35,9 @@ def train(
     margin: Annotated[float, typer.Option(help="Margin of the triplet loss")] = 1.0,
     epochs: Annotated[float, typer.Option()] = 1.0,
     learning_rate: Annotated[float, typer.Option()] = 5e-5,
-    batch_size: Annotated[int, typer.Option()] = 8,
-    max_length: Annotated[int, typer.Option(help="Tokens per (query, document) pair")] = 256,
-    num_negatives: Annotated[int | None, typer.Option(help="Negatives per row (default: all mined)")] = None,
+    batch_size: Annotated[int, typer.Option(min=1)] = 8,
+    max_length: Annotated[int, typer.Option(min=1, help="Tokens per (query, document) pair")] = 256,
+    num_negatives: Annotated[int | None, typer.Option(min=1, help="Negatives per row (default: all mined)")] = None,
     validation_share: Annotated[float, typer.Option(help="Share of queries held out")] = 0.1,
     max_steps: Annotated[int, typer.Option(help="Stop after this many steps (-1: epochs decide)")] = -1,
     seed: Annotated[int, typer.Option()] = 42,
@@ -133,12 +133,12 @@ def warm_start_cmd(
         Path | None, typer.Option(help="Labelled queries to VALIDATE on (BEIR folder or JSONL); never trained on")
     ] = None,
     split: SplitOpt = "train",
-    queries: Annotated[int, typer.Option(help="Pseudo-queries cut from the corpus")] = 2000,
+    queries: Annotated[int, typer.Option(min=1, help="Pseudo-queries cut from the corpus")] = 2000,
     teacher_weight: Annotated[float, typer.Option(help="Dense share of the BM25 + dense teacher")] = 0.5,
     base_model: Annotated[str, typer.Option(help="Hugging Face id, folder or packaged alias")] = "minilm",
     learning_rate: Annotated[float, typer.Option()] = 7e-5,
     max_steps: Annotated[int, typer.Option(help="Stop after this many steps (-1: one pass over the lists)")] = -1,
-    max_length: Annotated[int, typer.Option(help="Tokens per (query, document) pair")] = 128,
+    max_length: Annotated[int, typer.Option(min=1, help="Tokens per (query, document) pair")] = 128,
     precision: Annotated[str, typer.Option(help="auto | bf16 | fp32")] = "auto",
     seed: Annotated[int, typer.Option()] = 42,
     bm25_text: Annotated[
@@ -227,7 +227,7 @@ def distil_cmd(
     out: Annotated[Path, typer.Option(help="Folder of the student (model/, pairs.jsonl, checkpoints/)")] = Path(
         "runs/student"
     ),
-    layers: Annotated[int, typer.Option(help="Transformer layers the student keeps")] = 3,
+    layers: Annotated[int, typer.Option(min=1, help="Transformer layers the student keeps")] = 3,
     pick: Annotated[
         str, typer.Option(help="spread (evenly spaced, ending with the last layer) or first (the first --layers)")
     ] = "spread",
@@ -239,7 +239,7 @@ def distil_cmd(
         ),
     ] = None,
     split: SplitOpt = "train",
-    queries: Annotated[int, typer.Option(help="Pseudo-queries cut from the corpus")] = 2000,
+    queries: Annotated[int, typer.Option(min=1, help="Pseudo-queries cut from the corpus")] = 2000,
     learning_rate: Annotated[float, typer.Option()] = 2e-4,
     epochs: Annotated[float, typer.Option(help="Passes over the teacher-scored pairs")] = 1.0,
     temperature: Annotated[
@@ -320,11 +320,13 @@ def tune_dense_cmd(
     member: Annotated[
         str | None, typer.Option(help="The ensemble member to tune (its model or name; default: the heaviest)")
     ] = None,
-    epochs: Annotated[int, typer.Option(help="Epochs at most; the best on validation (or none) is kept")] = 3,
+    epochs: Annotated[int, typer.Option(min=1, help="Epochs at most; the best on validation (or none) is kept")] = 3,
     learning_rate: Annotated[float, typer.Option()] = 2e-5,
-    batch_size: Annotated[int, typer.Option(help="Queries per batch (others' passages: in-batch negatives)")] = 32,
-    negatives: Annotated[int, typer.Option(help="Mined negatives per query")] = 1,
-    max_length: Annotated[int, typer.Option(help="Tokens the member reads")] = 256,
+    batch_size: Annotated[
+        int, typer.Option(min=1, help="Queries per batch (others' passages: in-batch negatives)")
+    ] = 32,
+    negatives: Annotated[int, typer.Option(min=1, help="Mined negatives per query")] = 1,
+    max_length: Annotated[int, typer.Option(min=1, help="Tokens the member reads")] = 256,
     precision: Annotated[str, typer.Option(help="auto | bf16 | fp32")] = "auto",
     seed: Annotated[int, typer.Option()] = 42,
     candidates: Annotated[

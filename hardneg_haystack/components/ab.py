@@ -71,7 +71,7 @@ class ABRanker:
             on CPU: :data:`~hardneg_haystack.rerank_backends.SERVING_BATCH_SIZE`; None: one batch).
         :param device: Unused (kept so older YAML loads); the backends run on the CPU.
         :param backend: ``auto`` (the measured default, :func:`~hardneg_haystack.rerank_backends.default_backend`),
-            ``torch``, ``torch-bf16``, ``onnx`` or ``onnx-int8``.
+            ``torch``, ``torch-bf16``, ``torch-amp``, ``onnx`` or ``onnx-int8``.
         """
         from hardneg_haystack.rerank_backends import resolve_backend
 

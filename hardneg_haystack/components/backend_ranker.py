@@ -23,7 +23,8 @@ class BackendRanker:
     ``scale_score``, ``score_threshold`` -> ``documents``), so ``hardneg swap-ranker`` puts it in a pipeline's
     ranker slot without touching any connection. A query's candidates are scored in one length-sorted batch,
     padded to its longest pair. ``backend="auto"`` is the measured default (``onnx-int8``: per-channel int8 on
-    onnxruntime); ``torch``, ``torch-bf16``, ``onnx`` and ``onnx-int8`` pick one.
+    onnxruntime); ``torch``, ``torch-bf16``, ``torch-amp`` (the experiment's own scoring), ``onnx`` and
+    ``onnx-int8`` pick one.
 
     ### Usage example
 
@@ -50,7 +51,7 @@ class BackendRanker:
     ) -> None:
         """
         :param model: The model folder (a hub id or alias works on the torch backends).
-        :param backend: ``auto``, ``torch``, ``torch-bf16``, ``onnx`` or ``onnx-int8``.
+        :param backend: ``auto``, ``torch``, ``torch-bf16``, ``torch-amp``, ``onnx`` or ``onnx-int8``.
         :param top_k: Documents returned (None: all).
         :param batch_size: Pairs per forward pass, length-sorted (default 16, the fastest per pair measured
             on CPU: :data:`~hardneg_haystack.rerank_backends.SERVING_BATCH_SIZE`; None: one batch).

@@ -178,7 +178,10 @@ class ScoreFuser:
             replace(d, score=float(s), meta={**d.meta, "bm25_score": b, "dense_score": e, "ranker_score": r})
             for d, s, b, e, r in zip(documents, fused, bm25, dense, ce, strict=True)
         ]
-        out.sort(key=lambda d: -(d.score or 0.0))
+        # equal fused scores keep the first stage's order, as the evaluation's stable sort over BM25's list does
+        position = {doc_id: r for r, doc_id in enumerate(first)}
+        order = sorted(range(len(out)), key=lambda i: (-fused[i], position.get(out[i].id, len(first) + i)))
+        out = [out[i] for i in order]
         return {"documents": out[: self.top_k] if self.top_k else out}
 
     def to_dict(self) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -615,41 +616,57 @@ class Experiment:
         return info
 
     def deploy(self) -> dict[str, Any]:
-        """Write the system the validation queries recommend (``evaluate``'s ``recommended``) as a ready query
-        pipeline, ``<out>/pipeline.yaml``, over the run's index (after ``dense:apply``: the member served)."""
+        """Write every system the validation queries chose among (``evaluate``'s ``validation_ndcg@10``: BM25,
+        BM25 + dense, each fused system) as a ready query pipeline over the run's index (after ``dense:apply``:
+        the member served), ``<out>/pipelines/<system>.yaml``, and the recommended one also as
+        ``<out>/pipeline.yaml``."""
 
         def run() -> dict[str, Any]:
             from hardneg_haystack.indexing import open_index
-            from hardneg_haystack.pipelines import build_bm25_pipeline, build_fused_pipeline, build_hybrid_pipeline
 
             ev = self.state["steps"]["evaluate"]
-            name = ev["recommended"]
-            store, embedder, _ = open_index(self.index_dir)
-            depth, deepest = self.config.depth, self.config.candidates[-1]
-            if name == "bm25":
-                pipe, how = build_bm25_pipeline(store=store, candidates=depth), "BM25 alone"
-            elif name.startswith("bm25 + dense"):
-                kept = (self.state["steps"].get("dense") or {}).get("miner")
-                weight = ev["tuned_hybrid_weights"][kept] if kept else ev["hybrid_weight"]
-                pipe = build_hybrid_pipeline(store=store, text_embedder=embedder, dense_weight=weight, candidates=depth)
-                how = f"BM25 + dense (dense weight {weight:g}), no cross-encoder"
-            else:
-                ranker = name[len("fused[") : -1]
-                model = self.rankers()[ranker]
-                pipe = build_fused_pipeline(store=store, ranker_model=model, text_embedder=embedder, candidates=deepest)
-                how = f"BM25 top {deepest} -> the {ranker} re-ranker -> BM25 + dense + cross-encoder fused"
-            path = self.out / PIPELINE
-            header = (
-                f"# The system the {ev['validation_queries']} validation queries recommend: {name} ({how}),\n"
-                f"# validation nDCG@10 {ev['validation_ndcg@10'][name]:.4f}; written by `hardneg experiment`.\n"
-                f"# Load it bound to the run's index:\n"
-                f"#   from hardneg_haystack.pipelines import load_query_pipeline\n"
-                f"#   pipe = load_query_pipeline('{path}', work_dir='{self.index_dir}')\n"
+            written: dict[str, str] = {}
+            for name in ev["validation_ndcg@10"]:
+                path = self.out / "pipelines" / f"{pipeline_slug(name)}.yaml"
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(self._system_yaml(name, path, *open_index(self.index_dir)[:2]))  # own components
+                written[name] = str(path)
+            rec = ev["recommended"]
+            (self.out / PIPELINE).write_text(
+                self._system_yaml(rec, self.out / PIPELINE, *open_index(self.index_dir)[:2])
             )
-            path.write_text(header + pipe.dumps())
-            return {"system": name, "pipeline": str(path)}
+            return {"system": rec, "pipeline": str(self.out / PIPELINE), "pipelines": written}
 
         return self._step("deploy", run)
+
+    def _system_yaml(self, name: str, path: Path, store: Any, embedder: Any) -> str:
+        """The query pipeline of the evaluated system ``name``, dumped with a header that says how to load it."""
+        from hardneg_haystack.pipelines import build_bm25_pipeline, build_fused_pipeline, build_hybrid_pipeline
+
+        ev = self.state["steps"]["evaluate"]
+        depth, deepest = self.config.depth, self.config.candidates[-1]
+        if name == "bm25":
+            pipe, how = build_bm25_pipeline(store=store, candidates=depth), "BM25 alone"
+        elif name.startswith("bm25 + dense"):
+            kept = (self.state["steps"].get("dense") or {}).get("miner")
+            weight = ev["tuned_hybrid_weights"][kept] if kept else ev["hybrid_weight"]
+            pipe = build_hybrid_pipeline(store=store, text_embedder=embedder, dense_weight=weight, candidates=depth)
+            how = f"BM25 + dense (dense weight {weight:g}), no cross-encoder"
+        else:
+            ranker = name[len("fused[") : -1]
+            pipe = build_fused_pipeline(
+                store=store, ranker_model=self.rankers()[ranker], text_embedder=embedder, candidates=deepest
+            )
+            how = f"BM25 top {deepest} -> the {ranker} re-ranker -> BM25 + dense + cross-encoder fused"
+        chosen = "the system" if name == ev["recommended"] else "not the system"
+        header = (
+            f"# {name} ({how}): {chosen} the {ev['validation_queries']} validation queries recommend,\n"
+            f"# validation nDCG@10 {ev['validation_ndcg@10'][name]:.4f}; written by `hardneg experiment`.\n"
+            f"# Load it bound to the run's index:\n"
+            f"#   from hardneg_haystack.pipelines import load_query_pipeline\n"
+            f"#   pipe = load_query_pipeline('{path}', work_dir='{self.index_dir}')\n"
+        )
+        return header + pipe.dumps()
 
     def run(self) -> dict[str, Any]:
         from hardneg_haystack.experiment.report import build_results, write_report
@@ -687,6 +704,15 @@ def mean_ndcg(queries: list[LabelledQuery], run: dict[str, dict[str, float]]) ->
 
     qrels = qrels_of(queries)
     return round(evaluate_run(qrels, run, ("ndcg@10",))["ndcg@10"], 6) if qrels else 0.0
+
+
+def pipeline_slug(system: str) -> str:
+    """A file name for a system of the report: ``bm25``, ``bm25+dense``, ``fused-<miner>``."""
+    if system.startswith("bm25 + dense"):
+        return "bm25+dense"
+    if system.startswith("fused[") and system.endswith("]"):
+        return "fused-" + re.sub(r"[^A-Za-z0-9_.-]+", "_", system[len("fused[") : -1])
+    return re.sub(r"[^A-Za-z0-9_.+-]+", "_", system)
 
 
 def recommend(validation: dict[str, float]) -> str:

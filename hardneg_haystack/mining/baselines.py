@@ -50,11 +50,16 @@ class Bm25Scorer:
         self._last: tuple[str, np.ndarray] | None = None  # the last query's scores: top + scores_of scan once
 
     def top(self, text: str, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """Indices and scores of the ``k`` best documents."""
+        """Indices and scores of the ``k`` best documents (equal scores: the lower corpus index wins, so a
+        shorter list is a prefix of a longer one)."""
         scores = self.all_scores(text)
         if scores is not None:
             k = min(k, len(scores))
-            idx = np.argpartition(-scores, k - 1)[:k]
+            if k < 1:
+                return np.empty(0, dtype=np.int64), np.empty(0)
+            kth = np.partition(scores, len(scores) - k)[len(scores) - k]  # the k-th best score
+            above = np.flatnonzero(scores > kth)
+            idx = np.concatenate([above, np.flatnonzero(scores == kth)[: k - len(above)]])  # ties: lower index first
             return idx, scores[idx]
         docs = self._store_bm25(text, k)
         pairs = [(self.corpus.index[d.id], float(d.score or 0.0)) for d in docs if d.id in self.corpus.index]
@@ -64,7 +69,7 @@ class Bm25Scorer:
         """The ``k`` best documents as ``(corpus index, score)``, best first: the list the experiment evaluates
         and :class:`~hardneg_haystack.components.retrievers.AnalyzedBM25Retriever` serves."""
         idx, scores = self.top(text, k)
-        return sorted(zip(idx.tolist(), scores.tolist(), strict=True), key=lambda x: -x[1])
+        return sorted(zip(idx.tolist(), scores.tolist(), strict=True), key=lambda x: (-x[1], x[0]))  # ties: index
 
     def all_scores(self, text: str) -> np.ndarray | None:
         """BM25 score of every corpus entry (rank-bm25 only; None when the store's own BM25 ranks)."""
