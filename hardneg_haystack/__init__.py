@@ -1,30 +1,43 @@
-"""hardneg-haystack: ensemble hard-negative mining and cross-encoder fine-tuning for Haystack."""
+"""hardneg-haystack: ensemble hard-negative mining and cross-encoder fine-tuning for Haystack.
 
-from hardneg_haystack.components.backend_ranker import BackendRanker
-from hardneg_haystack.components.embedders import EnsembleEmbedder, EnsembleTextEmbedder
-from hardneg_haystack.components.miners import BM25NegativeMiner, ClusterHardNegativeMiner, RandomNegativeMiner
-from hardneg_haystack.components.onnx_ranker import OnnxRanker
-from hardneg_haystack.components.rankers import MaxPAggregator, ScoreBlender, ScoreFuser
-from hardneg_haystack.components.retrievers import AnalyzedBM25Retriever
-from hardneg_haystack.components.trainer import TripletTrainer
-from hardneg_haystack.components.warm_start import CorpusWarmStart
-from hardneg_haystack.ensemble import Ensemble, EnsembleMember
+The components are importable from here (``from hardneg_haystack import EnsembleEmbedder``) but loaded on first
+use (PEP 562), so ``import hardneg_haystack`` and ``hardneg --help`` do not import torch, transformers or Haystack.
+Pipeline YAML names each component by its full module path (``hardneg_haystack.components.rankers.ScoreFuser``).
+"""
 
-__all__ = [
-    "AnalyzedBM25Retriever",
-    "BackendRanker",
-    "BM25NegativeMiner",
-    "ClusterHardNegativeMiner",
-    "CorpusWarmStart",
-    "Ensemble",
-    "EnsembleEmbedder",
-    "EnsembleMember",
-    "EnsembleTextEmbedder",
-    "MaxPAggregator",
-    "OnnxRanker",
-    "RandomNegativeMiner",
-    "ScoreBlender",
-    "ScoreFuser",
-    "TripletTrainer",
-]
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "AnalyzedBM25Retriever": "hardneg_haystack.components.retrievers",
+    "BackendRanker": "hardneg_haystack.components.backend_ranker",
+    "BM25NegativeMiner": "hardneg_haystack.components.miners",
+    "ClusterHardNegativeMiner": "hardneg_haystack.components.miners",
+    "CorpusWarmStart": "hardneg_haystack.components.warm_start",
+    "Ensemble": "hardneg_haystack.ensemble",
+    "EnsembleEmbedder": "hardneg_haystack.components.embedders",
+    "EnsembleMember": "hardneg_haystack.ensemble",
+    "EnsembleTextEmbedder": "hardneg_haystack.components.embedders",
+    "MaxPAggregator": "hardneg_haystack.components.rankers",
+    "OnnxRanker": "hardneg_haystack.components.onnx_ranker",
+    "RandomNegativeMiner": "hardneg_haystack.components.miners",
+    "ScoreBlender": "hardneg_haystack.components.rankers",
+    "ScoreFuser": "hardneg_haystack.components.rankers",
+    "TripletTrainer": "hardneg_haystack.components.trainer",
+}
+__all__ = sorted(_EXPORTS)
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'hardneg_haystack' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])

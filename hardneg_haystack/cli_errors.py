@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from hardneg_haystack.errors import ConfigError, HardnegError, first_line, yaml_problem
+from hardneg_haystack.errors import ConfigError, HardnegError, first_line, opensearch_problem, yaml_problem
 
 USER_ERROR = 2
 INTERNAL_ERROR = 1
@@ -51,16 +51,8 @@ def describe(exc: BaseException) -> tuple[str, bool]:
         return f"a file is not UTF-8 text ({exc.reason} at byte {exc.start}): convert it to UTF-8", True
     if isinstance(exc, json.JSONDecodeError):
         return f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", True
-    try:
-        from opensearchpy.exceptions import ConnectionError as OSConnectionError
-        from opensearchpy.exceptions import TransportError
-    except ImportError:  # pragma: no cover - opensearch is a core dependency
-        pass
-    else:
-        if isinstance(exc, OSConnectionError):
-            return f"OpenSearch is unreachable ({first_line(str(exc), 160)}): is the cluster running?", True
-        if isinstance(exc, TransportError):
-            return f"OpenSearch refused the request: {first_line(str(exc))}", True
+    if msg := opensearch_problem(exc):
+        return msg, True
     text = first_line(str(exc)) or "(no message)"
     return (
         f"unexpected {exc.__class__.__name__}: {text} (rerun with --debug for the traceback, and please report it)",

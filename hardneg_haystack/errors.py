@@ -48,3 +48,17 @@ def yaml_problem(exc: BaseException) -> str | None:
     where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
     problem = getattr(exc, "problem", None) or first_line(str(exc))
     return f"not valid YAML{where}: {problem}"
+
+
+def opensearch_problem(exc: BaseException) -> str | None:
+    """One line for an OpenSearch client error (unreachable, or the request refused), None for any other."""
+    try:
+        from opensearchpy.exceptions import ConnectionError as OSConnectionError
+        from opensearchpy.exceptions import TransportError
+    except ImportError:  # pragma: no cover - opensearch is a core dependency
+        return None
+    if isinstance(exc, OSConnectionError):
+        return f"OpenSearch is unreachable ({first_line(str(exc), 160)}): is the cluster running?"
+    if isinstance(exc, TransportError):
+        return f"OpenSearch refused the request: {first_line(str(exc))}"
+    return None

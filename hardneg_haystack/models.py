@@ -11,6 +11,7 @@ model instead; the loading code is the same.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.util
 import logging
@@ -130,7 +131,30 @@ def resolve_model(reference: str) -> ResolvedModel:
             f"unknown model alias {reference!r}: known aliases are {known}; "
             "otherwise pass a local folder or a Hugging Face id such as 'BAAI/bge-small-en-v1.5'"
         )
+    _warn_if_unloadable_offline(reference)
     return ResolvedModel(reference, reference, "hub")
+
+
+@functools.cache
+def _warn_if_unloadable_offline(repo_id: str) -> None:
+    """Offline, a hub id that is not in the local Hugging Face cache cannot load: say so once (it is often a
+    mistyped folder such as ``ranker/model``), without a network call."""
+    if os.environ.get("HF_HUB_OFFLINE") != "1":
+        return
+    try:
+        from huggingface_hub import try_to_load_from_cache
+    except ImportError:  # pragma: no cover - a dependency of sentence-transformers
+        return
+    try:
+        cached = try_to_load_from_cache(repo_id, "config.json")
+    except ValueError:  # not a valid repo id
+        cached = None
+    if not isinstance(cached, str):
+        logging.getLogger(__name__).warning(
+            "%r is neither a folder here nor in the local Hugging Face cache, and HF_HUB_OFFLINE=1: it will not "
+            "load (a mistyped folder? `hardneg models` lists the packaged aliases)",
+            repo_id,
+        )
 
 
 def _hub_hint(reference: str) -> str:

@@ -16,12 +16,13 @@ applies the same sigmoid, so its scores match the torch model's.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +35,20 @@ INT8_FILE = "model_qint8.onnx"
 INFO_FILE = "hardneg_onnx.json"
 
 logger = logging.getLogger(__name__)
+
+
+@contextlib.contextmanager
+def _root_advice_hidden() -> Iterator[None]:
+    """Raise the root logger to ERROR for the call unless it is at INFO or below (``-v``): a library's advice
+    logged on the root logger is not our output."""
+    root = logging.getLogger()
+    level = root.level
+    if root.getEffectiveLevel() > logging.INFO:
+        root.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        root.setLevel(level)
 
 
 def export_onnx(
@@ -99,7 +114,8 @@ def export_onnx(
         if quantize:
             from onnxruntime.quantization import QuantType, quantize_dynamic
 
-            quantize_dynamic(str(fp32), str(work / INT8_FILE), weight_type=QuantType.QInt8, per_channel=per_channel)
+            with _root_advice_hidden():  # onnxruntime's "consider pre-processing" goes to the root logger
+                quantize_dynamic(str(fp32), str(work / INT8_FILE), weight_type=QuantType.QInt8, per_channel=per_channel)
         (work / INFO_FILE).write_text(json.dumps(info, indent=2), encoding="utf-8")
         (out_dir / INFO_FILE).unlink(missing_ok=True)  # no moment where the info describes files not yet moved
         for name in (FP32_FILE, INT8_FILE):
@@ -130,6 +146,11 @@ def _is_current(info: dict, *, quantized: bool) -> bool:
     return "attention" in info and (not quantized or bool(info.get("int8")))
 
 
+def has_export(model_dir: str | Path, *, quantized: bool) -> bool:
+    """Whether ``model_dir/onnx/`` holds the file a backend needs (current or stale)."""
+    return _export_info(Path(model_dir) / ONNX_DIR, quantized=quantized) is not None
+
+
 def export_is_current(model_dir: str | Path, *, quantized: bool) -> bool:
     """Whether ``model_dir/onnx/`` holds the file a backend needs, exported by this version's rule (eager
     attention); an export written before that rule (no ``"attention"`` in ``hardneg_onnx.json``) is stale."""
@@ -153,6 +174,8 @@ def ensure_export(model_dir: str | Path, *, quantized: bool) -> None:
     if stale:
         logger.info("re-exporting %s: its ONNX export predates eager attention (slower)", model_dir)
         per_channel = info.get("int8") != "per-tensor"
+    else:  # the user asked for an ONNX backend: say where the export goes
+        logger.warning("exporting %s to ONNX (fp32 and int8) into %s", model_dir, onnx_dir)
     try:
         export_onnx(model_dir, quantize=True, per_channel=per_channel)  # both files, so neither is left behind
     except Exception as exc:

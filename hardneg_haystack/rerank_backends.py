@@ -63,6 +63,22 @@ def default_backend() -> Backend:
     return "torch-bf16" if cpu_has_bf16() else "torch"
 
 
+def backend_for(model: str | Path, backend: str | None) -> Backend:
+    """The backend that scores ``model``: ``backend`` checked, or for None/``auto`` :func:`default_backend` when
+    it can run without writing anything; an ONNX default falls back to ``torch-bf16`` (native bf16) or ``torch``
+    when ``model`` has no ONNX export (a hub id, or a folder ``hardneg export-onnx`` has not exported: ``auto``
+    never writes into a model folder). An explicit ``onnx``/``onnx-int8`` exports the folder when needed."""
+    chosen = resolve_backend(backend)
+    if backend in (None, "auto") and chosen.startswith("onnx"):
+        from hardneg_haystack.onnx_backend import has_export
+
+        if not (Path(model).is_dir() and has_export(model, quantized=chosen == "onnx-int8")):
+            from hardneg_haystack.precision import cpu_has_bf16
+
+            return "torch-bf16" if cpu_has_bf16() else "torch"
+    return chosen
+
+
 def resolve_backend(backend: str | None) -> Backend:
     """``None`` or ``"auto"``: :func:`default_backend`; otherwise checked against :data:`BACKENDS`."""
     if backend in (None, "auto"):
@@ -218,12 +234,9 @@ class AmpScorer:
 
 
 def load_scorer(model: str | Path, backend: str | None = None, *, threads: int | None = None) -> PairScorer:
-    """A :class:`PairScorer` for ``model`` on ``backend`` (None/auto: :func:`default_backend`, or ``torch`` for
-    a hub id, which cannot be exported in place). The ONNX backends need the export (``hardneg export-onnx``);
-    it is written first when the folder has none."""
-    chosen = resolve_backend(backend)
-    if backend in (None, "auto") and chosen.startswith("onnx") and not Path(model).is_dir():
-        chosen = "torch"
+    """A :class:`PairScorer` for ``model`` on ``backend`` (:func:`backend_for`: ``auto`` never writes an ONNX
+    export; an explicit ``onnx``/``onnx-int8`` exports the folder first when it has none, with a log line)."""
+    chosen = backend_for(model, backend)
     if chosen == "torch-amp":
         return AmpScorer(model, threads=threads)
     if chosen.startswith("torch"):

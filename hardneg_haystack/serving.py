@@ -33,7 +33,7 @@ from hayhooks import BasePipelineWrapper
 from haystack import Document, Pipeline
 from pydantic import Field
 
-from hardneg_haystack.errors import ConfigError
+from hardneg_haystack.errors import ConfigError, opensearch_problem
 
 WORK_DIR_ENV = "HARDNEG_WORK_DIR"
 RANKER_ENV = "HARDNEG_RANKER_MODEL"
@@ -152,10 +152,34 @@ class QueryService:
         self.output = leaves[0]
 
     def search(self, query: str, top_k: int | None = None) -> list[dict[str, Any]]:
-        """The ranked documents for ``query`` as JSON (at most ``top_k``, else as many as the pipeline returns)."""
+        """The ranked documents for ``query`` as JSON (at most ``top_k``, else as many as the pipeline returns).
+
+        :raises StoreRefusal: when the store cannot answer (unreachable, or it refused the query: e.g. knn on a
+            cluster without the k-NN plugin), with a one-line message naming the cause.
+        """
         data = {comp: dict.fromkeys(sockets, query) for comp, sockets in self.query_inputs.items()}
-        docs = self.pipeline.run(data)[self.output]["documents"]
+        try:
+            docs = self.pipeline.run(data)[self.output]["documents"]
+        except Exception as exc:
+            refusal = store_refusal(exc)
+            if refusal is None:
+                raise
+            raise StoreRefusal(f"{self.name}: {refusal}") from exc
         return [document_json(d) for d in docs[:top_k]]
+
+
+class StoreRefusal(ConfigError):
+    """The store could not answer a query (the route answers 503 with this message)."""
+
+
+def store_refusal(exc: BaseException) -> str | None:
+    """One line naming why the store could not answer, when ``exc`` (or what caused it) is the store's error."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if msg := opensearch_problem(seen):
+            return msg
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 class QueryPipelineWrapper(BasePipelineWrapper):
@@ -179,7 +203,12 @@ class QueryPipelineWrapper(BasePipelineWrapper):
         :param top_k: Return at most this many documents (default: as many as the pipeline returns).
         :returns: The documents, best first: id, score, content and meta.
         """
-        return self.service.search(query, top_k)
+        from fastapi import HTTPException
+
+        try:
+            return self.service.search(query, top_k)
+        except StoreRefusal as exc:  # JSON {"detail": ...}, not hayhooks' 500 with the client's raw exception
+            raise HTTPException(status_code=503, detail=str(exc)) from exc
 
 
 def prepare_pipelines_dir(names: Sequence[str], dest: str | Path) -> Path:

@@ -39,8 +39,10 @@ def swap_ranker(
     """Return the pipeline with its ranker's model replaced by ``model`` (a folder, hub id or alias).
 
     ``backend="auto"`` (the default) is the measured fastest backend within 0.5 nDCG@10 points of torch fp32
-    (:func:`~hardneg_haystack.rerank_backends.default_backend`: ``onnx-int8``, per-channel int8 weights;
-    ``torch-bf16`` where onnxruntime is missing and the CPU has native bf16; ``torch`` for a hub id).
+    (:func:`~hardneg_haystack.rerank_backends.default_backend`: ``onnx-int8``, per-channel int8 weights) when the
+    model folder has an ONNX export (``hardneg export-onnx``); otherwise ``torch-bf16`` where the CPU has native
+    bf16, else ``torch``: ``auto`` never writes into the model folder. An explicit ``onnx``/``onnx-int8``
+    exports the folder first when it has no export (logged).
     ``torch`` keeps the ranker's own class (e.g. ``SentenceTransformersSimilarityRanker``, fp32).
     ``torch-bf16`` and ``torch-amp`` (the experiment's own scoring: bf16 autocast where the CPU has it) make it a
     :class:`~hardneg_haystack.components.backend_ranker.BackendRanker`;
@@ -57,7 +59,7 @@ def swap_ranker(
     from hardneg_haystack.components.rankers import ScoreBlender
     from hardneg_haystack.models import resolve_model
     from hardneg_haystack.pipelines import load_pipeline
-    from hardneg_haystack.rerank_backends import resolve_backend
+    from hardneg_haystack.rerank_backends import backend_for
     from hardneg_haystack.training.cross_encoder import read_training_info, reads_bm25
 
     if not isinstance(pipeline, Pipeline):
@@ -70,9 +72,7 @@ def swap_ranker(
         raise ConfigError(f"component {target!r} ({type(old).__name__}) has no `model` parameter to replace")
     resolved = resolve_model(str(model))
     params["model"] = resolved.source
-    chosen = resolve_backend(backend)
-    if backend == "auto" and chosen.startswith("onnx") and not Path(resolved.source).is_dir():
-        chosen = "torch"  # a hub id cannot be exported in place
+    chosen = backend_for(resolved.source, backend)  # auto: ONNX only where an export exists (nothing written)
     if chosen == "torch" and not reads_bm25(resolved.source):
         new = component_from_dict(type(old), spec, target)
     elif chosen in ("torch", "torch-bf16", "torch-amp"):  # torch: a model reading BM25's score needs our ranker

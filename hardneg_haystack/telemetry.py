@@ -8,6 +8,7 @@ private documents offline, so it turns telemetry off unless the user opts in by 
 from __future__ import annotations
 
 import os
+import sys
 
 ENV = "HAYSTACK_TELEMETRY_ENABLED"
 
@@ -21,8 +22,8 @@ def disable_unless_opted_in() -> bool:
     """Switch Haystack's telemetry off for this process unless the user opted in; returns whether it is on."""
     if opted_in():
         return True
-    os.environ[ENV] = "False"
-    import haystack.telemetry._telemetry as haystack_telemetry
-
-    haystack_telemetry.telemetry = None  # created on import when the variable was unset: drop it before any send
+    os.environ[ENV] = "False"  # read when Haystack loads
+    loaded = sys.modules.get("haystack.telemetry._telemetry")
+    if loaded is not None:  # created on import when the variable was unset: drop it before any send
+        loaded.telemetry = None
     return False

@@ -43,6 +43,7 @@ def test_oversized_body_is_413_with_a_json_message(client: TestClient) -> None:
 def test_overlong_query_is_422_and_a_long_one_is_cut_to_what_models_read(client: TestClient) -> None:
     resp = client.post("/search", json={"query": "x" * (MAX_QUERY_CHARS + 1), "user_id": "u"})
     assert resp.status_code == 422 and "at most 8192 characters" in json.dumps(resp.json())
+    assert len(resp.content) < 1000 and "more characters" in resp.text  # the query is not echoed back whole
     long = client.post("/search", json={"query": "vpn token " * 500, "user_id": "u"})
     assert long.status_code == 200 and long.json()["query_truncated_to"] <= QUERY_READ_CHARS
     client.events.flush()  # type: ignore[attr-defined]

@@ -200,3 +200,50 @@ def test_out_of_range_values_exit_2_before_anything_loads(tmp_path: Path, args: 
     assert f"Invalid value for '{option}'" in res.output, res.output
     assert "greater than or equal to" in res.output or "less than or equal to" in res.output
     assert not (tmp_path / "nowhere").exists()
+
+
+@pytest.mark.parametrize("command", [(), ("experiment",), ("swap-ranker",), ("serve",)])
+def test_help_loads_no_heavy_library(command: tuple[str, ...]) -> None:
+    """Issue 30 item 5: `hardneg [cmd] --help` answers without importing torch, transformers or Haystack (the
+    time is measured by benchmarks/cli_startup.py), with no `<bool>` beside a flag."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\nfrom hardneg_haystack.cli import app\ntry:\n    app(sys.argv[1:], prog_name='hardneg')\n"
+        "except SystemExit:\n    pass\n"
+        "print('HEAVY', [m for m in ('torch', 'transformers', 'haystack', 'sklearn') if m in sys.modules])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe, *command, "--help"], capture_output=True, text=True, check=True)
+    assert "Usage: hardneg" in done.stdout and "HEAVY []" in done.stdout, done.stdout[-400:]
+    assert "<bool>" not in done.stdout
+
+
+@pytest.mark.parametrize("command", [("ab", "serve"), ("serve",)])
+def test_a_port_in_use_is_one_line_exit_2_nothing_created(command: tuple[str, ...], tmp_path: Path) -> None:
+    """Issue 30 item 4: a busy port stops a server before it loads anything or creates its event log."""
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        extra = ("--events", tmp_path / "events.jsonl") if command[0] == "ab" else ()
+        res = _run(*command, "-w", tmp_path / "nowhere", "--port", port, *extra)
+    assert res.exit_code == 2 and f"cannot serve on 127.0.0.1:{port}" in res.output, res.output
+    assert "Traceback" not in res.output and len(res.output.strip().splitlines()) == 1
+    assert not list(tmp_path.iterdir())  # no event log, no folder
+
+
+def test_swap_ranker_warns_about_a_model_that_cannot_load_offline(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Issue 30 item 6: `--model ranker/nope` (no such folder, not cached, offline) is not written silently."""
+    from hardneg_haystack import models
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    models._warn_if_unloadable_offline.cache_clear()
+    res = _run("swap-ranker", Path(__file__).parents[1] / "pipelines" / "query_bm25_rerank.yaml", "--model",
+               "ranker/nope", "--backend", "torch")  # fmt: skip
+    assert res.exit_code == 0  # a hub id may still be meant: written, with a warning on stderr
+    assert "'ranker/nope' is neither a folder here nor in the local Hugging Face cache" in caplog.text

@@ -66,6 +66,22 @@ def test_csv_documents_with_custom_fields(tmp_path: Path) -> None:
     ]
 
 
+def test_malformed_csv_is_one_error_naming_the_line(tmp_path: Path) -> None:
+    """Issue 30 item 6: an unclosed quote does not merge the rows after it into one document."""
+    path = tmp_path / "docs.csv"
+    path.write_text('id,text\nk1,"Reset the VPN token\nk2,Parental leave\nk3,Printer\n')
+    with pytest.raises(DataError, match=r"docs\.csv:2: malformed CSV .*never closed"):
+        read_records_file(path)
+    path.write_text("id,text\nk1,Reset the VPN token\nk2,Parental leave,hr\n")
+    with pytest.raises(DataError, match=r"docs\.csv:3: 3 fields where the header has 2"):
+        read_records_file(path)
+    path.write_text('id,text\nk1,"Reset the\nVPN token"\n\nk2,Parental leave\n')  # quoted newline, blank line: fine
+    assert [(d.id, d.content) for d in read_records_file(path)] == [
+        ("k1", "Reset the\nVPN token"),
+        ("k2", "Parental leave"),
+    ]
+
+
 def test_folder_of_files_strips_html_boilerplate(tmp_path: Path) -> None:
     (tmp_path / "page.html").write_text(
         "<html><body><nav><a href='/'>Home</a> | <a href='/it'>IT</a> | <a href='/hr'>HR</a></nav>"

@@ -163,3 +163,28 @@ def test_swap_to_the_int8_backend_keeps_the_pipeline(cross_encoder_dir: Path, tm
     assert load_pipeline(swapped.dumps()).to_dict()["components"] == after["components"]  # YAML round trip
     with pytest.raises(ConfigError, match="backend"):
         swap_ranker(yaml, model, backend="tensorrt")  # type: ignore[arg-type]
+
+
+def test_auto_backend_never_writes_into_the_model_folder(cross_encoder_dir: Path, tmp_path: Path) -> None:
+    """Issue 30 item 3: `swap-ranker` with the default backend leaves an unexported model folder as it is (a
+    torch ranker, and a note naming `hardneg export-onnx`); once exported, auto picks the ONNX export."""
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from hardneg_haystack import OnnxRanker
+    from hardneg_haystack.cli import app
+    from hardneg_haystack.onnx_backend import export_onnx
+    from hardneg_haystack.swap import swap_ranker
+
+    model = tmp_path / "model"
+    shutil.copytree(cross_encoder_dir, model, ignore=shutil.ignore_patterns("onnx"))
+    before = sorted(p.relative_to(model) for p in model.rglob("*"))
+    yaml = Path(__file__).parents[1] / "pipelines" / "query_bm25_rerank.yaml"
+    res = CliRunner().invoke(app, ["swap-ranker", str(yaml), "--model", str(model), "--out", str(tmp_path / "p.yaml")])
+    assert res.exit_code == 0, res.output
+    assert sorted(p.relative_to(model) for p in model.rglob("*")) == before  # nothing written into the folder
+    assert "OnnxRanker" not in (tmp_path / "p.yaml").read_text()
+    assert "hardneg export-onnx" in res.output and "pre-processing" not in res.output
+    export_onnx(model)
+    assert isinstance(swap_ranker(yaml, model).get_component("ranker"), OnnxRanker)

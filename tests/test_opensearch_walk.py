@@ -56,6 +56,18 @@ def test_every_work_folder_command_on_an_opensearch_work_folder(
     else:  # the emulator refuses it: one clear line, no traceback
         assert searched.exit_code == 2 and "Traceback" not in searched.output
         assert searched.output.startswith("error: `hardneg search` runs a knn query and OpenSearch refused it")
+        # the served route answers 503 with JSON naming the cause, not a 500 with the client's raw exception
+        from fastapi import HTTPException
+
+        from hardneg_haystack.hayhooks_pipelines.embedding.pipeline_wrapper import PipelineWrapper
+
+        monkeypatch.setenv("HARDNEG_WORK_DIR", work)
+        wrapper = PipelineWrapper()
+        wrapper.setup()
+        with pytest.raises(HTTPException) as refused:
+            wrapper.run_api("vpn token")
+        assert refused.value.status_code == 503
+        assert str(refused.value.detail).startswith("embedding: OpenSearch refused the request")
 
     ok("eval-dense", "--data", data, "-w", work, "--split", "test")
     for miner in ("ensemble", "bm25", "random", "st"):

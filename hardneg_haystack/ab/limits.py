@@ -51,3 +51,30 @@ def install_body_limit(app: Any, limit: int = MAX_BODY_BYTES) -> None:
             if message is not None:
                 return JSONResponse(status_code=413, content={"detail": message})
         return await call_next(request)
+
+
+#: Characters of a rejected value echoed back in a 422 (the rest is replaced by a count).
+ECHO_CHARS = 80
+
+
+def clip_echo(value: Any, limit: int = ECHO_CHARS) -> Any:
+    """``value`` as a 422 may echo it: a long string cut to ``limit`` characters with the count of the rest."""
+    if isinstance(value, str) and len(value) > limit:
+        return f"{value[:limit]}... ({len(value) - limit} more characters)"
+    return value
+
+
+def install_short_validation_errors(app: Any) -> None:
+    """Answer 422 as FastAPI does (``detail``: one entry per problem), but never echo a long input back whole:
+    a 9,000-character query comes back as its first :data:`ECHO_CHARS` characters and a count."""
+    from fastapi import Request
+    from fastapi.encoders import jsonable_encoder
+    from fastapi.exceptions import RequestValidationError
+    from fastapi.responses import JSONResponse
+
+    @app.exception_handler(RequestValidationError)
+    async def _short_422(request: Request, exc: RequestValidationError) -> Any:
+        errors = [
+            {**e, "input": clip_echo(e["input"])} if isinstance(e, dict) and "input" in e else e for e in exc.errors()
+        ]
+        return JSONResponse(status_code=422, content={"detail": jsonable_encoder(errors)})

@@ -33,7 +33,12 @@ from pydantic import BaseModel, Field
 
 from hardneg_haystack.ab.batching import MicroBatcher
 from hardneg_haystack.ab.events import EventLog, UnknownRequestError
-from hardneg_haystack.ab.limits import MAX_QUERY_CHARS, clip_query, install_body_limit
+from hardneg_haystack.ab.limits import (
+    MAX_QUERY_CHARS,
+    clip_query,
+    install_body_limit,
+    install_short_validation_errors,
+)
 from hardneg_haystack.components.ab import ABRanker
 from hardneg_haystack.errors import ConfigError
 from hardneg_haystack.memory_store import warm_up_stores
@@ -122,6 +127,7 @@ def create_app(
 
     app = FastAPI(title="hardneg A/B search", lifespan=lifespan)
     install_body_limit(app)  # 413 for oversized bodies, before anything is parsed
+    install_short_validation_errors(app)  # a 422 never echoes a long query back whole
 
     @app.get("/health")
     def health() -> dict[str, Any]:

@@ -17,6 +17,7 @@ from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageErro
 from typer.core import TyperGroup
 
 from hardneg_haystack.cli_errors import USER_ERROR, describe
+from hardneg_haystack.errors import ConfigError
 
 console = Console()
 err_console = Console(stderr=True)
@@ -44,6 +45,23 @@ class _Group(TyperGroup):
             err_console.print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)
             raise typer.Exit(code=USER_ERROR if user else 1) from None
 
+
+def _flags_without_type() -> None:
+    """``--quick`` needs no ``<bool>`` beside it in ``--help``: a flag's type column stays empty."""
+    from typer.core import TyperOption
+
+    shown = TyperOption.display_type_rich
+    if getattr(shown, "_hardneg", False):
+        return
+
+    def display_type_rich(self: TyperOption, ctx: Any) -> str | None:
+        return None if self.is_flag else shown(self, ctx)
+
+    display_type_rich._hardneg = True  # type: ignore[attr-defined]
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+
+
+_flags_without_type()
 
 app = typer.Typer(
     cls=_Group,
@@ -86,6 +104,25 @@ def _opensearch_refusal(exc: BaseException) -> str | None:
     return None
 
 
+def _require_free_port(host: str, port: int) -> None:
+    """Exit 2 with one line when ``host:port`` cannot be bound (in use, or not an address of this machine),
+    before a server loads anything or creates its files."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as exc:
+        _fail(ConfigError(f"--host {host!r} is not an address of this machine ({exc.strerror or exc})"))
+        return
+    family, _, _, _, address = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds: TIME_WAIT is no obstacle
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            _fail(ConfigError(f"cannot serve on {host}:{port}: {exc.strerror or exc} (choose another --port)"))
+
+
 def _fail(exc: Exception) -> None:
     if _debug["on"]:
         raise exc
@@ -95,7 +132,9 @@ def _fail(exc: Exception) -> None:
 
 @app.callback()
 def _main(
-    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Show progress logs and the libraries' own output (load reports)")
+    ] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show the full traceback of an error")] = False,
 ) -> None:
     _debug["on"] = _debug["on"] or debug
@@ -124,26 +163,41 @@ def _library_output(*, shown: bool) -> None:
     import sys
     import warnings
 
-    import transformers.utils.logging as hf_logging
-
     for name in LIBRARY_LOGGERS:
         logging.getLogger(name).setLevel(logging.NOTSET if shown else logging.ERROR)
-    (hf_logging.set_verbosity_warning if shown else hf_logging.set_verbosity_error)()
-    (hf_logging.enable_progress_bar if shown else hf_logging.disable_progress_bar)()
+    if "transformers" in sys.modules:  # already loaded (tests, notebooks): switch it directly
+        import transformers.utils.logging as hf_logging
+
+        (hf_logging.set_verbosity_warning if shown else hf_logging.set_verbosity_error)()
+        (hf_logging.enable_progress_bar if shown else hf_logging.disable_progress_bar)()
+    else:  # read when it loads; importing it here would cost seconds on every `--help`
+        _our_env("TRANSFORMERS_VERBOSITY", None if shown else "error")
+        _our_env("HF_HUB_DISABLE_PROGRESS_BARS", None if shown else "1")
     warnings.filters[:] = [f for f in warnings.filters if f not in _QUIET_WARNINGS]
     if not shown:  # warnings raised by any module but ours
         warnings.filters[:0] = _QUIET_WARNINGS
     if "datasets" in sys.modules:  # importing it only to silence it would cost a second at every start
         datasets = sys.modules["datasets"]
         (datasets.enable_progress_bars if shown else datasets.disable_progress_bars)()
-    elif shown:
-        if os.environ.get("HF_DATASETS_DISABLE_PROGRESS_BARS") == _OURS:
-            del os.environ["HF_DATASETS_DISABLE_PROGRESS_BARS"]
     else:
-        os.environ.setdefault("HF_DATASETS_DISABLE_PROGRESS_BARS", _OURS)
+        _our_env("HF_DATASETS_DISABLE_PROGRESS_BARS", None if shown else _OURS)
 
 
 _OURS = "yes"  # how we set HF_DATASETS_DISABLE_PROGRESS_BARS (a user's own setting is left alone)
+_SET_BY_US: dict[str, str] = {}
+
+
+def _our_env(name: str, value: str | None) -> None:
+    """Set ``name`` to ``value`` (None: unset) unless the user set it: a variable the user chose is left alone."""
+    if name in os.environ and _SET_BY_US.get(name) != os.environ[name]:
+        return
+    if value is None:
+        os.environ.pop(name, None)
+        _SET_BY_US.pop(name, None)
+    else:
+        os.environ[name] = _SET_BY_US[name] = value
+
+
 _QUIET_WARNINGS: list[tuple] = [("ignore", None, Warning, re.compile(r"(?!hardneg_haystack)"), 0)]
 
 

@@ -19,6 +19,7 @@ from hardneg_haystack.cli.app import (
     _fail,
     _fmt,
     _load_queries,
+    _require_free_port,
     console,
     err_console,
 )
@@ -58,6 +59,7 @@ def ab_serve(
     ] = 8.0,
 ) -> None:
     """Serve the A/B pipeline over HTTP: POST /search, POST /feedback, GET /health (what it holds now)."""
+    _require_free_port(host, port)  # before anything loads or the event log is created
     import uvicorn
 
     from hardneg_haystack.ab.events import EventLog

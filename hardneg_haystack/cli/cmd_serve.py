@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from hardneg_haystack.cli.app import WorkOpt, _fail, console
+from hardneg_haystack.cli.app import WorkOpt, _fail, _require_free_port, console, err_console
 from hardneg_haystack.cli_errors import naming
 from hardneg_haystack.errors import HardnegError
 
@@ -20,10 +20,10 @@ def swap_ranker_cmd(
     backend: Annotated[
         str,
         typer.Option(
-            help="auto (measured fastest within 0.5 nDCG@10 points: onnx-int8, per-channel int8; "
-            "torch-bf16 without onnxruntime) | torch (the ranker's own class, fp32) | torch-bf16 | torch-amp "
-            "(scored as `hardneg experiment` measures) | onnx | "
-            "onnx-int8 (the model is exported to ONNX when needed)"
+            help="auto (onnx-int8, the measured fastest within 0.5 nDCG@10 points, when the model folder has "
+            "an ONNX export from `hardneg export-onnx`; else torch-bf16 / torch: auto never writes into the model "
+            "folder) | torch (the ranker's own class, fp32) | torch-bf16 | torch-amp (scored as `hardneg "
+            "experiment` measures) | onnx | onnx-int8 (the model folder is exported to ONNX first when needed)"
         ),
     ] = "auto",
 ) -> None:
@@ -35,6 +35,21 @@ def swap_ranker_cmd(
             pipe = swap_ranker(pipeline, model, name=component_name, backend=backend)  # type: ignore[arg-type]
     except HardnegError as exc:
         _fail(exc)
+    if backend == "auto":
+        from hardneg_haystack.models import resolve_model
+        from hardneg_haystack.rerank_backends import backend_for, default_backend
+
+        source = resolve_model(model).source
+        if (
+            Path(source).is_dir()
+            and default_backend().startswith("onnx")
+            and backend_for(source, "auto") != default_backend()
+        ):
+            err_console.print(
+                f"note: {model} has no ONNX export, so the ranker runs on torch; `hardneg export-onnx --model "
+                f"{model}` enables the faster {default_backend()} backend",
+                soft_wrap=True,
+            )
     text = pipe.dumps()
     if out is None:
         console.print(text, markup=False, highlight=False)
@@ -75,6 +90,7 @@ def serve_cmd(
     The same as `HARDNEG_WORK_DIR=W hayhooks run --pipelines-dir hardneg_haystack/hayhooks_pipelines`. The A/B
     server with its /feedback route is `hardneg ab serve`.
     """
+    _require_free_port(host, port)
     from hardneg_haystack.serving import QUERY_PIPELINES, serve
 
     names = pipeline or list(QUERY_PIPELINES)

@@ -91,11 +91,34 @@ def read_records_file(
 
 
 def _iter_csv(path: Path) -> Iterable[tuple[int, dict[str, Any]]]:
+    """``(line where the row starts, {header: value})`` per row, read strictly: a quote never closed (which a
+    lenient reader would let swallow every row after it) or a row whose field count differs from the header's
+    is a DataError naming the line. Blank lines are skipped; a quoted field may span lines."""
     if not path.is_file():
         raise DataError(f"{path}: file not found")
-    reader = csv.DictReader(utf8_lines(path))
-    for row in reader:
-        yield reader.line_num, dict(row)
+    reader = csv.reader(utf8_lines(path), strict=True)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise DataError(f"{path}: empty CSV file (no header row)") from None
+    except csv.Error as exc:
+        raise DataError(f"{path}:1: malformed CSV header ({exc})") from None
+    while True:
+        start = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            hint = ": a quote opened in this row is never closed" if "end of data" in str(exc) else ""
+            raise DataError(f"{path}:{start}: malformed CSV ({exc}){hint}") from None
+        if not row:
+            continue
+        if len(row) != len(header):
+            raise DataError(
+                f"{path}:{start}: {len(row)} fields where the header has {len(header)} ({', '.join(header)})"
+            )
+        yield start, dict(zip(header, row, strict=True))
 
 
 def load_documents(source: str | Path, **kwargs: Any) -> list[Document]:
