@@ -235,3 +235,19 @@ def test_offline_ab_compares_two_arms_per_query(
     assert res["arms"]["tiny"] == res["arms"]["bm25"]  # blend weight 0: the BM25 order again
     with pytest.raises(ValueError, match="exactly two arms"):
         offline_ab(work, queries, {"a": None})
+
+
+def test_every_arm_answers_one_entry_per_document() -> None:
+    """Issue 30 item 1: chunks of one document fold to it (its best chunk), as the evaluation folds them, in
+    both modes; the folded entry names its best chunk."""
+    docs = [
+        Document(id="kb-0091#2", content="leave days", score=9.0, meta={"parent_id": "kb-0091"}),
+        Document(id="kb-0091#3", content="leave rules", score=8.0, meta={"parent_id": "kb-0091"}),
+        Document(id="kb-0051", content="parental leave", score=7.0),
+        Document(id="kb-0091#1", content="leave intro", score=6.0, meta={"parent_id": "kb-0091"}),
+    ]
+    for mode in ("split", "interleave"):
+        ab = ABRanker(arms={"bm25": None, "again": None}, mode=mode, top_k=10)
+        out = ab.run(query="parental leave days", documents=docs, unit_id="u1")["documents"]
+        assert [d.id for d in out] == ["kb-0091", "kb-0051"], mode
+        assert out[0].meta["best_chunk_id"] == "kb-0091#2" and out[0].score == 9.0

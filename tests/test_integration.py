@@ -26,10 +26,10 @@ def test_yaml_indexing_and_query_pipelines_with_packaged_models(tmp_path: Path) 
     out = indexing.run({"router": {"sources": sorted(tmp_path.glob("*.*"))}})
     assert out["writer"]["documents_written"] == 3
     query = load_pipeline(ROOT / "pipelines" / "query_embedding.yaml")  # same shared in-memory index
-    hits = query.run({"text_embedder": {"text": "my new phone cannot log in to the VPN"}})["retriever"]["documents"]
+    hits = query.run({"text_embedder": {"text": "my new phone cannot log in to the VPN"}})["maxp"]["documents"]
     assert "VPN" in hits[0].content
     assert "Copyright" not in hits[0].content
-    hits = query.run({"text_embedder": {"text": "how many weeks off after having a baby"}})["retriever"]["documents"]
+    hits = query.run({"text_embedder": {"text": "how many weeks off after having a baby"}})["maxp"]["documents"]
     assert "parental leave" in hits[0].content
 
     # the mining YAML reads the same shared store: negatives are real documents, never the positive

@@ -111,12 +111,12 @@ def test_opensearch_yaml_pipelines_load_and_take_the_store_from_their_parameters
     monkeypatch.delenv("OPENSEARCH_PASSWORD")
     text = (OS_PIPELINES / "query_bm25.yaml").read_text()
     text = text.replace("https://localhost:9200", opensearch_url).replace("index: kb", f"index: {index_name}")
-    hits = load_pipeline(text).run({"retriever": {"query": "resetting the VPN tokens"}})["retriever"]["documents"]
-    assert hits[0].id == "it-1"
+    hits = load_pipeline(text).run({"retriever": {"query": "resetting the VPN tokens"}})["maxp"]["documents"]
+    assert hits[0].id == "it-1" and len({d.id for d in hits}) == len(hits)  # one entry per document
     # bound to the work folder instead: its cluster and index
     pipe = load_query_pipeline(OS_PIPELINES / "query_bm25.yaml", work_dir=os_work)
     assert pipe.get_component("retriever")._document_store._index == index_name
-    assert pipe.run({"retriever": {"query": "parental leave"}})["retriever"]["documents"][0].id == "hr-1"
+    assert pipe.run({"retriever": {"query": "parental leave"}})["maxp"]["documents"][0].id == "hr-1"
 
 
 def test_bm25_rerank_yaml_runs_on_an_opensearch_work_folder(os_work: Path, tiny_models: dict[str, str]) -> None:

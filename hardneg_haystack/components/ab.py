@@ -15,6 +15,7 @@ from hardneg_haystack.ab.assign import assign_arm, normalise_split, unit_fractio
 from hardneg_haystack.ab.interleave import team_draft
 from hardneg_haystack.blend import blend
 from hardneg_haystack.bm25_text import with_bm25_all
+from hardneg_haystack.components.rankers import fold_to_parents
 from hardneg_haystack.rerank_backends import SERVING_BATCH_SIZE
 from hardneg_haystack.training.cross_encoder import reads_bm25
 
@@ -116,7 +117,11 @@ class ABRanker:
         return None if weight is None else float(weight)
 
     def rank(self, arm: str, query: str, documents: list[Document]) -> list[Document]:
-        """All ``documents`` in ``arm``'s order."""
+        """``documents`` in ``arm``'s order, one per parent document (chunks folded by their best score, as the
+        evaluation folds them: :func:`~hardneg_haystack.components.rankers.fold_to_parents`)."""
+        return fold_to_parents(self._rank_pieces(arm, query, documents))
+
+    def _rank_pieces(self, arm: str, query: str, documents: list[Document]) -> list[Document]:
         first = sorted(documents, key=lambda d: -(d.score or 0.0))
         if self.arms[arm] is None or not documents:
             return first

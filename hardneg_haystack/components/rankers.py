@@ -192,6 +192,24 @@ class ScoreFuser:
         return default_from_dict(cls, data)
 
 
+def fold_to_parents(documents: list[Document], parent_field: str = "parent_id") -> list[Document]:
+    """One document per parent, scored by its best-scoring piece, best first (MaxP; the evaluation's fold,
+    :func:`hardneg_haystack.evaluation.runs.best_per_parent`). A folded document has the parent's id, the best
+    piece's content and score, and ``meta["best_chunk_id"]``; a document without ``meta[parent_field]`` is
+    its own parent."""
+    from hardneg_haystack.evaluation.runs import best_per_parent
+
+    def parent_of(i: int) -> str:
+        return str(documents[i].meta.get(parent_field) or documents[i].id)
+
+    scores = {i: d.score if d.score is not None else float("-inf") for i, d in enumerate(documents)}
+    best = [
+        replace(documents[i], id=parent, meta={**documents[i].meta, "best_chunk_id": documents[i].id})
+        for parent, (i, _) in best_per_parent(scores, parent_of).items()
+    ]
+    return sorted(best, key=lambda d: -(d.score if d.score is not None else float("-inf")))
+
+
 @component
 class MaxPAggregator:
     """
@@ -220,17 +238,7 @@ class MaxPAggregator:
 
     @component.output_types(documents=list[Document])
     def run(self, documents: list[Document]) -> dict[str, list[Document]]:
-        from hardneg_haystack.evaluation.runs import best_per_parent
-
-        def parent_of(i: int) -> str:
-            return str(documents[i].meta.get(self.parent_field) or documents[i].id)
-
-        scores = {i: d.score if d.score is not None else float("-inf") for i, d in enumerate(documents)}
-        best = [
-            replace(documents[i], id=parent, meta={**documents[i].meta, "best_chunk_id": documents[i].id})
-            for parent, (i, _) in best_per_parent(scores, parent_of).items()
-        ]
-        out = sorted(best, key=lambda d: -(d.score if d.score is not None else float("-inf")))
+        out = fold_to_parents(documents, self.parent_field)
         return {"documents": out[: self.top_k] if self.top_k else out}
 
     def to_dict(self) -> dict[str, Any]:
