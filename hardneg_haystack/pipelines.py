@@ -30,14 +30,42 @@ ALLOWED_MODULES = ["hardneg_haystack"]
 
 
 def load_pipeline(source: str | Path, *, allowed_modules: Sequence[str] = ()) -> Pipeline:
-    """Load a pipeline from a YAML file (or YAML text), allowing ``hardneg_haystack`` components."""
+    """Load a pipeline from a YAML file (or YAML text), allowing ``hardneg_haystack`` components.
+
+    From a file, a component's relative ``model`` path that exists beside the file (``../rankers/bm25/model``
+    in a run folder's ``pipelines/``) is read from there, so a run folder's pipelines move with it; any other
+    ``model`` is passed on as written (a path from the working directory, an alias or a hub id)."""
     text = str(source)
+    allowed = [*ALLOWED_MODULES, *allowed_modules]
     if "\n" not in text:
         path = Path(text)
         if not path.is_file():
             raise ConfigError(f"{path}: pipeline YAML not found")
         text = path.read_text(encoding="utf-8")
-    return Pipeline.loads(text, allowed_modules=[*ALLOWED_MODULES, *allowed_modules])
+        data = _models_beside(text, path.parent)
+        if data is not None:
+            return Pipeline.from_dict(data, allowed_modules=allowed)
+    return Pipeline.loads(text, allowed_modules=allowed)
+
+
+def _models_beside(text: str, folder: Path) -> dict[str, Any] | None:
+    """The pipeline's data with each relative ``model`` that exists under ``folder`` made absolute; None when
+    no model is found there (the text then loads as it is, with Haystack's own errors)."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None
+    components = data.get("components") if isinstance(data, dict) else None
+    changed = False
+    for spec in (components or {}).values():
+        params = spec.get("init_parameters") if isinstance(spec, dict) else None
+        model = params.get("model") if isinstance(params, dict) else None
+        if isinstance(model, str) and model and not Path(model).is_absolute() and (folder / model).exists():
+            params["model"] = str((folder / model).resolve())
+            changed = True
+    return data if changed else None
 
 
 def build_preprocessing_pipeline(*, max_words: int = 300, split_overlap: int = 30) -> Pipeline:

@@ -41,8 +41,9 @@ def swap_ranker(
     ``backend="auto"`` (the default) is the measured fastest backend within 0.5 nDCG@10 points of torch fp32
     (:func:`~hardneg_haystack.rerank_backends.default_backend`: ``onnx-int8``, per-channel int8 weights) when the
     model folder has an ONNX export (``hardneg export-onnx``); otherwise ``torch-bf16`` where the CPU has native
-    bf16, else ``torch``: ``auto`` never writes into the model folder. An explicit ``onnx``/``onnx-int8``
-    exports the folder first when it has no export (logged).
+    bf16, else ``torch``: ``auto`` never writes into the model folder; a ranker on ``torch-amp`` (a fused
+    pipeline ``hardneg experiment`` wrote: its weights were fitted on those scores) keeps it. An explicit
+    ``onnx``/``onnx-int8`` exports the folder first when it has no export (logged).
     ``torch`` keeps the ranker's own class (e.g. ``SentenceTransformersSimilarityRanker``, fp32).
     ``torch-bf16`` and ``torch-amp`` (the experiment's own scoring: bf16 autocast where the CPU has it) make it a
     :class:`~hardneg_haystack.components.backend_ranker.BackendRanker`;
@@ -59,7 +60,7 @@ def swap_ranker(
     from hardneg_haystack.components.rankers import ScoreBlender
     from hardneg_haystack.models import resolve_model
     from hardneg_haystack.pipelines import load_pipeline
-    from hardneg_haystack.rerank_backends import backend_for
+    from hardneg_haystack.rerank_backends import MEASURED_BATCH_SIZE, SERVING_BATCH_SIZE, backend_for
     from hardneg_haystack.training.cross_encoder import read_training_info, reads_bm25
 
     if not isinstance(pipeline, Pipeline):
@@ -73,6 +74,8 @@ def swap_ranker(
     resolved = resolve_model(str(model))
     params["model"] = resolved.source
     chosen = backend_for(resolved.source, backend)  # auto: ONNX only where an export exists (nothing written)
+    if backend == "auto" and isinstance(old, BackendRanker) and old.backend == "torch-amp":
+        chosen = "torch-amp"  # a fused pipeline's weights were fitted on these scores: keep the measured scoring
     if chosen == "torch" and not reads_bm25(resolved.source):
         new = component_from_dict(type(old), spec, target)
     elif chosen in ("torch", "torch-bf16", "torch-amp"):  # torch: a model reading BM25's score needs our ranker
@@ -80,6 +83,8 @@ def swap_ranker(
             model=resolved.source,
             backend=chosen,
             top_k=params.get("top_k", 10),
+            batch_size=params.get("batch_size")
+            or (MEASURED_BATCH_SIZE if chosen == "torch-amp" else SERVING_BATCH_SIZE),
             scale_score=params.get("scale_score", True),
             score_threshold=params.get("score_threshold"),
         )

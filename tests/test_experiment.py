@@ -313,6 +313,20 @@ def test_experiment_end_to_end_and_resume(
         measured = saved["systems"][system]["per_query"]["ndcg@10"]
         assert got == pytest.approx({q: measured[q] for q in got}, abs=1e-6), system
         assert ("): the system the" in Path(path).read_text()) == (system == rec["system"])  # not "): not the ..."
+    # issue 30 item 2: the run folder moved (the original gone) serves the same from its new place
+    import shutil
+
+    moved, hidden = out.parent / "moved" / "exp", out.parent / "hidden"
+    shutil.copytree(out, moved)
+    out.rename(hidden)
+    try:
+        for system in ("fused[ensemble]", "bm25 + dense (tuned on ensemble)"):
+            served = _serve(moved / "pipelines" / Path(written[system]).name, moved / "index", beir_dir, ("q3", "q4"))
+            got = per_query(_qrels(beir_dir), served, ("ndcg@10",))["ndcg@10"]
+            measured = saved["systems"][system]["per_query"]["ndcg@10"]
+            assert got == pytest.approx({q: measured[q] for q in got}, abs=1e-6), system
+    finally:
+        hidden.rename(out)
 
     # a run from before the dense step (no `dense` in its saved config) reads as one that did not tune it
     state = json.loads((out / "state.json").read_text())

@@ -178,3 +178,13 @@ def test_fused_yaml_pipeline_runs_on_a_work_folder(
     built = build_fused_pipeline(store=store, ranker_model=str(model), text_embedder=embedder, candidates=100)
     res = built.run(inputs)  # the YAML's candidates: the same ranking, ties (BM25 score 0) included
     assert [(d.id, d.score) for d in res["maxp"]["documents"]] == [(d.id, d.score) for d in docs]
+
+
+def test_swapping_a_fused_pipelines_model_keeps_the_measured_scoring(tiny_models: dict[str, str]) -> None:
+    """`hardneg serve --ranker-model` and `swap-ranker` (backend auto) on a fused pipeline keep `torch-amp`: its
+    fusion weights were fitted on exactly those scores."""
+    from hardneg_haystack.components.backend_ranker import BackendRanker
+
+    ranker = swap_ranker(ROOT / "pipelines" / "query_fused.yaml", tiny_models["bert16"]).get_component("ranker")
+    assert isinstance(ranker, BackendRanker) and (ranker.backend, ranker.batch_size) == ("torch-amp", 32)
+    assert ranker.model == tiny_models["bert16"] and ranker.scale_score

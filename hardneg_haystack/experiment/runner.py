@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import time
 from collections.abc import Callable
@@ -662,11 +663,21 @@ class Experiment:
         header = (
             f"# {name} ({how}): {chosen} the {ev['validation_queries']} validation queries recommend,\n"
             f"# validation nDCG@10 {ev['validation_ndcg@10'][name]:.4f}; written by `hardneg experiment`.\n"
+            f"# Models inside the run folder are named relative to this file, so the folder can move.\n"
             f"# Load it bound to the run's index:\n"
             f"#   from hardneg_haystack.pipelines import load_query_pipeline\n"
             f"#   pipe = load_query_pipeline('{path}', work_dir='{self.index_dir}')\n"
         )
-        return header + pipe.dumps()
+        from haystack.marshal import YamlMarshaller
+
+        data = pipe.to_dict()
+        run = self.out.resolve()
+        for spec in data["components"].values():
+            params = spec.get("init_parameters") or {}
+            model = params.get("model")
+            if isinstance(model, str) and Path(model).exists() and Path(model).resolve().is_relative_to(run):
+                params["model"] = os.path.relpath(Path(model).resolve(), path.parent.resolve())
+        return header + YamlMarshaller().marshal(data)
 
     def run(self) -> dict[str, Any]:
         from hardneg_haystack.experiment.report import build_results, write_report
