@@ -119,9 +119,20 @@ def test_every_work_folder_command_on_an_opensearch_work_folder(
     ok("experiment", "--data", data, "--out", "exp", "--config", "exp.yaml", "--store", opensearch_url,
        "--index", f"{index_name}-exp")  # fmt: skip
     assert json.loads(Path("exp/index/index.json").read_text())["store"]["index"] == f"{index_name}-exp"
-    assert any(
-        name.startswith("rerank[random]") for name in json.loads(Path("exp/results.json").read_text())["systems"]
-    )
+    results = json.loads(Path("exp/results.json").read_text())
+    assert any(name.startswith("rerank[random]") for name in results["systems"])
+    # issue 30: the BM25 pipeline the experiment wrote, run on the cluster, gives the report's per-query figures
+    from hardneg_haystack.evaluation.metrics import per_query
+    from hardneg_haystack.ingest import load_beir_queries
+
+    bm25 = load_query_pipeline("exp/pipelines/bm25.yaml", work_dir="exp/index")
+    test = load_beir_queries(data, "test")
+    served = {}
+    for query in test:
+        docs = bm25.run({"retriever": {"query": query.text}})["maxp"]["documents"]
+        served[query.id] = {d.id: float(d.score) for d in docs}
+    got = per_query({q.id: dict.fromkeys(q.positive_ids, 1) for q in test}, served, ("ndcg@10",))["ndcg@10"]
+    assert got == pytest.approx(results["systems"]["bm25"]["per_query"]["ndcg@10"], abs=1e-6)
 
     # the reproduction of issue 14: the CLI server with its default pipeline on the OpenSearch work folder
     port = _free_port()
