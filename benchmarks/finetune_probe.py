@@ -31,6 +31,7 @@ from hardneg_haystack.experiment.runner import Experiment, ExperimentData, saved
 from hardneg_haystack.ingest import load_beir_queries
 from hardneg_haystack.models import load_cross_encoder
 from hardneg_haystack.training import train_cross_encoder
+from hardneg_haystack.training.model_info import read_training_info
 from hardneg_haystack.training.teacher import label_teacher
 from hardneg_haystack.training.validation import bm25_validation
 
@@ -45,6 +46,7 @@ def main() -> None:
     ap.add_argument("--teacher", choices=("indexed", "none"), default="indexed")
     ap.add_argument("--out", type=Path, default=Path("/tmp/finetune_probe"))
     ap.add_argument("--test", action="store_true", help="also score the test queries (reported, not chosen on)")
+    ap.add_argument("--trained", type=Path, help="a `hardneg train --out` folder: score it, train nothing")
     args = ap.parse_args()
 
     state = json.loads((args.run / "state.json").read_text())
@@ -64,21 +66,28 @@ def main() -> None:
         first = FirstStage.compute(corpus, store, val, ens.encode([q.text for q in val], "query"), cfg.depth * 3)
         teacher = label_teacher(corpus, store, ens, weight=fit_hybrid_weight(first, cfg.depth)[0])
     start = time.perf_counter()
-    res = train_cross_encoder(
-        args.run / "mined" / args.miner, args.out / args.miner, config, teacher=teacher, store=store,
-        validation=bm25_validation(store, k=cfg.candidates[0], bm25_text=config.bm25_text),
-        validation_ids=exp.validation_ids,
-    )  # fmt: skip
-    curve = [(h["step"], round(h["eval_validation_ndcg@10"], 4)) for h in res.history if "eval_validation_ndcg@10" in h]
+    if args.trained is None:
+        res = train_cross_encoder(
+            args.run / "mined" / args.miner, args.out / args.miner, config, teacher=teacher, store=store,
+            validation=bm25_validation(store, k=cfg.candidates[0], bm25_text=config.bm25_text),
+            validation_ids=exp.validation_ids,
+        )  # fmt: skip
+        model_dir, history, best_step = res.model_dir, res.history, res.best_step
+    else:  # trained by `hardneg train` with the same data and settings: its curve and best step are its own
+        model_dir = args.trained / "model"
+        history = json.loads((args.trained / "history.json").read_text())
+        best_step = read_training_info(model_dir)["best_step"]
+    curve = [(h["step"], round(h["eval_validation_ndcg@10"], 4)) for h in history if "eval_validation_ndcg@10" in h]
     seconds = round(time.perf_counter() - start, 1)
     out = {"miner": args.miner, "lr": args.lr, "epochs": args.epochs, "teacher": args.teacher,
-           "best_step": res.best_step, "curve": curve, "train_seconds": seconds}  # fmt: skip
+           "best_step": best_step, "curve": curve, "train_seconds": seconds,
+           "trained": None if args.trained is None else str(args.trained)}  # fmt: skip
     if args.test:
         test = load_beir_queries(args.data, cfg.test_split)
         first = FirstStage.bm25_only(corpus, store, test, cfg.depth)
         qrels, ids = qrels_of(test), sorted(qrels_of(test))
         scores = {"bm25": per_query(qrels, first.bm25_run(cfg.depth), ("ndcg@10",))["ndcg@10"]}
-        for name, path in (("warm-start", config.base_model), ("fine-tuned", str(res.model_dir))):
+        for name, path in (("warm-start", config.base_model), ("fine-tuned", str(model_dir))):
             ce = cross_encoder_scores(first, model_scorer(load_cross_encoder(path, max_length=config.max_length)), 20,
                                       bm25_text=config.bm25_text)  # fmt: skip
             scores[name] = per_query(qrels, reorder_run(first, ce, 20, cfg.depth), ("ndcg@10",))["ndcg@10"]

@@ -53,7 +53,7 @@ def main() -> None:
     from hardneg_haystack.experiment.runner import Experiment, ExperimentData, saved_config
     from hardneg_haystack.models import load_cross_encoder
     from hardneg_haystack.score_fusion import fit_fusion_weights, fuse
-    from hardneg_haystack.training.cross_encoder import reads_bm25
+    from hardneg_haystack.training.model_info import reads_bm25
 
     state = json.loads((args.run / "state.json").read_text())
     config = ExperimentConfig.from_dict(saved_config(state))

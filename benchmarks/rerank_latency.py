@@ -106,7 +106,7 @@ def main() -> None:
     args = ap.parse_args()
 
     from hardneg_haystack.onnx_backend import FP32_FILE, INT8_FILE, ONNX_DIR, export_onnx
-    from hardneg_haystack.training.cross_encoder import read_training_info
+    from hardneg_haystack.training.model_info import read_training_info
 
     env = environment()
     print_environment(env)

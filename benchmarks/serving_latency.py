@@ -42,7 +42,7 @@ from hardneg_haystack.evaluation.runs import qrels_of
 from hardneg_haystack.ingest import load_beir_queries
 from hardneg_haystack.mining.corpus import load_corpus
 from hardneg_haystack.rerank_backends import SERVING_BATCH_SIZE
-from hardneg_haystack.training.cross_encoder import reads_bm25
+from hardneg_haystack.training.model_info import reads_bm25
 
 DEPTHS = (20, 50, 100)
 

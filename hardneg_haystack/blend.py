@@ -33,6 +33,23 @@ def blend(first_stage: Sequence[float], cross_encoder: Sequence[float], weight: 
     return weight * minmax(cross_encoder) + (1.0 - weight) * minmax(first_stage)
 
 
+def union_candidates(
+    bm25: Sequence[tuple[int, float]], dense: np.ndarray, depth: int
+) -> tuple[list[int], dict[int, float]]:
+    """The candidates a BM25 + dense blend scores for one query: BM25's top ``depth`` (``(index, score)`` in
+    rank order), then the ``depth`` highest of ``dense`` (a score per corpus entry) not already among them;
+    and BM25's score by index (an entry outside BM25's list has none). The evaluation's hybrid and the warm
+    start's candidate pools take their candidates from here.
+
+        >>> union_candidates([(2, 9.0), (0, 4.0)], np.array([0.1, 0.9, 0.8]), 2)
+        ([2, 0, 1], {2: 9.0, 0: 4.0})
+    """
+    k = min(len(dense), depth)
+    dense_top = np.argpartition(-dense, k - 1)[:k].tolist() if k > 0 else []
+    bm = dict(bm25[:depth])
+    return list(dict.fromkeys([*bm, *dense_top])), bm
+
+
 def fit_blend_weight(
     samples: Sequence[tuple[Sequence[float], Sequence[float], Sequence[bool]]],
     *,

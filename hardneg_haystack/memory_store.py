@@ -2,7 +2,7 @@
 
 ``InMemoryDocumentStore.bm25_retrieval`` filters every stored document and scores each one in a Python loop:
 48 ms per query over SciFact's 5,809 chunks on this project's 2-core machine, as much as the re-ranker's
-int8 scoring of a query's top 20 (README, "Performance"). :class:`IndexedInMemoryDocumentStore` keeps the
+int8 scoring of a query's top 20 (docs/RESULTS.md §16). :class:`IndexedInMemoryDocumentStore` keeps the
 store's own per-document token counts in postings (token -> documents, counts) built once on the first
 query after a change, and computes the same BM25L formula for the query's tokens only, with numpy, in the
 same order of floating-point operations: the scores are bit-identical to Haystack's and ties keep the

@@ -135,6 +135,15 @@ def resolve_model(reference: str) -> ResolvedModel:
     return ResolvedModel(reference, reference, "hub")
 
 
+def model_identity(reference: str) -> str:
+    """One name per model however it is spelled (an alias and its folder, a relative and an absolute path):
+    what run fingerprints and ensemble identities compare. A reference that does not resolve stays as given."""
+    try:
+        return resolve_model(reference).source
+    except ModelLoadError:
+        return reference
+
+
 @functools.cache
 def _warn_if_unloadable_offline(repo_id: str) -> None:
     """Offline, a hub id that is not in the local Hugging Face cache cannot load: say so once (it is often a

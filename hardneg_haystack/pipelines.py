@@ -262,7 +262,7 @@ def cross_encoder_ranker(model: str, *, top_k: int, measured: bool = False) -> A
     as text (``hardneg.json``), which Haystack's ranker cannot show it."""
     from hardneg_haystack.components.backend_ranker import BackendRanker
     from hardneg_haystack.rerank_backends import MEASURED_BATCH_SIZE
-    from hardneg_haystack.training.cross_encoder import reads_bm25
+    from hardneg_haystack.training.model_info import reads_bm25
 
     if measured:
         return BackendRanker(model=model, backend="torch-amp", top_k=top_k, batch_size=MEASURED_BATCH_SIZE)

@@ -18,8 +18,8 @@ backend        what scores the pairs
 
 Every backend but ``torch-amp`` tokenises a query's candidates as one batch sorted by length and padded only to its
 longest pair (never to ``max_length``), truncating pairs at the model's ``max_length`` as ``CrossEncoder`` does.
-:func:`default_backend` is the measured choice (``python benchmarks/serving_latency.py``; README
-"Performance"): ``onnx-int8`` (the fastest within 0.5 nDCG@10 points of torch fp32), else ``torch-bf16``
+:func:`default_backend` is the measured choice (``python benchmarks/serving_latency.py``;
+docs/RESULTS.md §15-16): ``onnx-int8`` (the fastest within 0.5 nDCG@10 points of torch fp32), else ``torch-bf16``
 where onnxruntime is missing and the CPU has native bf16, else ``torch``.
 """
 
@@ -52,8 +52,8 @@ class PairScorer(Protocol):
 
 
 def default_backend() -> Backend:
-    """The fastest backend within 0.5 nDCG@10 points of torch fp32 (measured: README): ``onnx-int8``; without
-    onnxruntime, ``torch-bf16`` on CPUs with native bf16, else ``torch``."""
+    """The fastest backend within 0.5 nDCG@10 points of torch fp32 (measured: docs/RESULTS.md §15-16):
+    ``onnx-int8``; without onnxruntime, ``torch-bf16`` on CPUs with native bf16, else ``torch``."""
     import importlib.util
 
     from hardneg_haystack.precision import cpu_has_bf16

@@ -34,6 +34,7 @@ from haystack import Document, Pipeline
 from pydantic import Field
 
 from hardneg_haystack.errors import ConfigError, opensearch_problem
+from hardneg_haystack.telemetry import disable_unless_opted_in
 
 WORK_DIR_ENV = "HARDNEG_WORK_DIR"
 RANKER_ENV = "HARDNEG_RANKER_MODEL"
@@ -75,19 +76,6 @@ def shipped_yaml(name: str, store_kind: str) -> Path:
         if path.is_file():
             return path
     raise ConfigError(f"{file} not found under {root} (set {PIPELINES_ENV} to the shipped pipelines/ folder)")
-
-
-def disable_unrequested_telemetry() -> None:
-    """Haystack sends anonymous usage events to PostHog unless ``HAYSTACK_TELEMETRY_ENABLED`` says otherwise, and
-    Hayhooks leaves that on. A server started from here sends nothing nobody asked for: unless the variable is
-    set, telemetry is switched off (also in an already imported Haystack). Hayhooks' own OTLP trace export only
-    starts when ``OTEL_EXPORTER_OTLP_ENDPOINT`` is set, which is asking for it."""
-    if os.environ.get("HAYSTACK_TELEMETRY_ENABLED") is not None:
-        return
-    os.environ["HAYSTACK_TELEMETRY_ENABLED"] = "False"
-    from haystack.telemetry import _telemetry
-
-    _telemetry.telemetry = None
 
 
 def _json_value(value: Any) -> bool:
@@ -188,7 +176,7 @@ class QueryPipelineWrapper(BasePipelineWrapper):
     pipeline_name: ClassVar[str]
 
     def setup(self) -> None:
-        disable_unrequested_telemetry()
+        disable_unless_opted_in()  # Hayhooks leaves Haystack's telemetry on; we do not
         work_dir = os.environ.get(WORK_DIR_ENV)
         if not work_dir:
             raise ConfigError(f"set {WORK_DIR_ENV} to an indexed work folder (`hardneg index --work-dir ...`)")
@@ -245,7 +233,7 @@ def serve(
     from hardneg_haystack.indexing import read_manifest
 
     read_manifest(work_dir)  # an unindexed folder fails here, before Hayhooks skips every wrapper
-    disable_unrequested_telemetry()
+    disable_unless_opted_in()  # Hayhooks leaves Haystack's telemetry on; we do not
     os.environ[WORK_DIR_ENV] = str(Path(work_dir).resolve())
     if ranker_model:
         os.environ[RANKER_ENV] = ranker_model

@@ -61,7 +61,7 @@ def swap_ranker(
     from hardneg_haystack.models import resolve_model
     from hardneg_haystack.pipelines import load_pipeline
     from hardneg_haystack.rerank_backends import MEASURED_BATCH_SIZE, SERVING_BATCH_SIZE, backend_for
-    from hardneg_haystack.training.cross_encoder import read_training_info, reads_bm25
+    from hardneg_haystack.training.model_info import read_training_info, reads_bm25
 
     if not isinstance(pipeline, Pipeline):
         pipeline = load_pipeline(pipeline, allowed_modules=allowed_modules)

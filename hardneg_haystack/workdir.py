@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from hardneg_haystack.errors import ConfigError, DamagedFileError
+from hardneg_haystack.models import model_identity
 
 MANIFEST = "index.json"
 CACHE_DIR = "cache"
@@ -184,23 +185,13 @@ def replace_member(work_dir: str | Path, position: int, model: str | Path, *, ba
 
 
 # ---- ensemble identity ------------------------------------------------------------------------------------
-def _model_identity(ref: str) -> str:
-    from hardneg_haystack.errors import ModelLoadError
-    from hardneg_haystack.models import resolve_model
-
-    try:
-        return resolve_model(ref).source  # an alias and its folder, or two spellings of one path, are one model
-    except ModelLoadError:
-        return ref
-
-
 def ensemble_identity(ensemble: dict[str, Any]) -> list[Any]:
     """What makes two ensembles embed differently, weights aside: members' models, prefixes and lengths, fusion."""
     members = []
     for m in ensemble.get("members", []):
         spec = {k: v for k, v in m.items() if k not in ("weight", "name")}
         if "model" in spec:
-            spec["model"] = _model_identity(str(spec["model"]))
+            spec["model"] = model_identity(str(spec["model"]))
         members.append(spec)
     return [members, ensemble.get("fusion", "weighted")]
 

@@ -83,7 +83,7 @@ def test_student_learns_the_teachers_scores(teacher: Path, tiny_index: Path, tmp
     from hardneg_haystack.indexing import open_index
     from hardneg_haystack.mining.corpus import load_corpus
     from hardneg_haystack.models import load_cross_encoder
-    from hardneg_haystack.training.cross_encoder import reads_bm25
+    from hardneg_haystack.training.model_info import reads_bm25
 
     store, _, _ = open_index(tiny_index)
     corpus = load_corpus(store, need_embeddings=False)

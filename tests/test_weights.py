@@ -9,7 +9,8 @@ from hardneg_haystack.evaluation.metrics import mrr_recall_at_k
 from hardneg_haystack.indexing import apply_weights, index_documents, open_index, read_manifest
 from hardneg_haystack.ingest import load_beir_queries, load_documents
 from hardneg_haystack.mining.corpus import load_corpus
-from hardneg_haystack.mining.weights import fit_member_weights, fit_weights, simplex_grid
+from hardneg_haystack.mining.weights import fit_member_weights, fit_weights
+from hardneg_haystack.score_fusion import simplex_grid
 
 
 def _unit(x: np.ndarray) -> np.ndarray:
@@ -29,7 +30,7 @@ def _toy(seed: int = 0) -> tuple[list[np.ndarray], list[np.ndarray], list[list[i
 
 
 def test_simplex_grid_sums_to_one() -> None:
-    grid = simplex_grid(3, 0.25)
+    grid = np.array(simplex_grid(3, 0.25))
     assert np.allclose(grid.sum(axis=1), 1.0)
     assert len(grid) == 15  # C(4 + 2, 2)
     assert (grid >= 0).all()

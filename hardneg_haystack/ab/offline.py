@@ -40,7 +40,7 @@ def offline_ab(
     second arm against the first on every metric."""
     from hardneg_haystack.mining.corpus import load_corpus
     from hardneg_haystack.models import load_cross_encoder
-    from hardneg_haystack.training.cross_encoder import reads_bm25
+    from hardneg_haystack.training.model_info import reads_bm25
     from hardneg_haystack.workdir import open_work_store
 
     model_scorer(None, precision=precision)  # check it before any work

@@ -60,7 +60,7 @@ def train(
 
     Start it from a warm start (`hardneg warm-start`, then --base-model <its folder>/model)."""
     from hardneg_haystack.training import TrainConfig, train_cross_encoder
-    from hardneg_haystack.training.cross_encoder import reads_bm25
+    from hardneg_haystack.training.model_info import reads_bm25
 
     try:
         config = TrainConfig(
@@ -258,7 +258,7 @@ def distil_cmd(
 
     from hardneg_haystack.indexing import open_index
     from hardneg_haystack.mining.corpus import load_corpus
-    from hardneg_haystack.training.cross_encoder import reads_bm25
+    from hardneg_haystack.training.model_info import reads_bm25
     from hardneg_haystack.training.student import StudentConfig, check_teacher, distil_student
     from hardneg_haystack.training.validation import rerank_samples
 

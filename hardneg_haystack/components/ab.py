@@ -17,7 +17,7 @@ from hardneg_haystack.blend import blend
 from hardneg_haystack.bm25_text import with_bm25_all
 from hardneg_haystack.components.rankers import fold_to_parents
 from hardneg_haystack.rerank_backends import SERVING_BATCH_SIZE
-from hardneg_haystack.training.cross_encoder import reads_bm25
+from hardneg_haystack.training.model_info import reads_bm25
 
 Mode = Literal["split", "interleave"]
 
@@ -111,7 +111,7 @@ class ABRanker:
         spec = self.arms[name] or {}
         weight = spec.get("blend")
         if weight == "stored":
-            from hardneg_haystack.training.cross_encoder import read_training_info
+            from hardneg_haystack.training.model_info import read_training_info
 
             weight = read_training_info(spec["model"]).get("blend_weight")
         return None if weight is None else float(weight)

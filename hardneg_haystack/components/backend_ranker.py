@@ -11,7 +11,7 @@ from haystack.utils.misc import _deduplicate_documents  # what SentenceTransform
 
 from hardneg_haystack.bm25_text import with_bm25_all
 from hardneg_haystack.rerank_backends import SERVING_BATCH_SIZE, PairScorer, load_scorer, resolve_backend
-from hardneg_haystack.training.cross_encoder import reads_bm25
+from hardneg_haystack.training.model_info import reads_bm25
 
 
 @component

@@ -38,7 +38,7 @@ class ScoreBlender:
         :param model: A model folder trained by hardneg: its stored blend weight is used when ``weight`` is None.
         :param top_k: Documents returned (None: all).
         """
-        from hardneg_haystack.training.cross_encoder import read_training_info
+        from hardneg_haystack.training.model_info import read_training_info
 
         self.model = model
         stored = read_training_info(model).get("blend_weight") if model and Path(model).is_dir() else None
@@ -126,7 +126,7 @@ class ScoreFuser:
             ``weights`` is None (default without either: 1/3 each).
         :param top_k: Documents returned (None: all).
         """
-        from hardneg_haystack.training.cross_encoder import read_training_info
+        from hardneg_haystack.training.model_info import read_training_info
 
         self.model = model
         self._explicit = weights

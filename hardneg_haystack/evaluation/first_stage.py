@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from hardneg_haystack.blend import blend, fit_blend_weight
+from hardneg_haystack.blend import blend, fit_blend_weight, union_candidates
 from hardneg_haystack.evaluation.runs import Run, maxp
 from hardneg_haystack.ingest.queries import LabelledQuery
 from hardneg_haystack.mining.corpus import Corpus
@@ -68,10 +68,7 @@ class FirstStage:
     def hybrid_candidates(self, qi: int, depth: int) -> tuple[list[int], list[float], list[float]]:
         """Union of BM25 and dense top ``depth``: indices, BM25 scores (0 below BM25's list), dense scores."""
         row = self.dense[qi]
-        k = min(len(row), depth)
-        dense_top = np.argpartition(-row, k - 1)[:k].tolist()
-        bm = dict(self.bm25[qi][:depth])
-        idx = list(dict.fromkeys([*bm, *dense_top]))
+        idx, bm = union_candidates(self.bm25[qi], row, depth)
         return idx, [bm.get(i, 0.0) for i in idx], [float(row[i]) for i in idx]
 
     def hybrid_run(self, weight: float, depth: int) -> Run:

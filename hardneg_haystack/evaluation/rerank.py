@@ -145,7 +145,7 @@ def stored_blend_weight(model_ref: str, override: float | None = None) -> float:
     """The BM25 blend weight of a model: ``override``, else the one stored with a hardneg-trained model
     folder (``hardneg.json``), else 0.5."""
     if override is None and Path(model_ref).is_dir():
-        from hardneg_haystack.training.cross_encoder import read_training_info
+        from hardneg_haystack.training.model_info import read_training_info
 
         override = read_training_info(model_ref).get("blend_weight")
     return 0.5 if override is None else float(override)
@@ -175,7 +175,7 @@ def evaluate_rerankers(
     """
     from hardneg_haystack.mining.corpus import load_corpus
     from hardneg_haystack.models import load_cross_encoder
-    from hardneg_haystack.training.cross_encoder import reads_bm25
+    from hardneg_haystack.training.model_info import reads_bm25
 
     model_scorer(None, precision=precision)  # check it before any work
     corpus = load_corpus(store, need_embeddings=False)

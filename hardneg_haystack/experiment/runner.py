@@ -97,11 +97,9 @@ def saved_config(state: dict[str, Any]) -> dict[str, Any] | None:
 
 def store_fusion_weights(model_dir: str | Path, weights: dict[str, float]) -> None:
     """Record the fitted fusion weights in the model's ``hardneg.json`` (read by ``ScoreFuser(model=...)``)."""
-    from hardneg_haystack.training.cross_encoder import INFO_FILE, read_training_info
+    from hardneg_haystack.training.model_info import update_training_info
 
-    info = read_training_info(model_dir)
-    info["fusion_weights"] = weights
-    (Path(model_dir) / INFO_FILE).write_text(json.dumps(info, indent=2))
+    update_training_info(model_dir, fusion_weights=weights)
 
 
 def sample_queries(queries: list[LabelledQuery], n: int | None, seed: int) -> list[LabelledQuery]:
@@ -510,7 +508,7 @@ class Experiment:
                 reorder_run,
             )
             from hardneg_haystack.models import load_cross_encoder
-            from hardneg_haystack.training.cross_encoder import reads_bm25
+            from hardneg_haystack.training.model_info import reads_bm25
 
             cfg = self.config
             if (self.state["steps"].get("dense:apply") or {}).get("applied"):

@@ -12,7 +12,6 @@ fitting embeds only the queries.
 
 from __future__ import annotations
 
-import itertools
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from hardneg_haystack.evaluation.metrics import mrr_recall_at_k
+from hardneg_haystack.score_fusion import simplex_grid
 
 logger = logging.getLogger(__name__)
 
@@ -36,13 +36,6 @@ class WeightFit:
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)
-
-
-def simplex_grid(n: int, step: float) -> np.ndarray:
-    """Every weight vector on the simplex whose entries are multiples of ``step``."""
-    units = round(1 / step)
-    rows = [c for c in itertools.product(range(units + 1), repeat=n - 1) if sum(c) <= units]
-    return np.array([[*c, units - sum(c)] for c in rows], dtype=np.float64) / units
 
 
 def fit_weights(
@@ -95,7 +88,7 @@ def fit_weights(
         scores[label], recall[label] = score(np.eye(n_members)[i])
     equal = np.full(n_members, 1 / n_members)
     scores["equal"], recall["equal"] = score(equal)
-    grid = simplex_grid(n_members, step or (0.1 if n_members <= 4 else 0.2))
+    grid = np.array(simplex_grid(n_members, step or (0.1 if n_members <= 4 else 0.2)), dtype=np.float64)
     grid = grid[(grid >= min_weight - 1e-9).all(axis=1)]
     if not len(grid):
         from hardneg_haystack.errors import ConfigError

@@ -30,6 +30,7 @@ from hardneg_haystack.training.data import (
     validation_samples,
 )
 from hardneg_haystack.training.fingerprint import check_resumable, fingerprint, write_run
+from hardneg_haystack.training.model_info import reads_bm25, write_training_info
 from hardneg_haystack.training.teacher import TeacherFn
 
 logger = logging.getLogger(__name__)
@@ -37,7 +38,6 @@ logger = logging.getLogger(__name__)
 LossName = Literal["triplet", "mnrl", "bce", "listnet"]
 MODEL_DIR = "model"
 CHECKPOINTS = "checkpoints"
-INFO_FILE = "hardneg.json"  # stored in the model folder: training summary and the blend weight
 METRIC = "validation_ndcg@10"
 
 
@@ -514,7 +514,7 @@ def write_model_card(
         "validation_metrics": result.metrics,
         "blend_weight": result.blend_weight,
     }
-    (model_dir / INFO_FILE).write_text(json.dumps(info, indent=2))
+    write_training_info(model_dir, info)
     metrics = "\n".join(f"| {k} | {v:.4f} |" for k, v in sorted(result.metrics.items()))
     hyper = "\n".join(f"| {k} | {v} |" for k, v in asdict(config).items())
     card = f"""---
@@ -554,16 +554,3 @@ ranker = SentenceTransformersSimilarityRanker(model="{model_dir}")
 {hyper}
 """
     (model_dir / "README.md").write_text(card)
-
-
-def read_training_info(model_dir: str | Path) -> dict[str, Any]:
-    """The ``hardneg.json`` of a trained model folder (empty for models trained elsewhere)."""
-    path = Path(model_dir) / INFO_FILE
-    return json.loads(path.read_text()) if path.is_file() else {}
-
-
-def reads_bm25(model_ref: str | Path) -> bool:
-    """Whether a model was trained to read BM25's score as text (``hardneg.json``; a hub id: no)."""
-    if not Path(model_ref).is_dir():
-        return False
-    return bool(read_training_info(model_ref).get("config", {}).get("bm25_text"))

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from hardneg_haystack.errors import ConfigError, DamagedFileError
+from hardneg_haystack.models import model_identity
 from hardneg_haystack.training.data import Group
 
 RUN_FILE = "run.json"
@@ -25,21 +26,11 @@ def _digest(obj: Any) -> str:
     return hashlib.sha256(json.dumps(obj, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
-def _model_identity(ref: str) -> str:
-    from hardneg_haystack.errors import ModelLoadError
-    from hardneg_haystack.models import resolve_model
-
-    try:
-        return resolve_model(ref).source  # the same folder however it is spelled (relative, absolute, alias)
-    except ModelLoadError:
-        return ref
-
-
 def fingerprint(config: Any, train_groups: list[Group], validation_groups: list[Group]) -> dict[str, Any]:
     """``{"config": {...}, "data": hash, "validation": hash}`` of one run (pure apart from resolving the
     base model's folder)."""
     cfg = {k: v for k, v in asdict(config).items() if k not in RESUMABLE_CHANGES}
-    cfg["base_model"] = _model_identity(str(cfg["base_model"]))
+    cfg["base_model"] = model_identity(str(cfg["base_model"]))
     return {
         "config": cfg,
         "data": _digest([asdict(g) for g in train_groups]),

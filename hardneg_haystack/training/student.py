@@ -44,14 +44,8 @@ from typing import Any
 from hardneg_haystack.bm25_text import with_bm25_all
 from hardneg_haystack.errors import ConfigError, DataError
 from hardneg_haystack.mining.corpus import Corpus
-from hardneg_haystack.training.cross_encoder import (
-    INFO_FILE,
-    MODEL_DIR,
-    TrainConfig,
-    read_training_info,
-    reads_bm25,
-    write_training_curve,
-)
+from hardneg_haystack.training.cross_encoder import MODEL_DIR, TrainConfig, write_training_curve
+from hardneg_haystack.training.model_info import read_training_info, reads_bm25, write_training_info
 from hardneg_haystack.training.pseudo_queries import make_pseudo_queries
 
 PAIRS = "pairs.jsonl"
@@ -346,17 +340,15 @@ def distil_student(
         "kept": chosen_layers(teacher_layers, config.layers, config.pick),
     }
     card = {k: v for k, v in info.items() if k in ("blend_weight", "fusion_weights")}  # the teacher's scale is kept
-    (model_dir / INFO_FILE).write_text(
-        json.dumps(
-            {
-                "base_model": str(teacher_dir),
-                "student": {**student, "config": asdict(config)},
-                "config": {**asdict(train), "bm25_text": bm25_text},
-                "validation_metrics": metrics,
-                **card,
-            },
-            indent=2,
-        )
+    write_training_info(
+        model_dir,
+        {
+            "base_model": str(teacher_dir),
+            "student": {**student, "config": asdict(config)},
+            "config": {**asdict(train), "bm25_text": bm25_text},
+            "validation_metrics": metrics,
+            **card,
+        },
     )
     (out / "history.json").write_text(json.dumps(history, indent=2))
     write_training_curve(history, out / "training_curve.png")

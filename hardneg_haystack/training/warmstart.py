@@ -41,11 +41,12 @@ from typing import Any
 
 import numpy as np
 
-from hardneg_haystack.blend import blend
+from hardneg_haystack.blend import blend, union_candidates
 from hardneg_haystack.bm25_text import with_bm25_all
 from hardneg_haystack.errors import ConfigError, DataError
 from hardneg_haystack.mining.corpus import Corpus
-from hardneg_haystack.training.cross_encoder import CHECKPOINTS, INFO_FILE, MODEL_DIR, TrainConfig, write_training_curve
+from hardneg_haystack.training.cross_encoder import CHECKPOINTS, MODEL_DIR, TrainConfig, write_training_curve
+from hardneg_haystack.training.model_info import write_training_info
 from hardneg_haystack.training.pseudo_queries import KINDS, PseudoQuery, make_pseudo_queries
 
 logger = logging.getLogger(__name__)
@@ -148,12 +149,10 @@ def teacher_lists(
     out = []
     for qi, pq in enumerate(pseudo):
         row = dense[qi]
-        k = min(len(row), config.pool)
-        dense_top = np.argpartition(-row, k - 1)[:k].tolist()
-        bm = dict(bm25[qi][: config.pool])
+        union, bm = union_candidates(bm25[qi], row, config.pool)
         real = pq.source < 0
         parent = None if real else corpus.parent_ids[pq.source]
-        idx = [i for i in dict.fromkeys([*bm, *dense_top]) if corpus.parent_ids[i] != parent]
+        idx = [i for i in union if corpus.parent_ids[i] != parent]
         if not idx:
             continue
         teacher = blend([bm.get(i, 0.0) for i in idx], [float(row[i]) for i in idx], config.teacher_weight)
@@ -304,9 +303,8 @@ def warm_start(
     history = list(trainer.state.log_history)
     metrics = {k: float(v) for k, v in trainer.evaluator(model).items()} if trainer.evaluator is not None else {}
     model.save(str(out / MODEL_DIR))
-    (out / MODEL_DIR / INFO_FILE).write_text(  # what every scorer of this model must know (reads_bm25)
-        json.dumps({"base_model": train_cfg.base_model, "config": {**asdict(train_cfg), "bm25_text": config.bm25_text}})
-    )
+    config_info = {**asdict(train_cfg), "bm25_text": config.bm25_text}  # what every scorer must know (reads_bm25)
+    write_training_info(out / MODEL_DIR, {"base_model": train_cfg.base_model, "config": config_info})
     (out / "history.json").write_text(json.dumps(history, indent=2))
     write_training_curve(history, out / "training_curve.png")
     steps = int(trainer.state.global_step)
