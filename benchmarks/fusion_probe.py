@@ -37,7 +37,7 @@ SCIFACT = Path(__file__).parents[2] / "shared" / "data" / "scifact"
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("run", type=Path, help="a `hardneg experiment` output folder")
-    parser.add_argument("--model", default="warm-start", help="warm-start or a miner's name")
+    parser.add_argument("--model", default="warm-start", help="warm-start, a miner's name or a model folder")
     parser.add_argument("--data", type=Path, default=SCIFACT)
     parser.add_argument("--depth", type=int, default=100)
     parser.add_argument("--oracle", action="store_true", help="also fit the weights on the test queries (a bound)")
@@ -58,11 +58,13 @@ def main() -> None:
     state = json.loads((args.run / "state.json").read_text())
     config = ExperimentConfig.from_dict(saved_config(state))
     exp = Experiment(ExperimentData.load(args.data, config), args.run, config)
-    path = (
-        Path(state["steps"]["warmstart"]["model"])
-        if args.model == "warm-start"
-        else args.run / "rankers" / args.model / "model"
-    )
+    if Path(args.model).is_dir():  # a model folder trained outside the experiment (e.g. by `hardneg train`)
+        path = Path(args.model)
+    elif args.model == "warm-start":
+        path = Path(state["steps"]["warmstart"]["model"])
+    else:
+        path = args.run / "rankers" / args.model / "model"
+    slug = args.model.strip("/").replace("/", "_")
     store, ens, corpus = exp.opened()
     pool, depth = config.depth * 3, args.depth
     held = set(exp.validation_ids)
@@ -75,7 +77,7 @@ def main() -> None:
         return FirstStage.compute(corpus, store, queries, ens.encode([q.text for q in queries], "query"), pool)
 
     sets = {"validation": first_of(exp.validation_queries), "test": first_of(exp.data.test)}
-    cache_path = args.run / "fusion_probe" / f"{args.model}.json"
+    cache_path = args.run / "fusion_probe" / f"{slug}.json"
     cache: dict[str, dict[str, float]] = json.loads(cache_path.read_text()) if cache_path.is_file() else {}
     tagged = reads_bm25(path)
     model = None
@@ -187,7 +189,7 @@ def main() -> None:
     print_table(tab, "paired randomization tests on test nDCG@10 (Holm within the family)")
     meta = {**vars(args), "run": str(args.run), "data": str(args.data)}
     write_results(
-        f"fusion_probe_{args.model}",
+        f"fusion_probe_{slug}",
         {"environment": environment(), "args": meta, "hybrid_weight": hybrid_w, "rows": rows_out, "tests": tab},
     )
 

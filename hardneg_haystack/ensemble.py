@@ -5,6 +5,7 @@ Components (:mod:`hardneg_haystack.components.embedders`) are thin shells over :
 
 from __future__ import annotations
 
+import atexit
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -117,7 +118,11 @@ class EnsembleMember:
             raise ConfigError(f"ensemble member {self.label!r} is not loaded yet: call warm_up()")
         return self._model
 
-    def encode(self, texts: Sequence[str], role: Role, *, batch_size: int, progress_bar: bool) -> np.ndarray:
+    def encode(
+        self, texts: Sequence[str], role: Role, *, batch_size: int, progress_bar: bool, pool: Any = None
+    ) -> np.ndarray:
+        """L2-normalised embeddings of ``texts``; ``pool``: a sentence-transformers multi-process pool of this
+        member's model (:meth:`start_pool`) spreads them over its processes."""
         prefix = self.query_prefix if role == "query" else self.document_prefix
         texts = [prefix + t for t in texts]
         if self.model is not None:
@@ -128,6 +133,7 @@ class EnsembleMember:
                     show_progress_bar=progress_bar,
                     convert_to_numpy=True,
                     normalize_embeddings=True,
+                    **({"pool": pool} if pool is not None else {}),
                 ),
                 dtype=np.float32,
             )
@@ -247,7 +253,13 @@ class Ensemble:
         device: str | None = None,
         trust_remote_code: bool = False,
         progress_bar: bool = True,
+        devices: Sequence[str] | None = None,
     ) -> None:
+        """See :class:`hardneg_haystack.EnsembleEmbedder` for the parameters. ``devices``: encode on these
+        devices in parallel, one process each (sentence-transformers' multi-process pool), e.g.
+        ``["cuda:0", "cuda:1"]`` or ``["cpu", "cpu"]``; the pools start on the first encode and stop at
+        :meth:`close` (or when the process exits). How a process encodes, not what: the vectors, the cache and
+        the index are those of one process."""
         specs = list(members) if members is not None else list(DEFAULT_MEMBERS)
         if not specs:
             raise ConfigError("an ensemble needs at least one member")
@@ -259,8 +271,12 @@ class Ensemble:
         self.device = device
         self.trust_remote_code = trust_remote_code
         self.progress_bar = progress_bar
+        self.devices = list(devices) if devices else None
+        if self.devices is not None and len(self.devices) < 2:
+            raise ConfigError(f"devices: give two or more to encode in parallel, got {self.devices} (one: use device)")
         self._cache: EmbeddingCache | None = None
         self._warm = False
+        self._pools: dict[int, Any] = {}
 
     @property
     def weights(self) -> list[float]:
@@ -288,13 +304,36 @@ class Ensemble:
     def cache(self) -> EmbeddingCache | None:
         return self._cache
 
+    def _pool(self, member: EnsembleMember) -> Any:
+        """The member's multi-process pool when ``devices`` asks for one (members that are Haystack embedder
+        pairs encode in this process)."""
+        if self.devices is None or member.model is None:
+            return None
+        if id(member) not in self._pools:
+            if not self._pools:
+                atexit.register(self.close)
+            self._pools[id(member)] = member.sentence_transformer.start_multi_process_pool(self.devices)
+        return self._pools[id(member)]
+
+    def close(self) -> None:
+        """Stop the multi-process pools (idempotent); encoding later starts them again."""
+        from sentence_transformers import SentenceTransformer
+
+        pools, self._pools = self._pools, {}
+        for pool in pools.values():
+            SentenceTransformer.stop_multi_process_pool(pool)
+
     def encode_members(self, texts: Sequence[str], role: Role) -> list[np.ndarray]:
         """Each member's L2-normalised embeddings of ``texts`` (cached when a cache folder is set)."""
         self.warm_up()
         out = []
         for member in self.members:
             if self._cache is None:
-                out.append(member.encode(texts, role, batch_size=self.batch_size, progress_bar=self.progress_bar))
+                out.append(
+                    member.encode(
+                        texts, role, batch_size=self.batch_size, progress_bar=self.progress_bar, pool=self._pool(member)
+                    )
+                )
                 continue
             key = member.cache_key(role)
             hits, missing = self._cache.get(key, texts, dim=member.dimension)
@@ -307,7 +346,11 @@ class Ensemble:
                 for start in range(0, len(missing), step):  # commit per block: an interrupted run resumes
                     idx = missing[start : start + step]
                     vecs = member.encode(
-                        [texts[i] for i in idx], role, batch_size=self.batch_size, progress_bar=self.progress_bar
+                        [texts[i] for i in idx],
+                        role,
+                        batch_size=self.batch_size,
+                        progress_bar=self.progress_bar,
+                        pool=self._pool(member),
                     )
                     self._cache.put(key, [texts[i] for i in idx], vecs)
                     mat[idx] = vecs
@@ -330,4 +373,5 @@ class Ensemble:
             "device": self.device,
             "trust_remote_code": self.trust_remote_code,
             "progress_bar": self.progress_bar,
+            **({"devices": self.devices} if self.devices else {}),  # absent unless set: older YAML and manifests
         }

@@ -62,6 +62,7 @@ def index_documents(
     progress: Any = None,
     persist_every_s: float = 60.0,
     rebuild: bool = False,
+    devices: list[str] | None = None,
 ) -> IndexResult:
     """Embed and write ``documents`` in batches. The embedding cache commits every block, so an interrupted
     run resumes without re-embedding; the embedded store is saved at the end and at most every
@@ -69,6 +70,8 @@ def index_documents(
     corpus again overwrites by id, never duplicates, and documents of an earlier run that are not in
     ``documents`` are deleted at the end: the store holds exactly this corpus.
 
+    :param devices: Embed on these devices in parallel, one process each (``["cuda:0", "cuda:1"]``,
+        ``["cpu", "cpu"]``): the same vectors and cache as one process; not recorded in ``index.json``.
     :param rebuild: Empty the store first. Without it, a folder indexed with another ensemble (other
         models, prefixes, fusion or weights) is refused before anything is written.
     :raises ConfigError: the folder holds another ensemble's vectors and ``rebuild`` is off.
@@ -78,7 +81,7 @@ def index_documents(
     work_dir.mkdir(parents=True, exist_ok=True)
     try:
         return _index(documents, work_dir, store_config, members, fusion, max_words, split_overlap, batch_docs,
-                      progress, persist_every_s, rebuild)  # fmt: skip
+                      progress, persist_every_s, rebuild, devices)  # fmt: skip
     except HardnegError:
         if created and _nothing_indexed(work_dir):  # refused before any work was done: leave no trace
             shutil.rmtree(work_dir, ignore_errors=True)
@@ -113,6 +116,7 @@ def _index(
     progress: Any,
     persist_every_s: float,
     rebuild: bool,
+    devices: list[str] | None = None,
 ) -> IndexResult:
     config = replace(store_config) if store_config is not None else StoreConfig()
     if config.is_memory:
@@ -120,8 +124,11 @@ def _index(
     from hardneg_haystack.ensemble import anchored_members
 
     members = anchored_members(members)  # recorded in index.json: a relative folder would break from elsewhere
-    embedder = EnsembleEmbedder(members=members, fusion=fusion, cache_dir=work_dir / CACHE_DIR, progress_bar=False)
-    rebuild = _check_previous_index(work_dir, embedder.ensemble.to_dict(), rebuild=rebuild)
+    embedder = EnsembleEmbedder(
+        members=members, fusion=fusion, cache_dir=work_dir / CACHE_DIR, progress_bar=False, devices=devices
+    )
+    recorded = {k: v for k, v in embedder.ensemble.to_dict().items() if k != "devices"}  # how, not what
+    rebuild = _check_previous_index(work_dir, recorded, rebuild=rebuild)
     embedder.warm_up()
     ens = embedder.ensemble
     if rebuild:
@@ -136,23 +143,26 @@ def _index(
     start = last_save = time.perf_counter()
     written = 0
     ids: set[str] = set()
-    for begin in range(0, len(documents), batch_docs):
-        batch = documents[begin : begin + batch_docs]
-        out = pipe.run({"cleaner": {"documents": batch}}, include_outputs_from={"splitter"})
-        written += out["writer"]["documents_written"]
-        ids.update(d.id for d in out["splitter"]["documents"])
-        last = begin + batch_docs >= len(documents)
-        if not last and time.perf_counter() - last_save >= persist_every_s:
-            persist_store(store, config)
-            last_save = time.perf_counter()
-        if progress is not None:
-            progress(len(batch))
+    try:
+        for begin in range(0, len(documents), batch_docs):
+            batch = documents[begin : begin + batch_docs]
+            out = pipe.run({"cleaner": {"documents": batch}}, include_outputs_from={"splitter"})
+            written += out["writer"]["documents_written"]
+            ids.update(d.id for d in out["splitter"]["documents"])
+            last = begin + batch_docs >= len(documents)
+            if not last and time.perf_counter() - last_save >= persist_every_s:
+                persist_store(store, config)
+                last_save = time.perf_counter()
+            if progress is not None:
+                progress(len(batch))
+    finally:
+        ens.close()  # the multi-process pools, when devices started any
     removed = remove_stale(store, keep=ids)
     persist_store(store, config)
     seconds = time.perf_counter() - start
     cache = ens.cache
     manifest = {
-        "ensemble": ens.to_dict(),
+        "ensemble": {k: v for k, v in ens.to_dict().items() if k != "devices"},
         "dimension": ens.dimension,
         "member_dimensions": ens.dimensions,
         "store": config.to_dict(),

@@ -53,6 +53,13 @@ def index(
     rebuild: Annotated[
         bool, typer.Option(help="Empty the store first (needed to re-index a folder with another ensemble)")
     ] = False,
+    device: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Embed on these devices in parallel, one process each; repeat (--device cuda:0 --device cuda:1, "
+            "or --device cpu --device cpu): the same vectors as one process"
+        ),
+    ] = None,
 ) -> None:
     """Embed documents with the ensemble and write them to the store.
 
@@ -82,6 +89,7 @@ def index(
                 max_words=max_words,
                 progress=lambda n: progress.advance(task, n),
                 rebuild=rebuild,
+                devices=device,
             )
     except HardnegError as exc:
         _fail(exc)

@@ -25,6 +25,7 @@ class _EnsembleComponentBase:
         device: str | None = None,
         trust_remote_code: bool = False,
         progress_bar: bool = True,
+        devices: list[str] | None = None,
     ) -> None:
         """
         :param members: The ensemble's models. Each is a model reference (packaged alias such as
@@ -38,6 +39,9 @@ class _EnsembleComponentBase:
         :param device: Torch device string (``"cpu"``, ``"cuda"``); ``None`` picks automatically.
         :param trust_remote_code: Allow models with custom code (off unless asked).
         :param progress_bar: Show a progress bar while embedding.
+        :param devices: Encode on these devices in parallel, one process each (sentence-transformers'
+            multi-process pool), e.g. ``["cuda:0", "cuda:1"]`` or ``["cpu", "cpu"]``; the same vectors as one
+            process. ``None``: one process on ``device``.
         """
         self.ensemble = Ensemble(
             members if members is not None else list(DEFAULT_MEMBERS),
@@ -47,6 +51,7 @@ class _EnsembleComponentBase:
             device=device,
             trust_remote_code=trust_remote_code,
             progress_bar=progress_bar,
+            devices=devices,
         )
 
     def warm_up(self) -> None:
