@@ -55,7 +55,8 @@ LAYERS: dict[str, int] = {
     "training.pseudo_queries": CORE,
     "training.losses": CORE,
     "training.data": CORE,
-    "training.model_info": CORE,  # reads and writes a model folder's hardneg.json
+    "training.model_info": CORE,
+    "training.distributed": CORE,  # reads the launcher's environment  # reads and writes a model folder's hardneg.json
     "ab.assign": CORE,
     "ab.interleave": CORE,
     "ab.clicks": CORE,

@@ -29,6 +29,7 @@ from hardneg_haystack.training.data import (
     to_pair_dataset,
     validation_samples,
 )
+from hardneg_haystack.training.distributed import is_main_process
 from hardneg_haystack.training.fingerprint import check_resumable, fingerprint, write_run
 from hardneg_haystack.training.model_info import reads_bm25, write_training_info
 from hardneg_haystack.training.teacher import TeacherFn
@@ -178,9 +179,10 @@ def train_cross_encoder(
     check_resumable(out, fp, checkpoint)  # only this run's own checkpoints are continued
     if checkpoint:
         logger.info("resuming from %s", checkpoint)
-    elif (out / CHECKPOINTS).is_dir():  # --no-resume (or nothing usable): old checkpoints must not mix in
+    elif (out / CHECKPOINTS).is_dir() and is_main_process():  # --no-resume: old checkpoints must not mix in
         shutil.rmtree(out / CHECKPOINTS)
-    write_run(out, fp)
+    if is_main_process():
+        write_run(out, fp)
     if callable(validation):
         samples = validation(val_groups)
     else:
@@ -207,7 +209,8 @@ def train_cross_encoder(
         metrics = dict(evaluator(model))  # type: ignore[misc]
         best_step = 0
     model_dir = out / MODEL_DIR
-    model.save(str(model_dir))
+    if is_main_process():  # under a launcher every process holds the same model; one writes it
+        model.save(str(model_dir))
     blend_weight = _fit_blend(model, samples, config.precision)
     result = TrainResult(
         model_dir=model_dir,
@@ -219,9 +222,10 @@ def train_cross_encoder(
         history=history,
         blend_weight=blend_weight,
     )
-    (out / "history.json").write_text(json.dumps(history, indent=2))
-    write_training_curve(history, out / "training_curve.png")
-    write_model_card(model_dir, config, result, data_description, len(dataset))
+    if is_main_process():
+        (out / "history.json").write_text(json.dumps(history, indent=2))
+        write_training_curve(history, out / "training_curve.png")
+        write_model_card(model_dir, config, result, data_description, len(dataset))
     return result
 
 
@@ -346,6 +350,10 @@ def build_trainer(
         bf16=use_bf16(config.precision, device),
         dataloader_drop_last=False,
         disable_tqdm=True,
+        # under torchrun / accelerate launch: the losses score a list in several forward passes, which DDP
+        # accepts only with a static graph (gloo on CPU, nccl on GPU, as the launcher's environment says)
+        ddp_static_graph=True,
+        ddp_find_unused_parameters=False,
     )
     callbacks = []
     if evaluator is not None and config.early_stopping_patience > 0:

@@ -46,6 +46,7 @@ from hardneg_haystack.bm25_text import with_bm25_all
 from hardneg_haystack.errors import ConfigError, DataError
 from hardneg_haystack.mining.corpus import Corpus
 from hardneg_haystack.training.cross_encoder import CHECKPOINTS, MODEL_DIR, TrainConfig, write_training_curve
+from hardneg_haystack.training.distributed import is_main_process
 from hardneg_haystack.training.model_info import write_training_info
 from hardneg_haystack.training.pseudo_queries import KINDS, PseudoQuery, make_pseudo_queries
 
@@ -275,9 +276,10 @@ def warm_start(
         lists = [row for _, row in iter_jsonl(lists_path)]
     else:
         lists = build_lists(corpus, store, ensemble, config, progress=progress, query_texts=query_texts)
-        tmp = lists_path.with_suffix(".tmp")
-        tmp.write_text("".join(json.dumps(r) + "\n" for r in lists))
-        tmp.replace(lists_path)
+        if is_main_process():  # every process builds the same lists (seeded); one keeps them
+            tmp = lists_path.with_suffix(".tmp")
+            tmp.write_text("".join(json.dumps(r) + "\n" for r in lists))
+            tmp.replace(lists_path)
     seconds["lists"] = round(time.perf_counter() - start, 2)
     if not lists:
         raise DataError("the warm start found no candidates for its pseudo-queries")
@@ -302,14 +304,17 @@ def warm_start(
     seconds["train"] = round(time.perf_counter() - start, 2)
     history = list(trainer.state.log_history)
     metrics = {k: float(v) for k, v in trainer.evaluator(model).items()} if trainer.evaluator is not None else {}
-    model.save(str(out / MODEL_DIR))
-    config_info = {**asdict(train_cfg), "bm25_text": config.bm25_text}  # what every scorer must know (reads_bm25)
-    write_training_info(out / MODEL_DIR, {"base_model": train_cfg.base_model, "config": config_info})
-    (out / "history.json").write_text(json.dumps(history, indent=2))
-    write_training_curve(history, out / "training_curve.png")
     steps = int(trainer.state.global_step)
     kinds = {k: sum(r["kind"] == k for r in lists) for k in [*config.kinds, QUERY_KIND]}
-    info_path.write_text(
-        json.dumps({**key, "lists": len(lists), "kinds": kinds, "steps": steps, "metrics": metrics, "seconds": seconds})
-    )
+    if is_main_process():  # under a launcher every process holds the same model; one writes the run
+        model.save(str(out / MODEL_DIR))
+        config_info = {**asdict(train_cfg), "bm25_text": config.bm25_text}  # what every scorer must know
+        write_training_info(out / MODEL_DIR, {"base_model": train_cfg.base_model, "config": config_info})
+        (out / "history.json").write_text(json.dumps(history, indent=2))
+        write_training_curve(history, out / "training_curve.png")
+        info_path.write_text(
+            json.dumps(
+                {**key, "lists": len(lists), "kinds": kinds, "steps": steps, "metrics": metrics, "seconds": seconds}
+            )
+        )
     return WarmStartResult(out / MODEL_DIR, len(lists), steps, False, metrics, seconds, kinds)
