@@ -21,7 +21,7 @@ from haystack import Document
 from hardneg_haystack.components.embedders import EnsembleEmbedder, EnsembleTextEmbedder
 from hardneg_haystack.errors import ConfigError, DamagedFileError, HardnegError
 from hardneg_haystack.pipelines import build_indexing_pipeline
-from hardneg_haystack.stores import STORE_FILE, StoreConfig, open_store, persist_store
+from hardneg_haystack.stores import STORE_FILE, StoreConfig, bulk_loading, open_store, persist_store
 from hardneg_haystack.workdir import (
     CACHE_DIR,
     MANIFEST,
@@ -144,17 +144,18 @@ def _index(
     written = 0
     ids: set[str] = set()
     try:
-        for begin in range(0, len(documents), batch_docs):
-            batch = documents[begin : begin + batch_docs]
-            out = pipe.run({"cleaner": {"documents": batch}}, include_outputs_from={"splitter"})
-            written += out["writer"]["documents_written"]
-            ids.update(d.id for d in out["splitter"]["documents"])
-            last = begin + batch_docs >= len(documents)
-            if not last and time.perf_counter() - last_save >= persist_every_s:
-                persist_store(store, config)
-                last_save = time.perf_counter()
-            if progress is not None:
-                progress(len(batch))
+        with bulk_loading(store, config):  # OpenSearch: refresh off while writing, one refresh at the end
+            for begin in range(0, len(documents), batch_docs):
+                batch = documents[begin : begin + batch_docs]
+                out = pipe.run({"cleaner": {"documents": batch}}, include_outputs_from={"splitter"})
+                written += out["writer"]["documents_written"]
+                ids.update(d.id for d in out["splitter"]["documents"])
+                last = begin + batch_docs >= len(documents)
+                if not last and time.perf_counter() - last_save >= persist_every_s:
+                    persist_store(store, config)
+                    last_save = time.perf_counter()
+                if progress is not None:
+                    progress(len(batch))
     finally:
         ens.close()  # the multi-process pools, when devices started any
     removed = remove_stale(store, keep=ids)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -43,6 +44,15 @@ class StoreConfig:
     :param analyzer: OpenSearch analyzer of the ``content`` field (``english`` stems).
     :param verify_certs: Verify TLS certificates (``None``: ``OPENSEARCH_VERIFY_CERTS``, default true).
     :param timeout: Request timeout in seconds.
+    :param shards: OpenSearch primary shards of a new index (``None``: the cluster's default, 1).
+    :param replicas: Replicas of each shard of a new index (``None``: the cluster's default, 1; 0 on one node).
+    :param hnsw_m: HNSW graph degree ``m`` of the knn field (``None``: the engine's default, 16).
+    :param ef_construction: HNSW ``ef_construction`` (``None``: the engine's default, 100).
+    :param ef_search: HNSW ``ef_search`` at query time, ``index.knn.algo_param.ef_search`` (``None``: default 100).
+    :param bulk_refresh_off: Switch the index's refresh off while ``hardneg index`` writes (``refresh_interval
+        -1``), then restore it and refresh once: OpenSearch's advice for bulk loads.
+
+    The index settings apply when the index is created; an existing index keeps its own.
     """
 
     url: str = "memory"
@@ -54,6 +64,32 @@ class StoreConfig:
     verify_certs: bool | None = None
     timeout: int = 30
     max_retries: int = 3
+    shards: int | None = None
+    replicas: int | None = None
+    hnsw_m: int | None = None
+    ef_construction: int | None = None
+    ef_search: int | None = None
+    bulk_refresh_off: bool = True
+
+    def __post_init__(self) -> None:
+        for name in ("shards", "hnsw_m", "ef_construction", "ef_search"):
+            value = getattr(self, name)
+            if value is not None and int(value) < 1:
+                raise ConfigError(f"store {name}: must be at least 1, got {value}")
+        if self.replicas is not None and int(self.replicas) < 0:
+            raise ConfigError(f"store replicas: must be 0 or more, got {self.replicas}")
+
+    def index_settings(self) -> dict[str, Any]:
+        """The settings a new OpenSearch index is created with (knn on, and the shard, replica and ``ef_search``
+        values given)."""
+        settings: dict[str, Any] = {"index.knn": True}
+        if self.shards is not None:
+            settings["number_of_shards"] = int(self.shards)
+        if self.replicas is not None:
+            settings["number_of_replicas"] = int(self.replicas)
+        if self.ef_search is not None:
+            settings["index.knn.algo_param.ef_search"] = int(self.ef_search)
+        return settings
 
     @property
     def is_memory(self) -> bool:
@@ -64,17 +100,24 @@ class StoreConfig:
 
 
 def opensearch_mappings(
-    embedding_dim: int, *, space_type: str = "innerproduct", engine: str = "faiss", analyzer: str = "english"
+    embedding_dim: int,
+    *,
+    space_type: str = "innerproduct",
+    engine: str = "faiss",
+    analyzer: str = "english",
+    hnsw_m: int | None = None,
+    ef_construction: int | None = None,
 ) -> dict[str, Any]:
-    """Explicit index mappings: analysed ``content``, a knn ``embedding`` field, keyword meta strings."""
+    """Explicit index mappings: analysed ``content``, a knn ``embedding`` field (HNSW; ``m`` and
+    ``ef_construction`` when given), keyword meta strings."""
+    method: dict[str, Any] = {"name": "hnsw", "space_type": space_type, "engine": engine}
+    parameters = {k: int(v) for k, v in (("m", hnsw_m), ("ef_construction", ef_construction)) if v is not None}
+    if parameters:
+        method["parameters"] = parameters
     return {
         "properties": {
             "content": {"type": "text", "analyzer": analyzer},
-            "embedding": {
-                "type": "knn_vector",
-                "dimension": int(embedding_dim),
-                "method": {"name": "hnsw", "space_type": space_type, "engine": engine},
-            },
+            "embedding": {"type": "knn_vector", "dimension": int(embedding_dim), "method": method},
             "parent_id": {"type": "keyword"},
             "title": {"type": "text", "analyzer": analyzer},
         },
@@ -136,9 +179,14 @@ def _open_opensearch(config: StoreConfig, embedding_dim: int | None) -> Any:
         index=config.index,
         embedding_dim=embedding_dim,
         mappings=opensearch_mappings(
-            embedding_dim, space_type=config.space_type, engine=config.engine, analyzer=config.analyzer
+            embedding_dim,
+            space_type=config.space_type,
+            engine=config.engine,
+            analyzer=config.analyzer,
+            hnsw_m=config.hnsw_m,
+            ef_construction=config.ef_construction,
         ),
-        settings={"index.knn": True},
+        settings=config.index_settings(),
         **connection_options(config),
     )
     _check_opensearch(store, config, embedding_dim)
@@ -250,18 +298,72 @@ def write_documents(store: Any, documents: list[Document], *, batch_size: int = 
     return written
 
 
+@contextmanager
+def bulk_loading(store: Any, config: StoreConfig) -> Iterator[None]:
+    """Around a bulk write to OpenSearch: the index's refresh switched off (``refresh_interval: -1``), then its
+    own interval restored and the index refreshed once, so every written document is searchable when the
+    block ends. The embedded store, or ``config.bulk_refresh_off`` false: nothing changes."""
+    if isinstance(store, InMemoryDocumentStore) or not config.bulk_refresh_off:
+        yield
+        return
+    client, index = opensearch_handle(store)
+    settings = client.indices.get_settings(index=index)
+    before = next(iter(settings.values()), {}).get("settings", {}).get("index", {}).get("refresh_interval")
+    client.indices.put_settings(index=index, body={"index": {"refresh_interval": "-1"}})
+    try:
+        yield
+    finally:
+        client.indices.put_settings(index=index, body={"index": {"refresh_interval": before}})  # None: default
+        client.indices.refresh(index=index)
+
+
 def iter_all_documents(store: Any, *, batch_size: int = 1000) -> Iterator[Document]:
     """Every document with its embedding: a full scan (no 10,000-hit cap on OpenSearch)."""
     if isinstance(store, InMemoryDocumentStore):
         yield from store.filter_documents()
         return
-    from opensearchpy.helpers import scan
-
     client, index = opensearch_handle(store)
-    for hit in scan(client, index=index, query={"query": {"match_all": {}}}, size=batch_size, preserve_order=False):
+    for hit in scan_hits(client, index, batch_size=batch_size):
         src = dict(hit["_source"])
         src.setdefault("id", hit["_id"])
         yield Document.from_dict(src)
+
+
+def scan_hits(client: Any, index: str, *, batch_size: int = 1000, keep_alive: str = "5m") -> Iterator[dict[str, Any]]:
+    """Every hit of ``index``, ``batch_size`` per request: a point in time and ``search_after`` pages sorted by
+    ``_id`` (one consistent view of the index, no scroll context held between pages; OpenSearch 2.4+), or a
+    scroll where the cluster cannot open a point in time."""
+    from opensearchpy.exceptions import NotFoundError, RequestError, TransportError
+
+    try:
+        pit = client.create_pit(index=index, params={"keep_alive": keep_alive})["pit_id"]
+    except (NotFoundError, RequestError, TransportError, KeyError) as exc:  # no PIT API here: scroll instead
+        logger.info("point in time refused on %s (%s): scanning with a scroll", index, exc.__class__.__name__)
+        from opensearchpy.helpers import scan
+
+        yield from scan(client, index=index, query={"query": {"match_all": {}}}, size=batch_size, preserve_order=False)
+        return
+    after: list[Any] | None = None
+    try:
+        while True:
+            body: dict[str, Any] = {
+                "size": batch_size,
+                "query": {"match_all": {}},
+                "pit": {"id": pit, "keep_alive": keep_alive},
+                "sort": [{"_id": "asc"}],
+            }
+            if after is not None:
+                body["search_after"] = after
+            hits = client.search(body=body)["hits"]["hits"]
+            yield from hits
+            if len(hits) < batch_size:
+                return
+            after = hits[-1]["sort"]
+    finally:
+        try:
+            client.delete_pit(body={"pit_id": [pit]})
+        except TransportError as exc:  # it expires after keep_alive anyway
+            logger.info("closing the point in time failed (%s); it expires after %s", exc, keep_alive)
 
 
 def random_score_ids(store: Any, *, exclude_ids: Sequence[str], size: int, seed: int) -> list[str]:

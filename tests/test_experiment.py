@@ -102,6 +102,9 @@ def test_bad_configs_fail_early(tmp_path: Path, beir_dir: Path) -> None:
         ExperimentConfig.from_dict({"cadidates": 5})
     with pytest.raises(ConfigError, match="train: unknown field.*lr"):
         ExperimentConfig.from_dict({"train": {"lr": 1.0}})
+    with pytest.raises(ConfigError, match="store_settings: unknown shard; known: bulk_refresh_off"):
+        ExperimentConfig.from_dict({"store_settings": {"shard": 2}})
+    assert ExperimentConfig.from_dict({"store_settings": {"shards": 2}}).store_settings == {"shards": 2}
     bad = tmp_path / "bad.yaml"
     bad.write_text("miners: [random\n")
     with pytest.raises(ConfigError, match="bad.yaml: not valid YAML"):

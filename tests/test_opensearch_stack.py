@@ -256,3 +256,32 @@ def test_ab_serve_default_pipeline_on_an_opensearch_work_folder(
 
     from_index = json.loads((tmp_path / "rep" / "ab_report.json").read_text())
     assert from_index["arms"] == from_file["arms"] and from_index["clicks"] == from_file["clicks"]
+
+
+def test_cluster_settings_reach_the_new_index_and_bulk_loading_restores_refresh(
+    opensearch_url: str, index_name: str, beir_dir: Path, tiny_members: list[dict], tmp_path: Path
+) -> None:
+    """issue 29: shards, replicas and HNSW parameters of a new index; refresh off while writing, then restored."""
+    from hardneg_haystack.stores import bulk_loading, open_store, opensearch_client, scan_hits
+
+    cfg = StoreConfig(url=opensearch_url, index=index_name, shards=2, replicas=0, hnsw_m=24, ef_construction=128,
+                      ef_search=64)  # fmt: skip
+    res = index_documents(load_documents(beir_dir), work_dir=tmp_path / "os", store_config=cfg, members=tiny_members)
+    client = opensearch_client(cfg)
+    index = next(iter(client.indices.get_settings(index=index_name).values()))["settings"]["index"]
+    assert str(index["number_of_shards"]) == "2" and str(index["number_of_replicas"]) == "0"
+    assert str(index.get("refresh_interval", "1s")) != "-1"  # restored after the bulk load
+    method = next(iter(client.indices.get_mapping(index=index_name).values()))["mappings"]["properties"]["embedding"]
+    assert method["method"]["parameters"] == {"m": 24, "ef_construction": 128}
+    assert client.count(index=index_name)["count"] == res.written  # searchable without a manual refresh
+    store = open_store(cfg, embedding_dim=res.dimension)
+    with bulk_loading(store, cfg):
+        inside = next(iter(client.indices.get_settings(index=index_name).values()))["settings"]["index"]
+        assert str(inside["refresh_interval"]) == "-1"
+    # the miners' full scan: a point in time with search_after pages on a cluster that has one (OpenSearch 2.4+),
+    # a scroll where it has not (the emulator); every entry once, whichever path answers
+
+    ids = [h["_id"] for h in scan_hits(client, index_name, batch_size=3)]
+    assert len(ids) == len(set(ids)) == res.written
+    with pytest.raises(ConfigError, match="replicas"):
+        StoreConfig(url=opensearch_url, replicas=-1)

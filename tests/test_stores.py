@@ -189,3 +189,38 @@ def test_tls_options_come_from_the_url_and_environment(monkeypatch: pytest.Monke
     laptop = connection_options(StoreConfig(url="https://localhost:9200"))
     assert laptop["verify_certs"] is False and laptop["ca_certs"] == "/etc/ssl/corp-ca.pem"
     assert connection_options(StoreConfig(url="https://x:9200", verify_certs=True))["verify_certs"] is True
+
+
+class _PitClient:
+    """A client with OpenSearch's point-in-time API over ``n`` documents (what a 2.4+ cluster answers)."""
+
+    def __init__(self, n: int) -> None:
+        self.ids = sorted(f"d{i:03d}" for i in range(n))
+        self.bodies: list[dict] = []
+        self.deleted: list[str] = []
+
+    def create_pit(self, *, index: str, params: dict) -> dict:
+        assert params == {"keep_alive": "5m"}
+        return {"pit_id": f"pit-{index}"}
+
+    def search(self, *, body: dict) -> dict:
+        self.bodies.append(body)
+        assert body["pit"]["id"] == "pit-kb" and body["sort"] == [{"_id": "asc"}]
+        start = 0 if "search_after" not in body else self.ids.index(body["search_after"][0]) + 1
+        page = self.ids[start : start + body["size"]]
+        return {"hits": {"hits": [{"_id": i, "_source": {"content": i}, "sort": [i]} for i in page]}}
+
+    def delete_pit(self, *, body: dict) -> None:
+        self.deleted.extend(body["pit_id"])
+
+
+def test_scan_pages_a_point_in_time_with_search_after_and_closes_it() -> None:
+    from hardneg_haystack.stores import scan_hits
+
+    client = _PitClient(25)
+    hits = list(scan_hits(client, "kb", batch_size=10))
+    assert [h["_id"] for h in hits] == client.ids  # every document once, in _id order
+    assert [b.get("search_after") for b in client.bodies] == [None, ["d009"], ["d019"]]
+    assert client.deleted == ["pit-kb"]
+    client = _PitClient(20)  # a last full page: one more request finds nothing
+    assert len(list(scan_hits(client, "kb", batch_size=10))) == 20 and len(client.bodies) == 3

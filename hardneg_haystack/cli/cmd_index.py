@@ -53,6 +53,18 @@ def index(
     rebuild: Annotated[
         bool, typer.Option(help="Empty the store first (needed to re-index a folder with another ensemble)")
     ] = False,
+    shards: Annotated[int | None, typer.Option(min=1, help="OpenSearch: primary shards of a new index")] = None,
+    replicas: Annotated[
+        int | None, typer.Option(min=0, help="OpenSearch: replicas per shard of a new index (0 on one node)")
+    ] = None,
+    hnsw_m: Annotated[int | None, typer.Option(min=1, help="OpenSearch: HNSW graph degree m of a new index")] = None,
+    ef_construction: Annotated[
+        int | None, typer.Option(min=1, help="OpenSearch: HNSW ef_construction of a new index")
+    ] = None,
+    ef_search: Annotated[int | None, typer.Option(min=1, help="OpenSearch: HNSW ef_search of a new index")] = None,
+    bulk_refresh_off: Annotated[
+        bool, typer.Option(help="OpenSearch: refresh off while writing, one refresh at the end")
+    ] = True,
     device: Annotated[
         list[str] | None,
         typer.Option(
@@ -77,7 +89,17 @@ def index(
             docs = fetch_urls([u.strip() for u in urls.read_text().splitlines() if u.strip()])
         else:
             docs = load_documents(data)
-        cfg = StoreConfig(url=store, index=index_name, work_dir=str(work_dir))
+        cfg = StoreConfig(
+            url=store,
+            index=index_name,
+            work_dir=str(work_dir),
+            shards=shards,
+            replicas=replicas,
+            hnsw_m=hnsw_m,
+            ef_construction=ef_construction,
+            ef_search=ef_search,
+            bulk_refresh_off=bulk_refresh_off,
+        )
         with Progress(console=console) as progress:
             task = progress.add_task("indexing", total=len(docs))
             res = index_documents(

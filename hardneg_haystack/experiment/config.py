@@ -50,6 +50,10 @@ FINE_TUNE: dict[str, Any] = {
 DEFAULT_MINERS = ("random", "bm25", "ensemble", "mix")
 
 
+#: the OpenSearch index settings an experiment may set (fields of :class:`~hardneg_haystack.stores.StoreConfig`)
+STORE_SETTINGS = frozenset({"shards", "replicas", "hnsw_m", "ef_construction", "ef_search", "bulk_refresh_off"})
+
+
 @dataclass
 class ExperimentConfig:
     """One experiment: index with the ensemble -> mine with each miner -> train one re-ranker per miner with
@@ -90,6 +94,9 @@ class ExperimentConfig:
     :param store: Where the run's index lives: ``memory`` (embedded, in the run folder) or an OpenSearch URL
         (``http(s)://host:9200``; credentials from ``OPENSEARCH_USERNAME``/``OPENSEARCH_PASSWORD``).
     :param index: Index name (OpenSearch).
+    :param store_settings: OpenSearch settings of the run's new index: any of ``shards``, ``replicas``,
+        ``hnsw_m``, ``ef_construction``, ``ef_search``, ``bulk_refresh_off``
+        (:class:`~hardneg_haystack.stores.StoreConfig`).
     """
 
     members: list[Any] | None = None
@@ -115,8 +122,14 @@ class ExperimentConfig:
     bm25_text: bool = True
     store: str = "memory"
     index: str = "hardneg"
+    store_settings: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        unknown = sorted(set(self.store_settings) - STORE_SETTINGS)
+        if unknown:
+            raise ConfigError(
+                f"store_settings: unknown {', '.join(unknown)}; known: {', '.join(sorted(STORE_SETTINGS))}"
+            )
         if isinstance(self.train, dict):  # a config file's `train:` overrides the experiment's fine-tune defaults
             self.train = TrainConfig(**{**FINE_TUNE, **_known(TrainConfig, self.train, "train")})
         if isinstance(self.warm_start, dict):

@@ -86,7 +86,7 @@ class ExperimentData:
 
 
 #: fields a run folder's saved config may predate, with what such a run did: the embedded store, no dense tuning
-LEGACY_FIELDS: dict[str, Any] = {"store": "memory", "index": "hardneg", "dense": None}
+LEGACY_FIELDS: dict[str, Any] = {"store": "memory", "index": "hardneg", "dense": None, "store_settings": {}}
 
 
 def saved_config(state: dict[str, Any]) -> dict[str, Any] | None:
@@ -190,7 +190,12 @@ class Experiment:
             res = index_documents(
                 docs,
                 work_dir=self.index_dir,
-                store_config=StoreConfig(url=self.config.store, index=self.config.index, work_dir=str(self.index_dir)),
+                store_config=StoreConfig(
+                    url=self.config.store,
+                    index=self.config.index,
+                    work_dir=str(self.index_dir),
+                    **self.config.store_settings,
+                ),
                 members=self.config.members,
                 max_words=self.config.max_words,
                 progress=self.progress("indexing", len(docs)),
