@@ -15,6 +15,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 if TYPE_CHECKING:
     from haystack import Document
 
@@ -161,3 +163,25 @@ def target(name: str, figure: float, limit: float, *, lower_is_better: bool = Tr
     met = figure <= limit if lower_is_better else figure >= limit
     sign = "<=" if lower_is_better else ">="
     return {"target": name, "figure": f"{figure:.3g}{unit}", "goal": f"{sign} {limit:g}{unit}", "met": met}
+
+
+def exponent(ns: Sequence[int], values: Sequence[float | None]) -> float | None:
+    """Slope of log(value) on log(n): 1 is linear, 2 quadratic (sizes without a positive figure left out)."""
+    pts = [(x, y) for x, y in zip(ns, values, strict=True) if y is not None and y > 0]
+    if len(pts) < 2:
+        return None
+    x, y = np.log([p[0] for p in pts]), np.log([p[1] for p in pts])
+    return round(float(np.polyfit(x, y, 1)[0]), 2)
+
+
+def run_in_fresh_process(cmd: list[str], what: str) -> dict[str, Any]:
+    """Run a benchmark's one-size worker (``cmd``) in a fresh process, so its memory figures are its own, and
+    return the JSON it printed on its ``RESULT`` line; exit with its stderr when it failed."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    line = next((x for x in proc.stdout.splitlines() if x.startswith("RESULT ")), None)
+    if proc.returncode != 0 or line is None:
+        sys.exit(f"{what} failed (exit {proc.returncode}):\n{proc.stderr[-3000:]}")
+    return json.loads(line[len("RESULT ") :])

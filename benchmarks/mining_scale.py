@@ -20,13 +20,21 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from _bench import corpus_entries, environment, measure, print_environment, print_table, write_results
+from _bench import (
+    corpus_entries,
+    environment,
+    exponent,
+    measure,
+    print_environment,
+    print_table,
+    run_in_fresh_process,
+    write_results,
+)
 from haystack import Document
 
 SIZES = (5_000, 20_000, 50_000, 100_000)
@@ -97,15 +105,6 @@ def one_size(data: Path, n: int, members: list[str]) -> dict[str, Any]:
     }
 
 
-def exponent(ns: list[int], values: list[float]) -> float | None:
-    """Slope of log(value) on log(n): 1 is linear, 2 quadratic."""
-    pts = [(x, y) for x, y in zip(ns, values, strict=True) if y > 0]
-    if len(pts) < 2:
-        return None
-    x, y = np.log([p[0] for p in pts]), np.log([p[1] for p in pts])
-    return round(float(np.polyfit(x, y, 1)[0]), 2)
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", required=True, type=Path)
@@ -125,11 +124,7 @@ def main() -> None:
     for n in args.size or SIZES:
         cmd = [sys.executable, __file__, "--data", str(args.data), "--one", str(n)]
         cmd += [a for m in members for a in ("--member", m)]
-        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
-        line = next((x for x in proc.stdout.splitlines() if x.startswith("RESULT ")), None)
-        if proc.returncode != 0 or line is None:
-            sys.exit(f"size {n} failed (exit {proc.returncode}):\n{proc.stderr[-3000:]}")
-        res = json.loads(line[len("RESULT ") :])
+        res = run_in_fresh_process(cmd, f"size {n}")
         results.append(res)
         print(f"  {res['n']} entries: {sum(res['seconds'].values()):.1f} s")
     ns = [r["n"] for r in results]

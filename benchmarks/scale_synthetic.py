@@ -28,13 +28,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from _bench import environment, measure, print_environment, print_table, write_results
+from _bench import environment, exponent, measure, print_environment, print_table, run_in_fresh_process, write_results
 
 SIZES = (10_000, 100_000, 1_000_000)
 STAGES = ("embed", "cluster", "mine", "bm25_index", "bm25_query", "fusion")
@@ -137,15 +136,6 @@ def one_size(n: int, embed_max: int) -> dict[str, Any]:
     }
 
 
-def exponent(ns: list[int], values: list[float | None]) -> float | None:
-    """Slope of log(value) on log(n): 1 is linear, 2 quadratic (sizes without a figure left out)."""
-    pts = [(x, y) for x, y in zip(ns, values, strict=True) if y is not None and y > 0]
-    if len(pts) < 2:
-        return None
-    x, y = np.log([p[0] for p in pts]), np.log([p[1] for p in pts])
-    return round(float(np.polyfit(x, y, 1)[0]), 2)
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--size", type=int, action="append", help=f"Corpus sizes (repeat); default {SIZES}")
@@ -161,11 +151,7 @@ def main() -> None:
     results = []
     for n in args.size or SIZES:
         cmd = [sys.executable, __file__, "--one", str(n), "--embed-max", str(args.embed_max)]
-        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
-        line = next((x for x in proc.stdout.splitlines() if x.startswith("RESULT ")), None)
-        if proc.returncode != 0 or line is None:
-            sys.exit(f"size {n} failed (exit {proc.returncode}):\n{proc.stderr[-3000:]}")
-        res = json.loads(line[len("RESULT ") :])
+        res = run_in_fresh_process(cmd, f"size {n}")
         results.append(res)
         print(f"  {res['n']} passages: {sum(v for v in res['seconds'].values() if v):.1f} s", flush=True)
     ns = [r["n"] for r in results]
