@@ -89,10 +89,19 @@ class ExperimentData:
 LEGACY_FIELDS: dict[str, Any] = {"store": "memory", "index": "hardneg", "dense": None, "store_settings": {}}
 
 
+#: fields of ``train`` a saved config may predate, with what such a run did
+LEGACY_TRAIN_FIELDS: dict[str, Any] = {"evals_per_epoch": None}
+
+
 def saved_config(state: dict[str, Any]) -> dict[str, Any] | None:
     """The config a run folder's ``state.json`` was run with, fields it predates filled in as it ran."""
     saved = state.get("config")
-    return None if saved is None else {**LEGACY_FIELDS, **saved}
+    if saved is None:
+        return None
+    filled = {**LEGACY_FIELDS, **saved}
+    if isinstance(filled.get("train"), dict):
+        filled["train"] = {**LEGACY_TRAIN_FIELDS, **filled["train"]}
+    return filled
 
 
 def store_fusion_weights(model_dir: str | Path, weights: dict[str, float]) -> None:

@@ -55,7 +55,10 @@ class TrainConfig:
     :param temperature: ``listnet``: the labels are divided by it (lower: the list's order matters more).
     :param num_negatives: Negatives per (query, positive) used in training (default: all mined).
     :param validation_share: Share of the queries held out for validation (never trained on).
-    :param eval_steps: Evaluate (and checkpoint) every this many steps (default: 4 times per run).
+    :param eval_steps: Evaluate (and checkpoint) every this many steps (default: ``evals_per_epoch`` times an
+        epoch, else 4 times per run).
+    :param evals_per_epoch: Evaluate this many times an epoch (``eval_steps`` wins when both are set): with
+        early stopping, a run of several epochs stops soon after validation stops rising.
     :param early_stopping_patience: Stop after this many evaluations without improvement (0: never).
     :param max_steps: Optimiser steps (overrides ``epochs`` when > 0).
     :param bm25_text: The model reads each document's BM25 score as text (:mod:`hardneg_haystack.bm25_text`;
@@ -81,6 +84,7 @@ class TrainConfig:
     warmup_ratio: float = 0.1
     validation_share: float = 0.1
     eval_steps: int | None = None
+    evals_per_epoch: float | None = None
     early_stopping_patience: int = 3
     seed: int = 42
     max_steps: int = -1
@@ -97,6 +101,8 @@ class TrainConfig:
             raise ConfigError("batch_size, epochs and learning_rate must be positive")
         if self.precision not in ("auto", "bf16", "fp32"):
             raise ConfigError(f"unknown precision {self.precision!r}: auto, bf16 or fp32")
+        if self.evals_per_epoch is not None and not self.evals_per_epoch > 0:
+            raise ConfigError(f"evals_per_epoch must be > 0, got {self.evals_per_epoch}")
         if self.attention_dropout is not None and not 0 <= self.attention_dropout < 1:
             raise ConfigError(f"attention_dropout must be in [0, 1), got {self.attention_dropout}")
 
@@ -317,7 +323,9 @@ def build_trainer(
 
     steps_per_epoch = max(1, math.ceil(len(dataset) / config.batch_size))
     total_steps = config.max_steps if config.max_steps > 0 else math.ceil(steps_per_epoch * config.epochs)
-    eval_steps = config.eval_steps or max(1, total_steps // 4)
+    eval_steps = config.eval_steps or max(
+        1, math.ceil(steps_per_epoch / config.evals_per_epoch) if config.evals_per_epoch else total_steps // 4
+    )
     evaluator = (
         _autocast_evaluator(CrossEncoderRerankingEvaluator, config.precision)(
             samples, at_k=10, name="validation", write_csv=False, batch_size=32

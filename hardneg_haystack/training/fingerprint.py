@@ -19,7 +19,7 @@ from hardneg_haystack.training.data import Group
 RUN_FILE = "run.json"
 #: how long a run goes on may change between resumes (extend a run with more steps); what it learns, from
 #: what and how, may not
-RESUMABLE_CHANGES = frozenset({"max_steps", "epochs", "eval_steps", "early_stopping_patience"})
+RESUMABLE_CHANGES = frozenset({"max_steps", "epochs", "eval_steps", "evals_per_epoch", "early_stopping_patience"})
 
 
 def _digest(obj: Any) -> str:
