@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 
 import numpy as np
-
 from conftest import build_tiny_bert
+
 from hardneg_haystack.models import load_cross_encoder
 from hardneg_haystack.training.model_info import read_training_info
 

@@ -310,3 +310,25 @@ def test_listnet_with_a_teacher_learns_and_needs_negative_ids(tiny_models: dict[
         train_cross_encoder(rows, tmp_path / "run3", TrainConfig(base_model=tiny_models["bert16"]), teacher=teacher)
     with pytest.raises(ConfigError, match="temperature must be > 0"):
         TrainConfig(loss="listnet", temperature=0)
+
+
+def test_evals_per_epoch_with_early_stopping_stops_a_flat_run(tiny_models: dict[str, str], tmp_path: Path) -> None:
+    """Judged twice an epoch, a run whose validation never rises stops after ``patience`` judgements, long before
+    its three epochs (the experiment's fine-tune: a source whose negatives teach nothing costs little)."""
+    cfg = TrainConfig(
+        base_model=tiny_models["bert16"],
+        epochs=3.0,
+        batch_size=8,
+        max_length=32,
+        learning_rate=1e-12,  # the model cannot move: every judgement equals the start's
+        validation_share=0.2,
+        evals_per_epoch=2,
+        early_stopping_patience=2,
+        precision="fp32",
+    )
+    res = train_cross_encoder(toy_rows(), tmp_path / "flat", cfg)  # 32 training lists: 4 steps an epoch
+    judged = [h["step"] for h in res.history if "eval_validation_ndcg@10" in h]
+    assert judged == [0, 2, 4]  # every 2 steps (half an epoch), then two without a gain
+    assert res.steps == 4 and res.best_step in (0, 2)  # equal judgements: either is the start's model
+    with pytest.raises(ConfigError, match="evals_per_epoch"):
+        TrainConfig(evals_per_epoch=0)

@@ -317,7 +317,7 @@ def build_trainer(
     from sentence_transformers.base.sampler import BatchSamplers
     from sentence_transformers.cross_encoder import CrossEncoderTrainer, CrossEncoderTrainingArguments
     from sentence_transformers.cross_encoder.evaluation import CrossEncoderRerankingEvaluator
-    from transformers import EarlyStoppingCallback, PrinterCallback
+    from transformers import PrinterCallback
 
     from hardneg_haystack.precision import use_bf16
 
@@ -365,7 +365,7 @@ def build_trainer(
     )
     callbacks = []
     if evaluator is not None and config.early_stopping_patience > 0:
-        callbacks.append(EarlyStoppingCallback(early_stopping_patience=config.early_stopping_patience))
+        callbacks.append(_patience_callback(config.early_stopping_patience))
     trainer = CrossEncoderTrainer(
         model=model, args=args, train_dataset=dataset, loss=loss, evaluator=evaluator, callbacks=callbacks
     )
@@ -431,6 +431,27 @@ def set_training_attention(model: Any, p: float | None) -> int:
         logger.info("no BERT-style attention layer found: attention_dropout=%s not applied", p)
     use_eager_attention(model)
     return changed
+
+
+class _Patience:
+    """Stops training after ``patience`` judgements without a gain over the best so far, the start's judgement
+    (step 0) included: transformers' EarlyStoppingCallback counts from the first checkpoint it saved, so a run
+    that only falls from its start went on one judgement longer. Read from the log, so a resumed run counts on.
+    (Mixed with transformers' TrainerCallback on use.)"""
+
+    def __init__(self, patience: int) -> None:
+        self.patience = patience
+
+    def on_evaluate(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+        values = [float(h[f"eval_{METRIC}"]) for h in state.log_history if f"eval_{METRIC}" in h]
+        if values and len(values) - 1 - values.index(max(values)) >= self.patience:
+            control.should_training_stop = True
+
+
+def _patience_callback(patience: int) -> Any:
+    from transformers import TrainerCallback  # imported on use: the CLI starts without transformers
+
+    return type("PatienceCallback", (_Patience, TrainerCallback), {})(patience)
 
 
 def _step_progress_callback(advance: Callable[[int], None]) -> Any:
