@@ -75,6 +75,9 @@ def test_bad_config_value_is_named(tmp_path: Path) -> None:
     cfg = tmp_path / "exp.yaml"
     cfg.write_text("miners: [ensemble, hardest]\n")
     _one_clear_line(_run("experiment", "--data", tmp_path, "--config", cfg, "--out", tmp_path / "x"), "'hardest'")
+    bad = _run("train", "--mined", tmp_path, "--out", tmp_path / "r", "--evals-per-epoch", "0")
+    _one_clear_line(bad, "evals_per_epoch must be > 0")
+    assert not (tmp_path / "r").exists()
 
 
 def test_unexpected_error_is_one_line_unless_debug(monkeypatch: pytest.MonkeyPatch) -> None:

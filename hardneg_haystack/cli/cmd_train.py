@@ -40,6 +40,12 @@ def train(
     num_negatives: Annotated[int | None, typer.Option(min=1, help="Negatives per row (default: all mined)")] = None,
     validation_share: Annotated[float, typer.Option(help="Share of queries held out")] = 0.1,
     max_steps: Annotated[int, typer.Option(help="Stop after this many steps (-1: epochs decide)")] = -1,
+    evals_per_epoch: Annotated[
+        float | None, typer.Option(help="Judge on validation this many times an epoch (default: 4 times a run)")
+    ] = None,
+    patience: Annotated[
+        int, typer.Option(min=0, help="Stop after this many judgements without a gain over the best (0: never)")
+    ] = 3,
     seed: Annotated[int, typer.Option()] = 42,
     precision: Annotated[str, typer.Option(help="auto | bf16 | fp32")] = "auto",
     bm25_text: Annotated[
@@ -74,6 +80,8 @@ def train(
             num_negatives=num_negatives,
             validation_share=validation_share,
             max_steps=max_steps,
+            evals_per_epoch=evals_per_epoch,
+            early_stopping_patience=patience,
             seed=seed,
             precision=precision,  # type: ignore[arg-type]
             bm25_text=reads_bm25(base_model) if bm25_text is None else bm25_text,
