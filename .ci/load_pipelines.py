@@ -9,7 +9,7 @@ from pathlib import Path
 
 def main(root: Path) -> int:
     import hardneg_haystack
-    from hardneg_haystack.pipelines import load_pipeline
+    from hardneg_haystack.components.pipelines import load_pipeline
 
     files = sorted(root.glob("pipelines/*.yaml")) + sorted(root.glob("pipelines/opensearch/*.yaml"))
     print(f"hardneg_haystack from {Path(hardneg_haystack.__file__).parent}")

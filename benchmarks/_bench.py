@@ -41,8 +41,8 @@ def corpus_entries(data: Path, max_docs: int | None, queries: list[LabelledQuery
     seeded sample that keeps every positive of ``queries``."""
     import random
 
+    from hardneg_haystack.components.pipelines import build_preprocessing_pipeline
     from hardneg_haystack.ingest import load_documents
-    from hardneg_haystack.pipelines import build_preprocessing_pipeline
 
     docs = load_documents(data)
     if max_docs is not None and max_docs < len(docs):

@@ -12,12 +12,12 @@ import platform
 import time
 from pathlib import Path
 
-from hardneg_haystack.evaluation.metrics import evaluate_run
+from hardneg_haystack.components.indexing import open_index
 from hardneg_haystack.evaluation.runs import maxp, qrels_of
-from hardneg_haystack.indexing import open_index
 from hardneg_haystack.ingest import load_beir_queries
 from hardneg_haystack.mining.baselines import Bm25Scorer
 from hardneg_haystack.mining.corpus import load_corpus
+from hardneg_haystack.ranking.metrics import evaluate_run
 
 
 def main() -> None:

@@ -49,14 +49,14 @@ def main() -> None:
     from sentence_transformers import SentenceTransformer, SentenceTransformerTrainer, losses
     from sentence_transformers.training_args import SentenceTransformerTrainingArguments
 
-    from hardneg_haystack.blend import blend, fit_blend_weight
+    from hardneg_haystack.embedding.models import resolve_model
     from hardneg_haystack.evaluation.first_stage import FirstStage
-    from hardneg_haystack.evaluation.metrics import per_query
     from hardneg_haystack.evaluation.runs import maxp, qrels_of
     from hardneg_haystack.experiment.config import ExperimentConfig
     from hardneg_haystack.experiment.runner import Experiment, ExperimentData, saved_config
-    from hardneg_haystack.models import resolve_model
-    from hardneg_haystack.score_fusion import fit_fusion_weights, fuse
+    from hardneg_haystack.ranking.blend import blend, fit_blend_weight
+    from hardneg_haystack.ranking.metrics import per_query
+    from hardneg_haystack.ranking.score_fusion import fit_fusion_weights, fuse
 
     torch.manual_seed(42)
     state = json.loads((args.run / "state.json").read_text())

@@ -21,15 +21,15 @@ from pathlib import Path
 
 import numpy as np
 
+from hardneg_haystack.embedding.models import load_cross_encoder
 from hardneg_haystack.evaluation.first_stage import FirstStage, fit_hybrid_weight
-from hardneg_haystack.evaluation.metrics import per_query
 from hardneg_haystack.evaluation.rerank import cross_encoder_scores, model_scorer, reorder_run
 from hardneg_haystack.evaluation.runs import qrels_of
 from hardneg_haystack.evaluation.significance import paired_p_value
 from hardneg_haystack.experiment.config import ExperimentConfig
 from hardneg_haystack.experiment.runner import Experiment, ExperimentData, saved_config
 from hardneg_haystack.ingest import load_beir_queries
-from hardneg_haystack.models import load_cross_encoder
+from hardneg_haystack.ranking.metrics import per_query
 from hardneg_haystack.training import train_cross_encoder
 from hardneg_haystack.training.model_info import read_training_info
 from hardneg_haystack.training.teacher import label_teacher

@@ -43,16 +43,16 @@ def main() -> None:
     parser.add_argument("--oracle", action="store_true", help="also fit the weights on the test queries (a bound)")
     args = parser.parse_args()
 
-    from hardneg_haystack.bm25_text import with_bm25_all
+    from hardneg_haystack.embedding.models import load_cross_encoder
     from hardneg_haystack.evaluation.first_stage import FirstStage, fit_hybrid_weight
-    from hardneg_haystack.evaluation.metrics import ndcg_at_k, per_query
     from hardneg_haystack.evaluation.rerank import model_scorer
     from hardneg_haystack.evaluation.runs import maxp, qrels_of
     from hardneg_haystack.evaluation.significance import compare_family
     from hardneg_haystack.experiment.config import ExperimentConfig
     from hardneg_haystack.experiment.runner import Experiment, ExperimentData, saved_config
-    from hardneg_haystack.models import load_cross_encoder
-    from hardneg_haystack.score_fusion import fit_fusion_weights, fuse
+    from hardneg_haystack.ranking.metrics import ndcg_at_k, per_query
+    from hardneg_haystack.ranking.score_fusion import fit_fusion_weights, fuse
+    from hardneg_haystack.scoring.bm25_text import with_bm25_all
     from hardneg_haystack.training.model_info import reads_bm25
 
     state = json.loads((args.run / "state.json").read_text())

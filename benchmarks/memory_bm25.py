@@ -4,7 +4,7 @@ Run:  python benchmarks/memory_bm25.py --data ../shared/data/scifact --work-dir 
 
 Both stores get the work folder's chunks; every test query is retrieved at top-20 and top-100 by both, timed
 per query (the two take turns), and the results are compared document by document and score by score
-(:class:`hardneg_haystack.memory_store.IndexedInMemoryDocumentStore` promises bit-identical scores and the
+(:class:`hardneg_haystack.index.memory_store.IndexedInMemoryDocumentStore` promises bit-identical scores and the
 same order). Also times building the postings (paid once, on the first query after a change). Prints a table
 and writes benchmarks/results/memory_bm25.json.
 """
@@ -19,9 +19,9 @@ import numpy as np
 from _bench import environment, print_environment, print_table, write_results
 from haystack.document_stores.in_memory import InMemoryDocumentStore
 
-from hardneg_haystack.indexing import open_index
+from hardneg_haystack.components.indexing import open_index
+from hardneg_haystack.index.memory_store import IndexedInMemoryDocumentStore
 from hardneg_haystack.ingest import load_beir_queries
-from hardneg_haystack.memory_store import IndexedInMemoryDocumentStore
 
 
 def main() -> None:

@@ -43,7 +43,7 @@ from haystack.document_stores.in_memory import InMemoryDocumentStore
 
 from hardneg_haystack import ClusterHardNegativeMiner
 from hardneg_haystack.components.embedders import EnsembleEmbedder, EnsembleTextEmbedder
-from hardneg_haystack.ensemble import DEFAULT_MEMBERS, EnsembleMember
+from hardneg_haystack.embedding.ensemble import DEFAULT_MEMBERS, EnsembleMember
 from hardneg_haystack.ingest import load_beir_queries
 from hardneg_haystack.ingest.queries import LabelledQuery
 from hardneg_haystack.mining.corpus import Corpus, corpus_from_documents

@@ -38,15 +38,15 @@ def main() -> None:
     parser.add_argument("--candidates", type=int, default=20)
     args = parser.parse_args()
 
+    from hardneg_haystack.embedding.models import load_cross_encoder
     from hardneg_haystack.evaluation.first_stage import FirstStage
-    from hardneg_haystack.evaluation.metrics import per_query
     from hardneg_haystack.evaluation.rerank import cross_encoder_scores, model_scorer, reorder_run
     from hardneg_haystack.evaluation.runs import qrels_of
     from hardneg_haystack.evaluation.significance import compare_family
+    from hardneg_haystack.index.workdir import open_work_store
     from hardneg_haystack.ingest import load_beir_queries
     from hardneg_haystack.mining.corpus import load_corpus
-    from hardneg_haystack.models import load_cross_encoder
-    from hardneg_haystack.workdir import open_work_store
+    from hardneg_haystack.ranking.metrics import per_query
 
     state = json.loads((args.run / "state.json").read_text())
     config = state["config"]

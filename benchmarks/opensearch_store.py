@@ -18,9 +18,9 @@ import shutil
 import time
 from pathlib import Path
 
-from hardneg_haystack.indexing import index_documents, open_index
+from hardneg_haystack.components.indexing import index_documents, open_index
+from hardneg_haystack.index.stores import StoreConfig
 from hardneg_haystack.ingest import load_beir_queries, load_documents
-from hardneg_haystack.stores import StoreConfig
 
 
 def _seed_cache(cache: Path | None, work: Path) -> None:

@@ -15,7 +15,7 @@ each a subcommand, run in this order on an indexed work folder (`hardneg index` 
 ``--query-texts`` (warm-start): the training queries' TEXTS (never their labels; the 100 validation queries
 left out) join the pseudo-queries, as a query log would. ``--tag NAME`` suffixes the results file.
 
-``--bm25-text`` (any step): the model reads each passage's BM25 score as text (hardneg_haystack/bm25_text.py);
+``--bm25-text`` (any step): the model reads each passage's BM25 score as text (hardneg_haystack/scoring/bm25_text.py);
 results go to ``recipe_probe_<step>_bm25text.json``. The section 13f probe:
 
     python benchmarks/recipe_probe.py warm-start --work-dir /tmp/sf/index --out /tmp/p14/ws128bt --queries 1200 \
@@ -78,7 +78,7 @@ def curve(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def warm_start_step(args: argparse.Namespace) -> dict[str, Any]:
-    from hardneg_haystack.indexing import open_index
+    from hardneg_haystack.components.indexing import open_index
     from hardneg_haystack.mining.corpus import load_corpus
     from hardneg_haystack.training.validation import rerank_samples
     from hardneg_haystack.training.warmstart import WarmStartConfig, warm_start
@@ -104,7 +104,7 @@ def warm_start_step(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def fine_tune_step(args: argparse.Namespace) -> dict[str, Any]:
-    from hardneg_haystack.indexing import open_index
+    from hardneg_haystack.components.indexing import open_index
     from hardneg_haystack.training import TrainConfig, train_cross_encoder
     from hardneg_haystack.training.validation import bm25_validation
 
@@ -131,8 +131,9 @@ def fine_tune_step(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def evaluate_step(args: argparse.Namespace) -> dict[str, Any]:
+    from hardneg_haystack.components.indexing import open_index
+    from hardneg_haystack.embedding.models import load_cross_encoder
     from hardneg_haystack.evaluation.first_stage import FirstStage
-    from hardneg_haystack.evaluation.metrics import evaluate_run
     from hardneg_haystack.evaluation.rerank import (
         cross_encoder_scores,
         fit_fused_weights,
@@ -141,9 +142,8 @@ def evaluate_step(args: argparse.Namespace) -> dict[str, Any]:
         reorder_run,
     )
     from hardneg_haystack.evaluation.runs import qrels_of
-    from hardneg_haystack.indexing import open_index
     from hardneg_haystack.mining.corpus import load_corpus
-    from hardneg_haystack.models import load_cross_encoder
+    from hardneg_haystack.ranking.metrics import evaluate_run
 
     store, embedder, _ = open_index(args.work_dir)
     corpus = load_corpus(store)

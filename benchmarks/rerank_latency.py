@@ -8,7 +8,7 @@ For each test query the BM25 top-100 chunks (the miners' stemmed BM25 over the s
 pipeline does. Latency is per query at top-100 (every query) and top-50 (the first ``--latency-queries``);
 nDCG@10 of the re-ranker alone and blended with BM25 (the model's stored weight), per parent document
 (MaxP), from the same scores. Backends: torch fp32 (``CrossEncoder.predict``), torch with dynamic int8
-Linear layers, onnxruntime fp32 and onnxruntime int8 (:mod:`hardneg_haystack.onnx_backend`).
+Linear layers, onnxruntime fp32 and onnxruntime int8 (:mod:`hardneg_haystack.scoring.onnx_backend`).
 
 Prints the machine, versions and a table; writes benchmarks/results/rerank_latency.json.
 """
@@ -33,13 +33,13 @@ from _bench import (
 )
 from haystack.document_stores.in_memory import InMemoryDocumentStore
 
-from hardneg_haystack.blend import blend
 from hardneg_haystack.evaluation.first_stage import FirstStage
-from hardneg_haystack.evaluation.metrics import evaluate_run
 from hardneg_haystack.evaluation.rerank import reorder_run
 from hardneg_haystack.evaluation.runs import qrels_of
 from hardneg_haystack.ingest import load_beir_queries
 from hardneg_haystack.mining.corpus import load_corpus
+from hardneg_haystack.ranking.blend import blend
+from hardneg_haystack.ranking.metrics import evaluate_run
 
 Predict = Callable[[list[tuple[str, str]]], np.ndarray]
 
@@ -48,8 +48,8 @@ def backends(model: Path) -> dict[str, Callable[[], Predict]]:
     """Loaders of each backend's ``predict(pairs) -> scores``."""
     import torch
 
-    from hardneg_haystack.models import load_cross_encoder
-    from hardneg_haystack.onnx_backend import OnnxCrossEncoder
+    from hardneg_haystack.embedding.models import load_cross_encoder
+    from hardneg_haystack.scoring.onnx_backend import OnnxCrossEncoder
 
     def torch_fp32() -> Predict:
         ce = load_cross_encoder(str(model), device="cpu")
@@ -105,7 +105,7 @@ def main() -> None:
     ap.add_argument("--out", type=Path)
     args = ap.parse_args()
 
-    from hardneg_haystack.onnx_backend import FP32_FILE, INT8_FILE, ONNX_DIR, export_onnx
+    from hardneg_haystack.scoring.onnx_backend import FP32_FILE, INT8_FILE, ONNX_DIR, export_onnx
     from hardneg_haystack.training.model_info import read_training_info
 
     env = environment()

@@ -67,7 +67,7 @@ def one_size(n: int, embed_max: int) -> dict[str, Any]:
     from hardneg_haystack.mining.clustering import cluster_embeddings
     from hardneg_haystack.mining.corpus import Corpus
     from hardneg_haystack.mining.selection import SelectionConfig
-    from hardneg_haystack.score_fusion import fuse
+    from hardneg_haystack.ranking.score_fusion import fuse
 
     texts, vectors, sources = synthetic(n)
     rng = np.random.default_rng(1)

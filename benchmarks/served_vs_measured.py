@@ -19,11 +19,11 @@ from pathlib import Path
 
 from _bench import environment, print_environment, print_table, write_results
 
-from hardneg_haystack.evaluation.metrics import per_query
+from hardneg_haystack.components.pipelines import load_query_pipeline
 from hardneg_haystack.evaluation.runs import qrels_of
 from hardneg_haystack.experiment.config import ExperimentConfig
 from hardneg_haystack.experiment.runner import ExperimentData, saved_config
-from hardneg_haystack.pipelines import load_query_pipeline
+from hardneg_haystack.ranking.metrics import per_query
 
 
 def serve(pipeline: Path, index: Path, queries: list) -> dict[str, dict[str, float]]:

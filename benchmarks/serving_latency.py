@@ -5,7 +5,7 @@ Run:  python benchmarks/serving_latency.py --data ../shared/data/scifact --work-
       (``--model``: a cross-encoder trained by ``hardneg train``; it is copied to a temporary folder and
       exported to ONNX there, so the model folder is only read)
 
-1. Backends (:mod:`hardneg_haystack.rerank_backends`: torch fp32, torch bf16 (weights cast, TorchScript
+1. Backends (:mod:`hardneg_haystack.scoring.rerank_backends`: torch fp32, torch bf16 (weights cast, TorchScript
    frozen), ONNX fp32, ONNX int8 per tensor and per channel; and the evaluation's bf16 autocast scorer,
    ``precision.pair_scorer``). For each test query the work folder's BM25 top-20 chunks are scored in
    length-sorted, dynamically padded chunks of 16 pairs (the serving default), timed per query (every
@@ -34,14 +34,14 @@ from typing import Any
 import numpy as np
 from _bench import environment, print_environment, print_table, target, write_results
 
-from hardneg_haystack.blend import blend
 from hardneg_haystack.evaluation.first_stage import FirstStage
-from hardneg_haystack.evaluation.metrics import evaluate_run
 from hardneg_haystack.evaluation.rerank import candidate_texts, reorder_run, stored_blend_weight
 from hardneg_haystack.evaluation.runs import qrels_of
 from hardneg_haystack.ingest import load_beir_queries
 from hardneg_haystack.mining.corpus import load_corpus
-from hardneg_haystack.rerank_backends import SERVING_BATCH_SIZE
+from hardneg_haystack.ranking.blend import blend
+from hardneg_haystack.ranking.metrics import evaluate_run
+from hardneg_haystack.scoring.rerank_backends import SERVING_BATCH_SIZE
 from hardneg_haystack.training.model_info import reads_bm25
 
 DEPTHS = (20, 50, 100)
@@ -55,8 +55,8 @@ def backend_scorers(model: Path) -> dict[str, Any]:
     """Loaders of each backend's scorer; the int8 per-channel model is written beside the per-tensor one."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    from hardneg_haystack.onnx_backend import FP32_FILE, INT8_FILE, ONNX_DIR, OnnxCrossEncoder, export_onnx
-    from hardneg_haystack.rerank_backends import TorchScorer, cpu_threads
+    from hardneg_haystack.scoring.onnx_backend import FP32_FILE, INT8_FILE, ONNX_DIR, OnnxCrossEncoder, export_onnx
+    from hardneg_haystack.scoring.rerank_backends import TorchScorer, cpu_threads
 
     onnx = model / ONNX_DIR
     if not (onnx / INT8_FILE).is_file():
@@ -82,12 +82,12 @@ def backend_scorers(model: Path) -> dict[str, Any]:
 
 
 class AutocastScorer:
-    """The evaluation's own scorer (:func:`hardneg_haystack.precision.pair_scorer`: fp32 weights, bf16 autocast,
+    """The evaluation's own scorer (:func:`hardneg_haystack.scoring.precision.pair_scorer`: fp32 weights, bf16 autocast,
     ``CrossEncoder.predict``), one batch per call."""
 
     def __init__(self, model: Path) -> None:
-        from hardneg_haystack.models import load_cross_encoder
-        from hardneg_haystack.precision import pair_scorer
+        from hardneg_haystack.embedding.models import load_cross_encoder
+        from hardneg_haystack.scoring.precision import pair_scorer
 
         self.ce = load_cross_encoder(str(model), device="cpu")
         self._score = lambda pairs: pair_scorer(self.ce, precision="bf16", batch_size=max(1, len(pairs)))(pairs)
@@ -134,7 +134,7 @@ def serve(pipeline: Any, events: Path, port: int, **kw: Any) -> tuple[Any, threa
     import uvicorn
 
     from hardneg_haystack.ab.events import EventLog
-    from hardneg_haystack.ab.server import create_app
+    from hardneg_haystack.components.ab_server import create_app
 
     app = create_app(pipeline, EventLog(events, flush_seconds=0.2), **kw)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
@@ -157,8 +157,8 @@ def server_rows(
 
     from hardneg_haystack.ab.load import load_test
     from hardneg_haystack.components.ab import ABRanker
-    from hardneg_haystack.indexing import open_index
-    from hardneg_haystack.pipelines import bm25_retriever_for
+    from hardneg_haystack.components.indexing import open_index
+    from hardneg_haystack.components.pipelines import bm25_retriever_for
 
     store = open_index(args.work_dir)[0]
     pipe = Pipeline()
@@ -202,8 +202,8 @@ def server_rows(
 
 def bm25_request_ms(args: argparse.Namespace, queries: list[str]) -> float:
     """Median time of the server's first stage alone (the in-memory BM25 retriever, top-20), per request."""
-    from hardneg_haystack.indexing import open_index
-    from hardneg_haystack.pipelines import bm25_retriever_for
+    from hardneg_haystack.components.indexing import open_index
+    from hardneg_haystack.components.pipelines import bm25_retriever_for
 
     retriever = bm25_retriever_for(open_index(args.work_dir)[0], top_k=20)
     times = []
@@ -236,8 +236,8 @@ def main() -> None:
     args = ap.parse_args()
     args.concurrency = args.concurrency or [1, 4, 8]
 
-    from hardneg_haystack.indexing import open_index
-    from hardneg_haystack.rerank_backends import resolve_backend
+    from hardneg_haystack.components.indexing import open_index
+    from hardneg_haystack.scoring.rerank_backends import resolve_backend
 
     env = environment() | {"load_at_start": load_avg()}
     print_environment(env)
@@ -293,8 +293,8 @@ def main() -> None:
 
     length_rows = []
     for length in args.lengths:
-        from hardneg_haystack.onnx_backend import OnnxCrossEncoder
-        from hardneg_haystack.rerank_backends import cpu_threads
+        from hardneg_haystack.scoring.onnx_backend import OnnxCrossEncoder
+        from hardneg_haystack.scoring.rerank_backends import cpu_threads
 
         scorer = OnnxCrossEncoder(model, quantized=True, threads=cpu_threads())
         scorer.max_length = length  # the pairs are truncated here; the positions go to 512

@@ -32,9 +32,9 @@ from _bench import environment, print_environment, print_table, target, write_re
 def run_one(
     mined: Path, work_dir: Path, precision: str, steps: int, base: str, dropout: float | None, max_length: int
 ) -> dict[str, Any]:
-    from hardneg_haystack.indexing import open_index
-    from hardneg_haystack.models import load_cross_encoder
-    from hardneg_haystack.precision import pair_scorer
+    from hardneg_haystack.components.indexing import open_index
+    from hardneg_haystack.embedding.models import load_cross_encoder
+    from hardneg_haystack.scoring.precision import pair_scorer
     from hardneg_haystack.training import TrainConfig, train_cross_encoder
     from hardneg_haystack.training.validation import bm25_validation
 

@@ -148,7 +148,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture
 def tiny_index(tmp_path: Path, beir_dir: Path, tiny_members: list[dict]) -> Path:
     """The sample BEIR folder indexed with the tiny members (embedded store)."""
-    from hardneg_haystack.indexing import index_documents
+    from hardneg_haystack.components.indexing import index_documents
     from hardneg_haystack.ingest import load_documents
 
     work = tmp_path / "index"

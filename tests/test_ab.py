@@ -17,7 +17,7 @@ from hardneg_haystack.ab.events import EventLog, UnknownRequestError, read_event
 from hardneg_haystack.ab.interleave import credit, outcome, team_draft
 from hardneg_haystack.ab.report import ab_report, wilson, write_ab_plot
 from hardneg_haystack.components.ab import ABRanker
-from hardneg_haystack.pipelines import load_pipeline
+from hardneg_haystack.components.pipelines import load_pipeline
 
 ROOT = Path(__file__).parents[1]
 
@@ -148,9 +148,9 @@ def test_served_loop_search_feedback_simulate_load_report(
     from haystack.components.retrievers.in_memory import InMemoryBM25Retriever
 
     from hardneg_haystack.ab.load import load_test
-    from hardneg_haystack.ab.server import create_app
     from hardneg_haystack.ab.simulate import simulate
-    from hardneg_haystack.indexing import index_documents, open_index
+    from hardneg_haystack.components.ab_server import create_app
+    from hardneg_haystack.components.indexing import index_documents, open_index
     from hardneg_haystack.ingest import load_beir_queries, load_documents
 
     work = tmp_path / "w"
@@ -220,7 +220,7 @@ def test_offline_ab_compares_two_arms_per_query(
     beir_dir: Path, tiny_models: dict[str, str], tiny_members: list[dict], tmp_path: Path
 ) -> None:
     from hardneg_haystack.ab.offline import OFFLINE_METRICS, offline_ab
-    from hardneg_haystack.indexing import index_documents
+    from hardneg_haystack.components.indexing import index_documents
     from hardneg_haystack.ingest import load_beir_queries, load_documents
 
     work = tmp_path / "w"

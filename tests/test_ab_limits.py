@@ -16,8 +16,8 @@ from typer.testing import CliRunner
 from hardneg_haystack.ab.events import EventLog, read_events
 from hardneg_haystack.ab.limits import MAX_BODY_BYTES, MAX_QUERY_CHARS, QUERY_READ_CHARS, clip_query
 from hardneg_haystack.ab.report import ab_report
-from hardneg_haystack.ab.server import create_app
 from hardneg_haystack.components.ab import ABRanker
+from hardneg_haystack.components.ab_server import create_app
 
 
 @pytest.fixture

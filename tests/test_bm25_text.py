@@ -5,9 +5,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from hardneg_haystack.bm25_text import SEP, bm25_tag, bm25_tags, with_bm25
 from hardneg_haystack.errors import DataError
 from hardneg_haystack.mining.corpus import Corpus
+from hardneg_haystack.scoring.bm25_text import SEP, bm25_tag, bm25_tags, with_bm25
 from hardneg_haystack.training.data import group_rows, tag_with_bm25
 
 
@@ -39,7 +39,7 @@ def test_groups_are_tagged_by_id_and_refused_without_ids() -> None:
 
 
 def test_in_batch_negatives_are_off_for_query_specific_text(tiny_models: dict[str, str]) -> None:
-    from hardneg_haystack.models import load_cross_encoder
+    from hardneg_haystack.embedding.models import load_cross_encoder
     from hardneg_haystack.training.losses import HardNegativesRankingLoss
 
     loss = HardNegativesRankingLoss(load_cross_encoder(tiny_models["bert16"]))
@@ -82,7 +82,7 @@ def test_teacher_lists_tag_every_document() -> None:
 
 
 def test_validation_samples_tag_positives_like_the_documents(tmp_path: Path, beir_dir: Path, tiny_members) -> None:
-    from hardneg_haystack.indexing import index_documents, open_index
+    from hardneg_haystack.components.indexing import index_documents, open_index
     from hardneg_haystack.ingest import load_beir_queries, load_documents
     from hardneg_haystack.training.validation import rerank_samples
 
@@ -107,8 +107,8 @@ def test_backend_ranker_shows_tags_from_the_retrievers_scores(tmp_path: Path, ti
     from haystack import Document
 
     from hardneg_haystack import BackendRanker
-    from hardneg_haystack.models import load_cross_encoder
-    from hardneg_haystack.swap import swap_ranker
+    from hardneg_haystack.components.swap import swap_ranker
+    from hardneg_haystack.embedding.models import load_cross_encoder
 
     folder = tmp_path / "model"
     load_cross_encoder(tiny_models["bert16"], max_length=32).save_pretrained(str(folder))
@@ -156,8 +156,8 @@ def test_hybrid_pipelines_feed_the_ranker_bm25_scores(tmp_path: Path, tiny_model
     from haystack import Document
 
     from hardneg_haystack import BackendRanker
-    from hardneg_haystack.models import load_cross_encoder
-    from hardneg_haystack.swap import swap_ranker
+    from hardneg_haystack.components.swap import swap_ranker
+    from hardneg_haystack.embedding.models import load_cross_encoder
 
     folder = tmp_path / "model"
     load_cross_encoder(tiny_models["bert16"], max_length=32).save_pretrained(str(folder))

@@ -20,7 +20,7 @@ def ws(tmp_path_factory: pytest.TempPathFactory, tiny_models: dict[str, str]) ->
     """A folder with an index, a mining output and a collection of broken input files."""
     from conftest import DOCS, QUERIES  # the tests folder is on sys.path under pytest
 
-    from hardneg_haystack.indexing import index_documents
+    from hardneg_haystack.components.indexing import index_documents
     from hardneg_haystack.ingest import load_documents
 
     root = tmp_path_factory.mktemp("catalogue")

@@ -76,7 +76,7 @@ def test_bad_specs_are_one_line_errors(tmp_path: Path) -> None:
 
 @pytest.fixture
 def indexed(beir_dir: Path, tiny_members: list[dict], tmp_path: Path) -> Path:
-    from hardneg_haystack.indexing import index_documents
+    from hardneg_haystack.components.indexing import index_documents
     from hardneg_haystack.ingest import load_documents
 
     work = tmp_path / "index"
@@ -239,7 +239,7 @@ def test_swap_ranker_warns_about_a_model_that_cannot_load_offline(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Issue 30 item 6: `--model ranker/nope` (no such folder, not cached, offline) is not written silently."""
-    from hardneg_haystack import models
+    from hardneg_haystack.embedding import models
 
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     models._warn_if_unloadable_offline.cache_clear()

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from hardneg_haystack import cli
-from hardneg_haystack.cli_errors import describe
+from hardneg_haystack.cli.errors import describe
 
 runner = CliRunner()
 
@@ -84,7 +84,7 @@ def test_unexpected_error_is_one_line_unless_debug(monkeypatch: pytest.MonkeyPat
     def boom() -> list:
         raise RuntimeError("kaput")
 
-    monkeypatch.setattr("hardneg_haystack.models.list_packaged_models", boom)
+    monkeypatch.setattr("hardneg_haystack.embedding.models.list_packaged_models", boom)
     _one_clear_line(_run("models"), "unexpected RuntimeError: kaput", "--debug", code=1)
     monkeypatch.setitem(cli._debug, "on", False)
     res = _run("--debug", "models")
@@ -120,7 +120,7 @@ def test_unreachable_opensearch_prints_one_line_not_retry_tracebacks(
 def test_mining_zero_negatives_is_an_error_that_says_why(
     beir_dir: Path, tiny_members: list[dict], tmp_path: Path
 ) -> None:
-    from hardneg_haystack.indexing import index_documents
+    from hardneg_haystack.components.indexing import index_documents
     from hardneg_haystack.ingest import load_documents
 
     work = tmp_path / "w"

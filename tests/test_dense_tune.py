@@ -44,7 +44,7 @@ def test_the_best_epoch_on_validation_is_kept_and_epoch_0_counts(
 
 
 def test_the_tuned_model_moves_and_bad_configs_fail(tiny_models: dict[str, str], tmp_path: Path) -> None:
-    from hardneg_haystack.models import load_sentence_transformer
+    from hardneg_haystack.embedding.models import load_sentence_transformer
 
     before = load_sentence_transformer(tiny_models["bert16"]).encode(["reset vpn token 1"])
     feed = iter([0.0, 1.0])

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 from conftest import build_tiny_bert
 
-from hardneg_haystack.models import load_cross_encoder
+from hardneg_haystack.embedding.models import load_cross_encoder
 from hardneg_haystack.training.model_info import read_training_info
 
 TOPICS = ["vpn", "printer", "payroll", "quota", "calendar", "badge", "invoice", "backup", "wifi", "laptop"]

@@ -5,9 +5,9 @@ import pytest
 from haystack import Document, Pipeline
 
 from hardneg_haystack import EnsembleEmbedder, EnsembleTextEmbedder
+from hardneg_haystack.components.pipelines import load_pipeline
+from hardneg_haystack.embedding.models import load_sentence_transformer
 from hardneg_haystack.errors import ConfigError
-from hardneg_haystack.models import load_sentence_transformer
-from hardneg_haystack.pipelines import load_pipeline
 
 
 def test_document_embedder_keeps_ids_and_fuses_exactly(tiny_models: dict[str, str], tiny_members: list[dict]) -> None:
@@ -119,7 +119,7 @@ def test_a_member_folder_saved_again_gets_new_cache_keys(tmp_path: Path) -> None
 
     from conftest import build_tiny_bert
 
-    from hardneg_haystack.ensemble import EnsembleMember
+    from hardneg_haystack.embedding.ensemble import EnsembleMember
 
     folder = build_tiny_bert(tmp_path / "m", hidden=16, seed=1)
     member = EnsembleMember(model=str(folder))

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from haystack import Document
 
-from hardneg_haystack.evaluation.metrics import evaluate_run, mrr_recall_at_k, ndcg_at_k, per_query
 from hardneg_haystack.evaluation.runs import best_per_parent, fold_maxp
+from hardneg_haystack.ranking.metrics import evaluate_run, mrr_recall_at_k, ndcg_at_k, per_query
 
 PACKAGE = Path(__file__).resolve().parents[1] / "hardneg_haystack"
 

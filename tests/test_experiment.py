@@ -8,7 +8,6 @@ import pytest
 
 from hardneg_haystack.errors import ConfigError, DataError
 from hardneg_haystack.evaluation.first_stage import FirstStage
-from hardneg_haystack.evaluation.metrics import per_query
 from hardneg_haystack.evaluation.rerank import rerank_runs
 from hardneg_haystack.evaluation.runs import maxp, rank_scores
 from hardneg_haystack.evaluation.significance import bootstrap_ci, holm, paired_p_value
@@ -16,6 +15,7 @@ from hardneg_haystack.experiment import Experiment, ExperimentConfig, Experiment
 from hardneg_haystack.experiment.config import METRICS
 from hardneg_haystack.experiment.report import SCHEMA
 from hardneg_haystack.mining.corpus import Corpus
+from hardneg_haystack.ranking.metrics import per_query
 
 # ---- statistics ---------------------------------------------------------------------------------------------
 
@@ -355,8 +355,8 @@ def _qrels(beir_dir: Path) -> dict[str, dict[str, int]]:
 
 def _serve(pipeline: Path, index: Path, beir_dir: Path, ids: tuple[str, ...]) -> dict[str, dict[str, float]]:
     """Each test query through a written pipeline: ``{query id: {parent document id: score}}``, as a run."""
+    from hardneg_haystack.components.pipelines import load_query_pipeline
     from hardneg_haystack.ingest import load_beir_queries
-    from hardneg_haystack.pipelines import load_query_pipeline
 
     pipe = load_query_pipeline(pipeline, work_dir=index)
     names = {name for name, _ in pipe.walk()}

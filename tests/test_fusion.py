@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
+from hardneg_haystack.embedding.fusion import fuse, fused_dimension, reweight, split_members
 from hardneg_haystack.errors import ConfigError
-from hardneg_haystack.fusion import fuse, fused_dimension, reweight, split_members
 
 
 def _cos(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -69,7 +69,7 @@ def test_unknown_fusion_is_refused() -> None:
 
 
 def test_score_fusion_math_and_fit() -> None:
-    from hardneg_haystack.score_fusion import fit_fusion_weights, fuse, simplex_grid
+    from hardneg_haystack.ranking.score_fusion import fit_fusion_weights, fuse, simplex_grid
 
     assert fuse([[3.0, 1.0], [0.2, 0.9], [5.0, -1.0]], [0.2, 0.3, 0.5]).round(2).tolist() == [0.7, 0.3]
     grid = simplex_grid(3, 0.5)

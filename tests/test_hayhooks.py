@@ -19,11 +19,11 @@ from urllib.parse import urlparse
 import httpx
 import pytest
 
+from hardneg_haystack.components.indexing import index_documents
+from hardneg_haystack.components.serving import QUERY_PIPELINES, WRAPPERS_DIR, prepare_pipelines_dir, shipped_yaml
 from hardneg_haystack.errors import ConfigError
-from hardneg_haystack.indexing import index_documents
+from hardneg_haystack.index.stores import StoreConfig
 from hardneg_haystack.ingest import load_documents
-from hardneg_haystack.serving import QUERY_PIPELINES, WRAPPERS_DIR, prepare_pipelines_dir, shipped_yaml
-from hardneg_haystack.stores import StoreConfig
 
 ROOT = Path(__file__).parents[1]
 DOC_IDS = {"it-1", "it-2", "it-3", "hr-1", "hr-2", "pr-1", "pr-2", "pr-3"}
@@ -66,7 +66,7 @@ def test_wrappers_folder_has_one_wrapper_per_shipped_query_pipeline(monkeypatch:
         shipped_yaml("ab", "memory")
 
     # a wrapper without a work folder refuses to set up, and leaves Haystack's telemetry off unless asked for
-    from hardneg_haystack.serving import QueryPipelineWrapper
+    from hardneg_haystack.components.serving import QueryPipelineWrapper
 
     class Wrapper(QueryPipelineWrapper):
         pipeline_name = "bm25"

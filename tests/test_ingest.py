@@ -130,7 +130,7 @@ def test_queries_jsonl(tmp_path: Path) -> None:
 
 def test_packaged_sample_corpus_is_complete_and_html_is_cleaned() -> None:
     from hardneg_haystack.ingest import load_beir_queries, load_documents
-    from hardneg_haystack.sample import sample_corpus_path
+    from hardneg_haystack.ingest.sample import sample_corpus_path
 
     kb = sample_corpus_path()
     docs = load_documents(kb)

@@ -25,7 +25,7 @@ def test_there_are_shipped_pipelines() -> None:
 @pytest.mark.parametrize("path", SHIPPED, ids=[str(p.relative_to(ROOT / "pipelines")) for p in SHIPPED])
 def test_every_shipped_pipeline_yaml_loads(path: Path) -> None:
     """Pipeline.loads through the package's allowlist; no store is bound and no model is loaded."""
-    from hardneg_haystack.pipelines import load_pipeline
+    from hardneg_haystack.components.pipelines import load_pipeline
 
     pipe = load_pipeline(path)
     assert len(pipe.graph.nodes) >= 1

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from hardneg_haystack.pipelines import load_pipeline
+from hardneg_haystack.components.pipelines import load_pipeline
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.integration

@@ -276,7 +276,7 @@ def test_the_checker_sees_function_level_and_relative_imports(tmp_path: Path) ->
         "from typing import TYPE_CHECKING\n"
         "from hardneg_haystack.errors import ConfigError\n"
         "if TYPE_CHECKING:\n    from hardneg_haystack.cli import app\n"
-        "def f():\n    import hardneg_haystack.indexing\n    from hardneg_haystack import stores\n",
+        "def f():\n    import hardneg_haystack.components.indexing\n    from hardneg_haystack import stores\n",
         encoding="utf-8",
     )
     modules = module_files()

@@ -11,7 +11,7 @@ from haystack import Document
 from haystack.document_stores.in_memory import InMemoryDocumentStore
 from haystack.document_stores.types import DuplicatePolicy
 
-from hardneg_haystack.memory_store import IndexedInMemoryDocumentStore
+from hardneg_haystack.index.memory_store import IndexedInMemoryDocumentStore
 
 WORDS = [
     *("vpn", "token", "reset", "laptop", "disk", "full", "alert", "printer", "jam"),
@@ -133,7 +133,7 @@ def test_filtered_queries_and_embeddings_behave_as_haystack() -> None:
 
 
 def test_open_store_reads_a_file_saved_by_haystacks_own_store(tmp_path: Path) -> None:
-    from hardneg_haystack.stores import STORE_FILE, StoreConfig, open_store, persist_store
+    from hardneg_haystack.index.stores import STORE_FILE, StoreConfig, open_store, persist_store
 
     old = InMemoryDocumentStore(shared=False)
     old.write_documents(_docs(10))
@@ -151,7 +151,7 @@ def test_warm_up_builds_the_postings_before_the_first_query() -> None:
     from haystack import Pipeline
     from haystack.components.retrievers.in_memory import InMemoryBM25Retriever
 
-    from hardneg_haystack.memory_store import warm_up_stores
+    from hardneg_haystack.index.memory_store import warm_up_stores
 
     _, fast = _pair(_docs(5))
     pipe = Pipeline()

@@ -7,8 +7,8 @@ from haystack import Document
 from haystack.document_stores.in_memory import InMemoryDocumentStore
 
 from hardneg_haystack import BM25NegativeMiner, ClusterHardNegativeMiner, EnsembleTextEmbedder, RandomNegativeMiner
+from hardneg_haystack.components.indexing import index_documents, open_index
 from hardneg_haystack.errors import ConfigError, DataError
-from hardneg_haystack.indexing import index_documents, open_index
 from hardneg_haystack.ingest import LabelledQuery, load_beir_queries, load_documents
 from hardneg_haystack.mining import SelectionConfig, cluster_embeddings, default_n_clusters, select_negatives
 from hardneg_haystack.mining.corpus import load_corpus

@@ -1,7 +1,7 @@
 import pytest
 
+from hardneg_haystack.embedding.models import PACKAGED_MODELS, load_sentence_transformer, resolve_model
 from hardneg_haystack.errors import ModelLoadError
-from hardneg_haystack.models import PACKAGED_MODELS, load_sentence_transformer, resolve_model
 
 
 def test_alias_resolves_to_packaged_folder() -> None:

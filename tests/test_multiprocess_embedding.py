@@ -9,11 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from hardneg_haystack.ensemble import Ensemble
+from hardneg_haystack.components.indexing import index_documents
+from hardneg_haystack.embedding.ensemble import Ensemble
 from hardneg_haystack.errors import ConfigError
-from hardneg_haystack.indexing import index_documents
+from hardneg_haystack.index.workdir import open_work_dir
 from hardneg_haystack.ingest import load_documents
-from hardneg_haystack.workdir import open_work_dir
 
 TEXTS = [f"document {i}: how to reset the vpn token, parental leave days and the office printer" for i in range(37)]
 

@@ -20,7 +20,7 @@ PAIRS = [
 
 @pytest.fixture(scope="module")
 def cross_encoder_dir(tiny_models: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from hardneg_haystack.models import load_cross_encoder
+    from hardneg_haystack.embedding.models import load_cross_encoder
 
     folder = tmp_path_factory.mktemp("ce") / "model"
     load_cross_encoder(tiny_models["bert16"], max_length=32).save_pretrained(str(folder))
@@ -30,8 +30,8 @@ def cross_encoder_dir(tiny_models: dict[str, str], tmp_path_factory: pytest.Temp
 def test_exported_model_scores_like_torch(cross_encoder_dir: Path) -> None:
     import json
 
-    from hardneg_haystack.models import load_cross_encoder
-    from hardneg_haystack.onnx_backend import OnnxCrossEncoder, export_onnx
+    from hardneg_haystack.embedding.models import load_cross_encoder
+    from hardneg_haystack.scoring.onnx_backend import OnnxCrossEncoder, export_onnx
 
     files = export_onnx(cross_encoder_dir)
     assert files["fp32"].is_file() and files["int8"].is_file()
@@ -50,7 +50,7 @@ def test_export_runs_eager_attention_and_replaces_a_stale_export(cross_encoder_d
 
     import onnx
 
-    from hardneg_haystack.onnx_backend import ensure_export, export_is_current, export_onnx
+    from hardneg_haystack.scoring.onnx_backend import ensure_export, export_is_current, export_onnx
 
     export_onnx(cross_encoder_dir)
     info_path = cross_encoder_dir / "onnx" / "hardneg_onnx.json"
@@ -82,7 +82,7 @@ def test_an_unwritable_folder_keeps_a_stale_export_or_says_what_to_do(
     import json
     import shutil
 
-    import hardneg_haystack.onnx_backend as ob
+    import hardneg_haystack.scoring.onnx_backend as ob
     from hardneg_haystack.errors import ConfigError
 
     def read_only(*args: object, **kwargs: object) -> None:
@@ -104,7 +104,7 @@ def test_an_unwritable_folder_keeps_a_stale_export_or_says_what_to_do(
 
 def test_missing_export_is_named(tmp_path: Path) -> None:
     from hardneg_haystack.errors import ConfigError
-    from hardneg_haystack.onnx_backend import OnnxCrossEncoder
+    from hardneg_haystack.scoring.onnx_backend import OnnxCrossEncoder
 
     with pytest.raises(ConfigError, match="export-onnx"):
         OnnxCrossEncoder(tmp_path)
@@ -115,7 +115,7 @@ def test_onnx_ranker_orders_like_the_torch_ranker(cross_encoder_dir: Path) -> No
     from haystack_integrations.components.rankers.sentence_transformers import SentenceTransformersSimilarityRanker
 
     from hardneg_haystack import OnnxRanker
-    from hardneg_haystack.onnx_backend import export_onnx
+    from hardneg_haystack.scoring.onnx_backend import export_onnx
 
     export_onnx(cross_encoder_dir, quantize=False)
     docs = [Document(id=str(i), content=d) for i, (_, d) in enumerate(PAIRS)]
@@ -142,9 +142,9 @@ def test_swap_to_the_int8_backend_keeps_the_pipeline(cross_encoder_dir: Path, tm
     import shutil
 
     from hardneg_haystack import OnnxRanker
+    from hardneg_haystack.components.pipelines import load_pipeline
+    from hardneg_haystack.components.swap import swap_ranker
     from hardneg_haystack.errors import ConfigError
-    from hardneg_haystack.pipelines import load_pipeline
-    from hardneg_haystack.swap import swap_ranker
 
     model = tmp_path / "model"
     shutil.copytree(cross_encoder_dir, model, ignore=shutil.ignore_patterns("onnx"))  # not exported yet
@@ -174,8 +174,8 @@ def test_auto_backend_never_writes_into_the_model_folder(cross_encoder_dir: Path
 
     from hardneg_haystack import OnnxRanker
     from hardneg_haystack.cli import app
-    from hardneg_haystack.onnx_backend import export_onnx
-    from hardneg_haystack.swap import swap_ranker
+    from hardneg_haystack.components.swap import swap_ranker
+    from hardneg_haystack.scoring.onnx_backend import export_onnx
 
     model = tmp_path / "model"
     shutil.copytree(cross_encoder_dir, model, ignore=shutil.ignore_patterns("onnx"))

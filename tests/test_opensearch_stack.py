@@ -13,12 +13,12 @@ import pytest
 from haystack import Pipeline, component
 
 from hardneg_haystack.ab.events import EventLog, read_events
-from hardneg_haystack.binding import CONTENT_QUERY, bind_document_store
+from hardneg_haystack.components.binding import CONTENT_QUERY, bind_document_store
+from hardneg_haystack.components.indexing import index_documents, open_index
+from hardneg_haystack.components.pipelines import load_pipeline, load_query_pipeline
 from hardneg_haystack.errors import ConfigError
-from hardneg_haystack.indexing import index_documents, open_index
+from hardneg_haystack.index.stores import StoreConfig
 from hardneg_haystack.ingest import load_documents
-from hardneg_haystack.pipelines import load_pipeline, load_query_pipeline
-from hardneg_haystack.stores import StoreConfig
 
 ROOT = Path(__file__).parents[1]
 OS_PIPELINES = ROOT / "pipelines" / "opensearch"
@@ -120,7 +120,7 @@ def test_opensearch_yaml_pipelines_load_and_take_the_store_from_their_parameters
 
 
 def test_bm25_rerank_yaml_runs_on_an_opensearch_work_folder(os_work: Path, tiny_models: dict[str, str]) -> None:
-    from hardneg_haystack.swap import swap_ranker
+    from hardneg_haystack.components.swap import swap_ranker
 
     pipe = load_query_pipeline(OS_PIPELINES / "query_bm25_rerank.yaml", work_dir=os_work)
     pipe = swap_ranker(pipe, tiny_models["bert16"])
@@ -217,8 +217,8 @@ def test_ab_serve_default_pipeline_on_an_opensearch_work_folder(
 
     from hardneg_haystack.ab.opensearch_events import OpenSearchEventSink
     from hardneg_haystack.ab.report import ab_report
-    from hardneg_haystack.ab.server import create_app, load_ab_pipeline
     from hardneg_haystack.cli import app
+    from hardneg_haystack.components.ab_server import create_app, load_ab_pipeline
 
     monkeypatch.chdir(tmp_path)
     _tiny_demo_ranker(tmp_path, tiny_models)
@@ -262,7 +262,7 @@ def test_cluster_settings_reach_the_new_index_and_bulk_loading_restores_refresh(
     opensearch_url: str, index_name: str, beir_dir: Path, tiny_members: list[dict], tmp_path: Path
 ) -> None:
     """issue 29: shards, replicas and HNSW parameters of a new index; refresh off while writing, then restored."""
-    from hardneg_haystack.stores import bulk_loading, open_store, opensearch_client, scan_hits
+    from hardneg_haystack.index.stores import bulk_loading, open_store, opensearch_client, scan_hits
 
     cfg = StoreConfig(url=opensearch_url, index=index_name, shards=2, replicas=0, hnsw_m=24, ef_construction=128,
                       ef_search=64)  # fmt: skip

@@ -34,7 +34,7 @@ def test_every_work_folder_command_on_an_opensearch_work_folder(
 
     from hardneg_haystack.ab.opensearch_events import read_index_events
     from hardneg_haystack.cli import app
-    from hardneg_haystack.pipelines import load_query_pipeline
+    from hardneg_haystack.components.pipelines import load_query_pipeline
 
     monkeypatch.chdir(tmp_path)
     runner = CliRunner()
@@ -122,8 +122,8 @@ def test_every_work_folder_command_on_an_opensearch_work_folder(
     results = json.loads(Path("exp/results.json").read_text())
     assert any(name.startswith("rerank[random]") for name in results["systems"])
     # issue 30: the BM25 pipeline the experiment wrote, run on the cluster, gives the report's per-query figures
-    from hardneg_haystack.evaluation.metrics import per_query
     from hardneg_haystack.ingest import load_beir_queries
+    from hardneg_haystack.ranking.metrics import per_query
 
     bm25 = load_query_pipeline("exp/pipelines/bm25.yaml", work_dir="exp/index")
     test = load_beir_queries(data, "test")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from hardneg_haystack.pipelines import load_pipeline
+from hardneg_haystack.components.pipelines import load_pipeline
 
 ROOT = Path(__file__).parents[1]
 DUMPS = Path(__file__).parent / "data" / "pipeline_dumps"

@@ -20,7 +20,7 @@ def work(tmp_path_factory: pytest.TempPathFactory, tiny_models: dict[str, str]) 
     """An indexed work folder, its BEIR folder and a triplets file."""
     from conftest import DOCS, QUERIES
 
-    from hardneg_haystack.indexing import index_documents
+    from hardneg_haystack.components.indexing import index_documents
     from hardneg_haystack.ingest import load_documents
 
     root = tmp_path_factory.mktemp("quiet")

@@ -4,11 +4,11 @@ import pytest
 from haystack import Document, Pipeline
 
 from hardneg_haystack import MaxPAggregator, ScoreBlender, TripletTrainer
+from hardneg_haystack.components.indexing import index_documents, open_index
+from hardneg_haystack.components.pipelines import bind_document_store, build_rerank_pipeline, load_pipeline
+from hardneg_haystack.components.swap import find_ranker, swap_ranker
 from hardneg_haystack.errors import ConfigError
-from hardneg_haystack.indexing import index_documents, open_index
 from hardneg_haystack.ingest import load_documents
-from hardneg_haystack.pipelines import bind_document_store, build_rerank_pipeline, load_pipeline
-from hardneg_haystack.swap import find_ranker, swap_ranker
 
 ROOT = Path(__file__).parents[1]
 
@@ -155,12 +155,12 @@ def test_fused_yaml_pipeline_runs_on_a_work_folder(
 ) -> None:
     import json
 
-    from hardneg_haystack.pipelines import build_fused_pipeline, load_query_pipeline
+    from hardneg_haystack.components.pipelines import build_fused_pipeline, load_query_pipeline
 
     work = tmp_path / "w"
     index_documents(load_documents(beir_dir), work_dir=work, members=tiny_members)
     model = tmp_path / "model"
-    from hardneg_haystack.models import load_cross_encoder
+    from hardneg_haystack.embedding.models import load_cross_encoder
 
     load_cross_encoder(tiny_models["bert16"]).save(str(model))
     (model / "hardneg.json").write_text(json.dumps({"fusion_weights": {"bm25": 1.0, "dense": 0.0, "cross-encoder": 0}}))

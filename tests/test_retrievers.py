@@ -6,13 +6,13 @@ import pytest
 from haystack import Document, Pipeline
 from haystack.components.retrievers.in_memory import InMemoryBM25Retriever
 
+from hardneg_haystack.components.pipelines import load_pipeline
 from hardneg_haystack.components.retrievers import AnalyzedBM25Retriever
 from hardneg_haystack.errors import ConfigError
 from hardneg_haystack.evaluation.first_stage import bm25_lists
+from hardneg_haystack.index.memory_store import IndexedInMemoryDocumentStore
 from hardneg_haystack.ingest.queries import LabelledQuery
-from hardneg_haystack.memory_store import IndexedInMemoryDocumentStore
 from hardneg_haystack.mining.corpus import load_corpus
-from hardneg_haystack.pipelines import load_pipeline
 
 TEXTS = [
     "Vitamin C deficiency causes scurvy in sailors",

@@ -25,7 +25,7 @@ PAIRS = [
 
 @pytest.fixture(scope="module")
 def cross_encoder_dir(tiny_models: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from hardneg_haystack.models import load_cross_encoder
+    from hardneg_haystack.embedding.models import load_cross_encoder
 
     folder = tmp_path_factory.mktemp("ce") / "model"
     load_cross_encoder(tiny_models["bert16"], max_length=32).save_pretrained(str(folder))
@@ -33,8 +33,8 @@ def cross_encoder_dir(tiny_models: dict[str, str], tmp_path_factory: pytest.Temp
 
 
 def test_torch_backends_score_like_cross_encoder_predict(cross_encoder_dir: Path) -> None:
-    from hardneg_haystack.models import load_cross_encoder
-    from hardneg_haystack.rerank_backends import TorchScorer, load_scorer, resolve_backend, sorted_batches
+    from hardneg_haystack.embedding.models import load_cross_encoder
+    from hardneg_haystack.scoring.rerank_backends import TorchScorer, load_scorer, resolve_backend, sorted_batches
 
     expected = load_cross_encoder(str(cross_encoder_dir), device="cpu").predict(PAIRS, batch_size=2)
     fp32 = TorchScorer(cross_encoder_dir)
@@ -59,8 +59,8 @@ def test_backend_ranker_orders_like_the_torch_ranker_and_swaps_in(cross_encoder_
     from haystack_integrations.components.rankers.sentence_transformers import SentenceTransformersSimilarityRanker
 
     from hardneg_haystack import BackendRanker
-    from hardneg_haystack.pipelines import load_pipeline
-    from hardneg_haystack.swap import swap_ranker
+    from hardneg_haystack.components.pipelines import load_pipeline
+    from hardneg_haystack.components.swap import swap_ranker
 
     docs = [Document(id=str(i), content=d) for i, (_, d) in enumerate(PAIRS)]
     reference = SentenceTransformersSimilarityRanker(model=str(cross_encoder_dir), top_k=3)
@@ -147,7 +147,7 @@ def test_server_holds_at_most_its_limit_and_answers_503_with_retry_after(
     import httpx
 
     from hardneg_haystack.ab.events import EventLog, read_events
-    from hardneg_haystack.ab.server import create_app
+    from hardneg_haystack.components.ab_server import create_app
 
     pipe = _ab_pipeline(cross_encoder_dir)
     ab = pipe.get_component("ab")

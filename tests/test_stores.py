@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from haystack import Document
 
+from hardneg_haystack.components.indexing import index_documents, open_index
+from hardneg_haystack.components.pipelines import build_query_pipeline
 from hardneg_haystack.errors import StoreError
-from hardneg_haystack.indexing import index_documents, open_index
+from hardneg_haystack.index.stores import StoreConfig, iter_all_documents, open_store, write_documents
 from hardneg_haystack.ingest import load_documents
-from hardneg_haystack.pipelines import build_query_pipeline
-from hardneg_haystack.stores import StoreConfig, iter_all_documents, open_store, write_documents
 
 
 def test_memory_store_persists_and_reloads_without_reembedding(
@@ -177,7 +177,7 @@ def test_random_score_sampler_draws_from_opensearch(
 
 
 def test_tls_options_come_from_the_url_and_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    from hardneg_haystack.stores import connection_options
+    from hardneg_haystack.index.stores import connection_options
 
     monkeypatch.delenv("OPENSEARCH_VERIFY_CERTS", raising=False)
     monkeypatch.delenv("OPENSEARCH_CA_CERTS", raising=False)
@@ -215,7 +215,7 @@ class _PitClient:
 
 
 def test_scan_pages_a_point_in_time_with_search_after_and_closes_it() -> None:
-    from hardneg_haystack.stores import scan_hits
+    from hardneg_haystack.index.stores import scan_hits
 
     client = _PitClient(25)
     hits = list(scan_hits(client, "kb", batch_size=10))

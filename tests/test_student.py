@@ -21,7 +21,7 @@ def teacher(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A 3-layer tiny cross-encoder saved as a trained model folder (hardneg.json: 32 tokens, BM25 text)."""
     from conftest import build_tiny_bert
 
-    from hardneg_haystack.models import load_cross_encoder
+    from hardneg_haystack.embedding.models import load_cross_encoder
 
     root = tmp_path_factory.mktemp("teacher")
     model = load_cross_encoder(str(build_tiny_bert(root / "bert", hidden=16, seed=5, layers=3)), max_length=32)
@@ -50,7 +50,7 @@ def test_listnet_targets_are_the_same_for_any_teacher_scale() -> None:
 def test_cut_layers_keeps_the_first_layers(teacher: Path) -> None:
     import torch
 
-    from hardneg_haystack.models import load_cross_encoder
+    from hardneg_haystack.embedding.models import load_cross_encoder
 
     model = load_cross_encoder(str(teacher))
     first = [p.detach().clone() for p in model.model.bert.encoder.layer[0].parameters()]
@@ -65,7 +65,7 @@ def test_cut_layers_keeps_the_first_layers(teacher: Path) -> None:
 def test_spread_cut_ends_with_the_last_layer(teacher: Path) -> None:
     import torch
 
-    from hardneg_haystack.models import load_cross_encoder
+    from hardneg_haystack.embedding.models import load_cross_encoder
 
     assert chosen_layers(6, 2) == [2, 5] and chosen_layers(6, 3) == [1, 3, 5] and chosen_layers(3, 1) == [2]
     assert chosen_layers(6, 2, "first") == [0, 1]
@@ -80,9 +80,9 @@ def test_spread_cut_ends_with_the_last_layer(teacher: Path) -> None:
 
 
 def test_student_learns_the_teachers_scores(teacher: Path, tiny_index: Path, tmp_path: Path) -> None:
-    from hardneg_haystack.indexing import open_index
+    from hardneg_haystack.components.indexing import open_index
+    from hardneg_haystack.embedding.models import load_cross_encoder
     from hardneg_haystack.mining.corpus import load_corpus
-    from hardneg_haystack.models import load_cross_encoder
     from hardneg_haystack.training.model_info import reads_bm25
 
     store, _, _ = open_index(tiny_index)

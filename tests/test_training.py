@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 import torch
 
-from hardneg_haystack.blend import blend, fit_blend_weight, minmax
 from hardneg_haystack.errors import ConfigError, DataError
-from hardneg_haystack.evaluation.metrics import ndcg_at_k
+from hardneg_haystack.ranking.blend import blend, fit_blend_weight, minmax
+from hardneg_haystack.ranking.metrics import ndcg_at_k
 from hardneg_haystack.training import TrainConfig, TripletMarginLoss, read_training_info, train_cross_encoder
 from hardneg_haystack.training.data import group_rows, split_by_query, to_ntuple_dataset
 from hardneg_haystack.training.losses import hinge
@@ -45,7 +45,7 @@ def test_hinge_hand_computed_and_gradient_sign() -> None:
 
 
 def test_triplet_loss_checks_model_and_columns(tiny_models: dict[str, str]) -> None:
-    from hardneg_haystack.models import load_cross_encoder
+    from hardneg_haystack.embedding.models import load_cross_encoder
 
     model = load_cross_encoder(tiny_models["bert16"])
     loss = TripletMarginLoss(model, margin=0.5)
@@ -193,7 +193,7 @@ def test_bad_inputs_are_named(tmp_path: Path, tiny_models: dict[str, str]) -> No
 
 def test_step_zero_counts_as_a_checkpoint(tiny_models: dict[str, str], tmp_path: Path, monkeypatch) -> None:
     """When no fine-tuned checkpoint beats the starting model on validation, the starting model is kept."""
-    from hardneg_haystack.models import load_cross_encoder
+    from hardneg_haystack.embedding.models import load_cross_encoder
     from hardneg_haystack.training import cross_encoder as trainer_module
 
     cfg = TrainConfig(
@@ -244,7 +244,7 @@ def test_resume_refuses_checkpoints_of_another_run(tiny_models: dict[str, str], 
 
 
 def test_attention_dropout_is_set_for_training(tiny_models: dict[str, str], tmp_path: Path) -> None:
-    from hardneg_haystack.models import load_cross_encoder
+    from hardneg_haystack.embedding.models import load_cross_encoder
     from hardneg_haystack.training.cross_encoder import set_training_attention
 
     def attention_p(model) -> list[float]:  # noqa: ANN001

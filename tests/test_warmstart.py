@@ -97,9 +97,9 @@ def test_warm_start_config_is_checked() -> None:
 def test_warm_start_trains_caches_and_refuses_other_settings(
     tiny_index: Path, tiny_models: dict[str, str], tmp_path: Path
 ) -> None:
-    from hardneg_haystack.indexing import open_index
+    from hardneg_haystack.components.indexing import open_index
+    from hardneg_haystack.embedding.models import load_cross_encoder
     from hardneg_haystack.mining.corpus import load_corpus
-    from hardneg_haystack.models import load_cross_encoder
     from hardneg_haystack.training.warmstart import warm_start
 
     store, embedder, _ = open_index(tiny_index)
@@ -149,7 +149,7 @@ def test_warm_start_cli(tiny_index: Path, tiny_models: dict[str, str], beir_dir:
 
 def test_corpus_warm_start_component_round_trips(tiny_index: Path) -> None:
     from hardneg_haystack import CorpusWarmStart
-    from hardneg_haystack.indexing import open_index
+    from hardneg_haystack.components.indexing import open_index
 
     store, embedder, _ = open_index(tiny_index)
     comp = CorpusWarmStart(document_store=store, text_embedder=embedder, output_dir="x", queries=7)

@@ -3,14 +3,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from hardneg_haystack.components.indexing import apply_weights, index_documents, open_index, read_manifest
 from hardneg_haystack.errors import ConfigError
 from hardneg_haystack.evaluation.dense import evaluate_members
-from hardneg_haystack.evaluation.metrics import mrr_recall_at_k
-from hardneg_haystack.indexing import apply_weights, index_documents, open_index, read_manifest
 from hardneg_haystack.ingest import load_beir_queries, load_documents
 from hardneg_haystack.mining.corpus import load_corpus
 from hardneg_haystack.mining.weights import fit_member_weights, fit_weights
-from hardneg_haystack.score_fusion import simplex_grid
+from hardneg_haystack.ranking.metrics import mrr_recall_at_k
+from hardneg_haystack.ranking.score_fusion import simplex_grid
 
 
 def _unit(x: np.ndarray) -> np.ndarray:

@@ -10,12 +10,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from hardneg_haystack.cache import EmbeddingCache
+from hardneg_haystack.components.indexing import apply_weights, index_documents, open_index
+from hardneg_haystack.embedding.cache import EmbeddingCache
 from hardneg_haystack.errors import ConfigError, DamagedFileError
-from hardneg_haystack.indexing import apply_weights, index_documents, open_index
-from hardneg_haystack.ingest import load_documents
-from hardneg_haystack.stores import iter_all_documents
-from hardneg_haystack.workdir import (
+from hardneg_haystack.index.stores import iter_all_documents
+from hardneg_haystack.index.workdir import (
     ensemble_conflict,
     localize,
     open_work_dir,
@@ -23,6 +22,7 @@ from hardneg_haystack.workdir import (
     read_manifest,
     replace_member,
 )
+from hardneg_haystack.ingest import load_documents
 
 
 @pytest.fixture
@@ -199,9 +199,9 @@ def test_replace_member_rewrites_only_that_members_part_and_names_it(
 ) -> None:
     from conftest import build_tiny_bert
 
-    from hardneg_haystack.fusion import split_members
-    from hardneg_haystack.models import load_sentence_transformer
-    from hardneg_haystack.workdir import open_work_dir, replace_member
+    from hardneg_haystack.embedding.fusion import split_members
+    from hardneg_haystack.embedding.models import load_sentence_transformer
+    from hardneg_haystack.index.workdir import open_work_dir, replace_member
 
     tuned = build_tiny_bert(tmp_path / "tuned16", hidden=16, seed=9)
     manifest = read_manifest(indexed)
@@ -228,7 +228,7 @@ def test_replace_member_rewrites_only_that_members_part_and_names_it(
 
 
 def test_replace_member_of_another_size_is_refused_before_writing(indexed: Path, tiny_models: dict[str, str]) -> None:
-    from hardneg_haystack.workdir import replace_member
+    from hardneg_haystack.index.workdir import replace_member
 
     before = {p.name: p.read_bytes() for p in (indexed / "store.json", indexed / "index.json")}
     with pytest.raises(ConfigError, match="24 dimensions where member 0 has 16"):

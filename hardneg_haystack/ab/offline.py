@@ -15,11 +15,11 @@ from typing import Any
 import numpy as np
 
 from hardneg_haystack.evaluation.first_stage import FirstStage
-from hardneg_haystack.evaluation.metrics import per_query
 from hardneg_haystack.evaluation.rerank import METRICS, model_scorer, rerank_runs
 from hardneg_haystack.evaluation.runs import qrels_of
 from hardneg_haystack.evaluation.significance import compare_family
 from hardneg_haystack.ingest.queries import LabelledQuery
+from hardneg_haystack.ranking.metrics import per_query
 
 OFFLINE_METRICS = METRICS
 
@@ -38,10 +38,10 @@ def offline_ab(
 ) -> dict[str, Any]:
     """``arms``: name -> model reference, or None for BM25 alone. Returns metrics per arm and the test of the
     second arm against the first on every metric."""
+    from hardneg_haystack.embedding.models import load_cross_encoder
+    from hardneg_haystack.index.workdir import open_work_store
     from hardneg_haystack.mining.corpus import load_corpus
-    from hardneg_haystack.models import load_cross_encoder
     from hardneg_haystack.training.model_info import reads_bm25
-    from hardneg_haystack.workdir import open_work_store
 
     model_scorer(None, precision=precision)  # check it before any work
     if len(arms) != 2:

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from hardneg_haystack.errors import StoreError
-from hardneg_haystack.stores import StoreConfig, opensearch_client
+from hardneg_haystack.index.stores import StoreConfig, opensearch_client
 
 DEFAULT_INDEX = "hardneg-ab-events"
 

@@ -16,7 +16,7 @@ from rich.markup import escape
 from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError  # typer ships its own click
 from typer.core import TyperGroup
 
-from hardneg_haystack.cli_errors import USER_ERROR, describe
+from hardneg_haystack.cli.errors import USER_ERROR, describe
 from hardneg_haystack.errors import ConfigError
 
 console = Console()
@@ -138,7 +138,7 @@ def _main(
     debug: Annotated[bool, typer.Option("--debug", help="Show the full traceback of an error")] = False,
 ) -> None:
     _debug["on"] = _debug["on"] or debug
-    from hardneg_haystack.telemetry import disable_unless_opted_in
+    from hardneg_haystack.components.telemetry import disable_unless_opted_in
 
     disable_unless_opted_in()  # offline by default: HAYSTACK_TELEMETRY_ENABLED=true opts in
     logging.basicConfig(

@@ -23,7 +23,7 @@ from hardneg_haystack.cli.app import (
     console,
     err_console,
 )
-from hardneg_haystack.cli_errors import naming
+from hardneg_haystack.cli.errors import naming
 from hardneg_haystack.errors import HardnegError
 
 ab_app = typer.Typer(help="A/B test rankers: serve, simulate clicks, load-test, report; offline A/B.")
@@ -63,8 +63,8 @@ def ab_serve(
     import uvicorn
 
     from hardneg_haystack.ab.events import EventLog
-    from hardneg_haystack.ab.server import create_app, load_ab_pipeline
-    from hardneg_haystack.serving import exit_on_sigterm
+    from hardneg_haystack.components.ab_server import create_app, load_ab_pipeline
+    from hardneg_haystack.components.serving import exit_on_sigterm
 
     try:
         sinks = []
@@ -76,8 +76,8 @@ def ab_serve(
         with naming(pipeline, ""):
             ab_pipeline = load_ab_pipeline(pipeline, work_dir)
         if backend is not None:
-            from hardneg_haystack.ab.server import find_ab_component
-            from hardneg_haystack.rerank_backends import resolve_backend
+            from hardneg_haystack.components.ab_server import find_ab_component
+            from hardneg_haystack.scoring.rerank_backends import resolve_backend
 
             resolve_backend(backend)
             ab_pipeline.get_component(find_ab_component(ab_pipeline)).backend = backend
@@ -93,8 +93,8 @@ def ab_serve(
 
 
 def _work_dir_opensearch_url(work_dir: Path | None) -> str:
-    from hardneg_haystack.indexing import read_manifest
-    from hardneg_haystack.stores import StoreConfig
+    from hardneg_haystack.components.indexing import read_manifest
+    from hardneg_haystack.index.stores import StoreConfig
 
     config = StoreConfig(**read_manifest(work_dir)["store"]) if work_dir is not None else None
     if config is None or config.is_memory:

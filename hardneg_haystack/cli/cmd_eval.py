@@ -56,8 +56,8 @@ def eval_rerank(
     """
     from rich.progress import Progress
 
+    from hardneg_haystack.components.indexing import open_index
     from hardneg_haystack.evaluation.rerank import METRICS, evaluate_rerankers, parse_models
-    from hardneg_haystack.indexing import open_index
 
     try:
         queries = _load_queries(data, split)

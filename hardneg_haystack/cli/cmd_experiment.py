@@ -87,7 +87,7 @@ def experiment(
 
 def demo(work_dir: WorkOpt = Path("runs/demo")) -> None:
     """The main job: `hardneg experiment --quick` on the packaged sample corpus, then a few searches."""
-    from hardneg_haystack.sample import sample_corpus_path
+    from hardneg_haystack.ingest.sample import sample_corpus_path
 
     experiment(
         data=sample_corpus_path(), out=work_dir, config=None, quick=True, train_queries=None, test_queries=None,

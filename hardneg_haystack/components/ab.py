@@ -13,10 +13,10 @@ from haystack.utils.misc import _deduplicate_documents  # what SentenceTransform
 
 from hardneg_haystack.ab.assign import assign_arm, normalise_split, unit_fraction
 from hardneg_haystack.ab.interleave import team_draft
-from hardneg_haystack.blend import blend
-from hardneg_haystack.bm25_text import with_bm25_all
 from hardneg_haystack.components.rankers import fold_to_parents
-from hardneg_haystack.rerank_backends import SERVING_BATCH_SIZE
+from hardneg_haystack.ranking.blend import blend
+from hardneg_haystack.scoring.bm25_text import with_bm25_all
+from hardneg_haystack.scoring.rerank_backends import SERVING_BATCH_SIZE
 from hardneg_haystack.training.model_info import reads_bm25
 
 Mode = Literal["split", "interleave"]
@@ -69,12 +69,13 @@ class ABRanker:
         :param salt: Changes every assignment at once (start a new experiment on the same users).
         :param top_k: Documents returned.
         :param batch_size: Pairs per forward pass, length-sorted (default 16, the fastest per pair measured
-            on CPU: :data:`~hardneg_haystack.rerank_backends.SERVING_BATCH_SIZE`; None: one batch).
+            on CPU: :data:`~hardneg_haystack.scoring.rerank_backends.SERVING_BATCH_SIZE`; None: one batch).
         :param device: Unused (kept so older YAML loads); the backends run on the CPU.
-        :param backend: ``auto`` (the measured default, :func:`~hardneg_haystack.rerank_backends.default_backend`),
-            ``torch``, ``torch-bf16``, ``torch-amp``, ``onnx`` or ``onnx-int8``.
+        :param backend: ``auto`` (the measured default,
+            :func:`~hardneg_haystack.scoring.rerank_backends.default_backend`), ``torch``, ``torch-bf16``,
+            ``torch-amp``, ``onnx`` or ``onnx-int8``.
         """
-        from hardneg_haystack.rerank_backends import resolve_backend
+        from hardneg_haystack.scoring.rerank_backends import resolve_backend
 
         resolve_backend(backend)  # fail at construction on an unknown name
         if mode not in ("split", "interleave"):
@@ -94,8 +95,8 @@ class ABRanker:
 
     def warm_up(self) -> None:
         """Load every arm's cross-encoder once (idempotent), on ``backend``."""
-        from hardneg_haystack.models import resolve_model
-        from hardneg_haystack.rerank_backends import load_scorer
+        from hardneg_haystack.embedding.models import resolve_model
+        from hardneg_haystack.scoring.rerank_backends import load_scorer
 
         for name, spec in self.arms.items():
             if spec is None or name in self._scorers:

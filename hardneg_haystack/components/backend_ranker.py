@@ -9,15 +9,15 @@ from typing import Any
 from haystack import Document, component, default_from_dict, default_to_dict
 from haystack.utils.misc import _deduplicate_documents  # what SentenceTransformersSimilarityRanker uses
 
-from hardneg_haystack.bm25_text import with_bm25_all
-from hardneg_haystack.rerank_backends import SERVING_BATCH_SIZE, PairScorer, load_scorer, resolve_backend
+from hardneg_haystack.scoring.bm25_text import with_bm25_all
+from hardneg_haystack.scoring.rerank_backends import SERVING_BATCH_SIZE, PairScorer, load_scorer, resolve_backend
 from hardneg_haystack.training.model_info import reads_bm25
 
 
 @component
 class BackendRanker:
     """
-    Ranks documents with a cross-encoder on one of :mod:`hardneg_haystack.rerank_backends`' backends.
+    Ranks documents with a cross-encoder on one of :mod:`hardneg_haystack.scoring.rerank_backends`' backends.
 
     Same inputs and output as ``SentenceTransformersSimilarityRanker`` (``query``, ``documents``, ``top_k``,
     ``scale_score``, ``score_threshold`` -> ``documents``), so ``hardneg swap-ranker`` puts it in a pipeline's
@@ -54,13 +54,13 @@ class BackendRanker:
         :param backend: ``auto``, ``torch``, ``torch-bf16``, ``torch-amp``, ``onnx`` or ``onnx-int8``.
         :param top_k: Documents returned (None: all).
         :param batch_size: Pairs per forward pass, length-sorted (default 16, the fastest per pair measured
-            on CPU: :data:`~hardneg_haystack.rerank_backends.SERVING_BATCH_SIZE`; None: one batch).
+            on CPU: :data:`~hardneg_haystack.scoring.rerank_backends.SERVING_BATCH_SIZE`; None: one batch).
         :param scale_score: Sigmoid on the logits (as the torch ranker's default); False returns logits.
         :param score_threshold: Drop documents scoring below this.
         :param threads: Intra-op threads (None: one per available core).
         :param bm25_text: Show the model each document's first-stage score as text
-            (:mod:`hardneg_haystack.bm25_text`; the documents must come from a BM25 retriever, whose ``score`` is
-            BM25's). None: as the model was trained (its ``hardneg.json``).
+            (:mod:`hardneg_haystack.scoring.bm25_text`; the documents must come from a BM25 retriever, whose
+            ``score`` is BM25's). None: as the model was trained (its ``hardneg.json``).
         """
         if top_k is not None and top_k <= 0:
             raise ValueError(f"top_k must be > 0, got {top_k}")

@@ -8,8 +8,8 @@ from typing import Any
 
 from haystack import Document, component, default_from_dict, default_to_dict
 
-from hardneg_haystack.ensemble import DEFAULT_MEMBERS, Ensemble, EnsembleMember
-from hardneg_haystack.fusion import FusionMethod
+from hardneg_haystack.embedding.ensemble import DEFAULT_MEMBERS, Ensemble, EnsembleMember
+from hardneg_haystack.embedding.fusion import FusionMethod
 
 
 class _EnsembleComponentBase:

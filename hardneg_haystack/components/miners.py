@@ -143,7 +143,7 @@ class ClusterHardNegativeMiner(_MinerBase):
 
     ```python
     from hardneg_haystack import ClusterHardNegativeMiner, EnsembleTextEmbedder
-    from hardneg_haystack.indexing import open_index
+    from hardneg_haystack.components.indexing import open_index
     from hardneg_haystack.ingest import load_beir_queries
 
     store, text_embedder, _ = open_index("runs/demo")

@@ -23,7 +23,7 @@ class OnnxRanker(BackendRanker):
     Usage example:
     ```python
     from hardneg_haystack.components.onnx_ranker import OnnxRanker
-    from hardneg_haystack.onnx_backend import export_onnx
+    from hardneg_haystack.scoring.onnx_backend import export_onnx
 
     export_onnx("runs/ranker/model")  # once: writes runs/ranker/model/onnx/
     ranker = OnnxRanker(model="runs/ranker/model", quantized=True, top_k=10)

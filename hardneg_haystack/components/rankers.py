@@ -8,7 +8,7 @@ from typing import Any
 
 from haystack import Document, component, default_from_dict, default_to_dict
 
-from hardneg_haystack.blend import blend
+from hardneg_haystack.ranking.blend import blend
 
 
 @component
@@ -160,7 +160,7 @@ class ScoreFuser:
         """
         import numpy as np
 
-        from hardneg_haystack.score_fusion import fuse
+        from hardneg_haystack.ranking.score_fusion import fuse
 
         if not documents:
             return {"documents": []}

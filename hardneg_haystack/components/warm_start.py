@@ -26,7 +26,7 @@ class CorpusWarmStart:
 
     ```python
     from hardneg_haystack.components.warm_start import CorpusWarmStart
-    from hardneg_haystack.indexing import open_index
+    from hardneg_haystack.components.indexing import open_index
 
     store, text_embedder, _ = open_index("runs/demo/index")
     warm = CorpusWarmStart(document_store=store, text_embedder=text_embedder, output_dir="runs/warmstart")

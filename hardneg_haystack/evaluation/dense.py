@@ -14,15 +14,15 @@ from typing import Any
 
 import numpy as np
 
+from hardneg_haystack.embedding.fusion import fuse, split_members
 from hardneg_haystack.errors import ConfigError
 from hardneg_haystack.evaluation.first_stage import FirstStage, bm25_lists
-from hardneg_haystack.evaluation.metrics import evaluate_run, per_query
 from hardneg_haystack.evaluation.runs import fold_maxp, qrels_of
-from hardneg_haystack.fusion import fuse, split_members
+from hardneg_haystack.index.stores import iter_all_documents
 from hardneg_haystack.ingest.queries import load_beir_queries
 from hardneg_haystack.mining.corpus import Corpus
-from hardneg_haystack.precision import autocast
-from hardneg_haystack.stores import iter_all_documents
+from hardneg_haystack.ranking.metrics import evaluate_run, per_query
+from hardneg_haystack.scoring.precision import autocast
 
 
 def top_k_by_dot(
@@ -43,7 +43,7 @@ def evaluate_members(
     work_dir: str | Path, data: str | Path, *, split: str = "test", k: int = 100
 ) -> list[dict[str, Any]]:
     """Rows ``{system, ndcg@10, mrr@10, recall@100}`` for every member alone and for the ensemble."""
-    from hardneg_haystack.workdir import open_work_dir
+    from hardneg_haystack.index.workdir import open_work_dir
 
     store, ens, manifest = open_work_dir(work_dir)
     if ens.fusion == "mean":

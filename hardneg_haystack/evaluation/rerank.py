@@ -3,9 +3,9 @@
 The convention: a re-ranker re-orders each query's BM25 top ``candidates``; the deeper BM25 ranks (down to
 ``3 x depth`` chunks) stay below them in BM25 order, and the whole list is folded to parent documents by
 best chunk (MaxP) and cut at ``depth``. Pairs are scored through
-:func:`hardneg_haystack.precision.pair_scorer` (bf16 autocast where the hardware has it, length-sorted
+:func:`hardneg_haystack.scoring.precision.pair_scorer` (bf16 autocast where the hardware has it, length-sorted
 batches), so every command scores a model the same way. Metrics are ranx's
-(:mod:`hardneg_haystack.evaluation.metrics`).
+(:mod:`hardneg_haystack.ranking.metrics`).
 
 - :func:`rerank_runs`: (re-ranker alone, blended with BM25) runs of one model;
 - :func:`cross_encoder_scores` + :func:`reorder_run`: score once at the deepest depth, re-order at each;
@@ -21,20 +21,20 @@ from typing import Any
 
 import numpy as np
 
-from hardneg_haystack.blend import blend
-from hardneg_haystack.bm25_text import with_bm25_all
 from hardneg_haystack.evaluation.first_stage import FirstStage
-from hardneg_haystack.evaluation.metrics import evaluate_run, per_query
 from hardneg_haystack.evaluation.runs import Run, maxp, qrels_of, rank_scores
 from hardneg_haystack.evaluation.significance import compare_family
 from hardneg_haystack.ingest.queries import LabelledQuery
-from hardneg_haystack.score_fusion import fit_fusion_weights, fuse
+from hardneg_haystack.ranking.blend import blend
+from hardneg_haystack.ranking.metrics import evaluate_run, per_query
+from hardneg_haystack.ranking.score_fusion import fit_fusion_weights, fuse
+from hardneg_haystack.scoring.bm25_text import with_bm25_all
 
 METRICS = ("ndcg@10", "mrr@10", "precision@1", "recall@10")
 """The metrics of ``hardneg eval-rerank`` and offline A/B."""
 
 PairScorer = Callable[[list[tuple[str, str]]], Sequence[float]]
-"""``[(query, document), ...] -> scores`` (see :func:`hardneg_haystack.precision.pair_scorer`)."""
+"""``[(query, document), ...] -> scores`` (see :func:`hardneg_haystack.scoring.precision.pair_scorer`)."""
 
 
 def _reordered(cands: list[tuple[int, float]], scores: np.ndarray, k: int, depth: int) -> list[int]:
@@ -74,7 +74,7 @@ def cross_encoder_scores(
 ) -> list[np.ndarray]:
     """Per query, the cross-encoder's scores of its BM25 top ``k`` (aligned with ``first.bm25[q][:k]``).
     Scored once at the deepest depth; shallower re-rankings reuse the head of these lists. ``bm25_text``: the
-    model reads each candidate's BM25 score (:mod:`hardneg_haystack.bm25_text`)."""
+    model reads each candidate's BM25 score (:mod:`hardneg_haystack.scoring.bm25_text`)."""
     out = []
     for qi, q in enumerate(first.queries):
         texts = candidate_texts(first, qi, k, bm25_text=bm25_text)
@@ -131,10 +131,10 @@ def fit_fused_weights(
 
 
 def model_scorer(model: Any, *, precision: str = "auto", batch_size: int = 32) -> PairScorer:
-    """The pair scorer every evaluation uses for a CrossEncoder (:func:`hardneg_haystack.precision.pair_scorer`);
-    ``precision`` is checked (auto, bf16 or fp32)."""
+    """The pair scorer every evaluation uses for a CrossEncoder
+    (:func:`hardneg_haystack.scoring.precision.pair_scorer`); ``precision`` is checked (auto, bf16 or fp32)."""
     from hardneg_haystack.errors import ConfigError
-    from hardneg_haystack.precision import pair_scorer
+    from hardneg_haystack.scoring.precision import pair_scorer
 
     if precision not in ("auto", "bf16", "fp32"):
         raise ConfigError(f"unknown precision {precision!r}: auto, bf16 or fp32")
@@ -173,8 +173,8 @@ def evaluate_rerankers(
     below, MaxP, cut at ``depth``; so a model's row equals the experiment's ``rerank[<name>] top-<candidates>``
     for the same candidates, depth, max length and precision.
     """
+    from hardneg_haystack.embedding.models import load_cross_encoder
     from hardneg_haystack.mining.corpus import load_corpus
-    from hardneg_haystack.models import load_cross_encoder
     from hardneg_haystack.training.model_info import reads_bm25
 
     model_scorer(None, precision=precision)  # check it before any work

@@ -83,7 +83,7 @@ def compare_family(
     alpha: float = 0.05,
 ) -> list[dict[str, Any]]:
     """One family of paired comparisons: per metric, every ``(system, baseline)`` pair over the queries
-    ``ids`` (``per[system][metric][query_id]``, e.g. from :func:`~hardneg_haystack.evaluation.metrics.per_query`),
+    ``ids`` (``per[system][metric][query_id]``, e.g. from :func:`~hardneg_haystack.ranking.metrics.per_query`),
     Holm-corrected within the family and metric.
 
     Rows ``{family, system, baseline, metric, delta (system - baseline mean), p_value, p_holm, significant}``.

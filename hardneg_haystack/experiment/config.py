@@ -56,7 +56,7 @@ DENSE_TUNE: dict[str, Any] = {"epochs": 2, "max_length": 128}
 #: The negative sources compared by default: the paper's three (``single`` and our ``mix`` are one name away).
 DEFAULT_MINERS = ("random", "bm25", "ensemble")
 
-#: the OpenSearch index settings an experiment may set (fields of :class:`~hardneg_haystack.stores.StoreConfig`)
+#: the OpenSearch index settings an experiment may set (fields of :class:`~hardneg_haystack.index.stores.StoreConfig`)
 STORE_SETTINGS = frozenset({"shards", "replicas", "hnsw_m", "ef_construction", "ef_search", "bulk_refresh_off"})
 
 
@@ -96,13 +96,13 @@ class ExperimentConfig:
     :param alpha: Significance level after the Holm correction.
     :param seed: Seed of mining, training and the statistics.
     :param bm25_text: Every cross-encoder (warm start and fine-tunes) reads each candidate's BM25 score as
-        text (:mod:`hardneg_haystack.bm25_text`); sets ``train.bm25_text`` and ``warm_start.bm25_text``.
+        text (:mod:`hardneg_haystack.scoring.bm25_text`); sets ``train.bm25_text`` and ``warm_start.bm25_text``.
     :param store: Where the run's index lives: ``memory`` (embedded, in the run folder) or an OpenSearch URL
         (``http(s)://host:9200``; credentials from ``OPENSEARCH_USERNAME``/``OPENSEARCH_PASSWORD``).
     :param index: Index name (OpenSearch).
     :param store_settings: OpenSearch settings of the run's new index: any of ``shards``, ``replicas``,
         ``hnsw_m``, ``ef_construction``, ``ef_search``, ``bulk_refresh_off``
-        (:class:`~hardneg_haystack.stores.StoreConfig`).
+        (:class:`~hardneg_haystack.index.stores.StoreConfig`).
     """
 
     members: list[Any] | None = None

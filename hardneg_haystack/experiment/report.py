@@ -26,10 +26,10 @@ from typing import Any
 
 import numpy as np
 
-from hardneg_haystack.evaluation.metrics import per_query
 from hardneg_haystack.evaluation.runs import qrels_of
 from hardneg_haystack.evaluation.significance import bootstrap_ci, compare_family
 from hardneg_haystack.experiment.config import METRICS
+from hardneg_haystack.ranking.metrics import per_query
 
 SCHEMA = "hardneg-experiment/1"
 HEADLINE = ("ndcg@10", "mrr@10", "precision@1", "recall@100")

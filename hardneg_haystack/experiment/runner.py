@@ -8,7 +8,7 @@ from its last checkpoint inside an unfinished step).
 
 Example:
     >>> from hardneg_haystack.experiment import ExperimentConfig, run_experiment
-    >>> from hardneg_haystack.sample import sample_corpus_path
+    >>> from hardneg_haystack.ingest.sample import sample_corpus_path
     >>> results = run_experiment(sample_corpus_path(), "runs/exp", ExperimentConfig.load(quick=True))  # doctest: +SKIP
     >>> results["systems"]["bm25"]["metrics"]["ndcg@10"]  # doctest: +SKIP
 """
@@ -182,8 +182,8 @@ class Experiment:
         """``(store, ensemble, corpus with embeddings)``: the store is opened and scanned once, not per
         step (re-opened after a step that rewrites the vectors)."""
         if self._open is None:
+            from hardneg_haystack.index.workdir import open_work_dir
             from hardneg_haystack.mining.corpus import load_corpus
-            from hardneg_haystack.workdir import open_work_dir
 
             store, ensemble, _ = open_work_dir(self.index_dir)
             self._open = (store, ensemble, load_corpus(store))
@@ -191,9 +191,9 @@ class Experiment:
 
     def index(self) -> dict[str, Any]:
         def run() -> dict[str, Any]:
-            from hardneg_haystack.indexing import index_documents
+            from hardneg_haystack.components.indexing import index_documents
+            from hardneg_haystack.index.stores import StoreConfig
             from hardneg_haystack.ingest import load_documents
-            from hardneg_haystack.stores import StoreConfig
 
             docs = load_documents(self.data.source)
             res = index_documents(
@@ -216,8 +216,8 @@ class Experiment:
 
     def weights(self) -> dict[str, Any]:
         def run() -> dict[str, Any]:
+            from hardneg_haystack.index.workdir import apply_weights
             from hardneg_haystack.mining.weights import fit_member_weights
-            from hardneg_haystack.workdir import apply_weights
 
             fit = fit_member_weights(self.index_dir, self.data.train, min_weight=0.1)
             member_scores = {label: fit.scores[label] for label in fit.labels}
@@ -443,8 +443,8 @@ class Experiment:
         info = self.state["steps"].get(f"dense:{miner}" if miner else "dense") or {}
         if not info.get("model"):
             return None
-        from hardneg_haystack.ensemble import Ensemble
-        from hardneg_haystack.workdir import read_manifest
+        from hardneg_haystack.embedding.ensemble import Ensemble
+        from hardneg_haystack.index.workdir import read_manifest
 
         spec = read_manifest(self.index_dir)["ensemble"]
         spec["members"][info["position"]]["model"] = info["model"]
@@ -483,7 +483,7 @@ class Experiment:
         ensemble as indexed): the folder then serves what the fused system was measured with."""
 
         def run() -> dict[str, Any]:
-            from hardneg_haystack.workdir import replace_member
+            from hardneg_haystack.index.workdir import replace_member
 
             info = self.state["steps"]["dense"]
             if not info.get("model"):
@@ -513,6 +513,7 @@ class Experiment:
         runs_path = self.out / "runs.json"
 
         def run() -> dict[str, Any]:
+            from hardneg_haystack.embedding.models import load_cross_encoder
             from hardneg_haystack.evaluation.first_stage import FirstStage, fit_hybrid_weight
             from hardneg_haystack.evaluation.rerank import (
                 cross_encoder_scores,
@@ -521,7 +522,6 @@ class Experiment:
                 model_scorer,
                 reorder_run,
             )
-            from hardneg_haystack.models import load_cross_encoder
             from hardneg_haystack.training.model_info import reads_bm25
 
             cfg = self.config
@@ -635,7 +635,7 @@ class Experiment:
         ``<out>/pipeline.yaml``."""
 
         def run() -> dict[str, Any]:
-            from hardneg_haystack.indexing import open_index
+            from hardneg_haystack.components.indexing import open_index
 
             ev = self.state["steps"]["evaluate"]
             written: dict[str, str] = {}
@@ -654,7 +654,11 @@ class Experiment:
 
     def _system_yaml(self, name: str, path: Path, store: Any, embedder: Any) -> str:
         """The query pipeline of the evaluated system ``name``, dumped with a header that says how to load it."""
-        from hardneg_haystack.pipelines import build_bm25_pipeline, build_fused_pipeline, build_hybrid_pipeline
+        from hardneg_haystack.components.pipelines import (
+            build_bm25_pipeline,
+            build_fused_pipeline,
+            build_hybrid_pipeline,
+        )
 
         ev = self.state["steps"]["evaluate"]
         depth, deepest = self.config.depth, self.config.candidates[-1]
@@ -677,7 +681,7 @@ class Experiment:
             f"# validation nDCG@10 {ev['validation_ndcg@10'][name]:.4f}; written by `hardneg experiment`.\n"
             f"# Models inside the run folder are named relative to this file, so the folder can move.\n"
             f"# Load it bound to the run's index:\n"
-            f"#   from hardneg_haystack.pipelines import load_query_pipeline\n"
+            f"#   from hardneg_haystack.components.pipelines import load_query_pipeline\n"
             f"#   pipe = load_query_pipeline('{path}', work_dir='{self.index_dir}')\n"
         )
         from haystack.marshal import YamlMarshaller
@@ -722,8 +726,8 @@ def runs_name(hybrid_weight: float) -> str:
 
 def mean_ndcg(queries: list[LabelledQuery], run: dict[str, dict[str, float]]) -> float:
     """Mean nDCG@10 of ``run`` over ``queries`` (ranx, per parent document, as every figure of the report)."""
-    from hardneg_haystack.evaluation.metrics import evaluate_run
     from hardneg_haystack.evaluation.runs import qrels_of
+    from hardneg_haystack.ranking.metrics import evaluate_run
 
     qrels = qrels_of(queries)
     return round(evaluate_run(qrels, run, ("ndcg@10",))["ndcg@10"], 6) if qrels else 0.0

@@ -160,7 +160,7 @@ def mine_random(
     ensemble similarity to the query when ``query_embeddings`` are given (for comparing score
     distributions across miners), else None.
     """
-    from hardneg_haystack.stores import random_score_ids
+    from hardneg_haystack.index.stores import random_score_ids
 
     out = []
     n = len(corpus)

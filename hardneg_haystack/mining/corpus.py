@@ -10,8 +10,8 @@ import numpy as np
 from haystack import Document
 
 from hardneg_haystack.errors import DataError
+from hardneg_haystack.index.stores import iter_all_documents
 from hardneg_haystack.mining.selection import content_key
-from hardneg_haystack.stores import iter_all_documents
 
 
 @dataclass

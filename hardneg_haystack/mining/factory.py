@@ -2,8 +2,8 @@
 
 ``hardneg mine``, the experiment runner and the Haystack miner components all mine through these functions,
 so the same name, store, ensemble, queries and seed give the same negatives whichever door they came in by.
-Nothing here is a Haystack component: the store and the :class:`~hardneg_haystack.ensemble.Ensemble` are
-passed as they are (see :func:`hardneg_haystack.workdir.open_work_dir`).
+Nothing here is a Haystack component: the store and the :class:`~hardneg_haystack.embedding.ensemble.Ensemble` are
+passed as they are (see :func:`hardneg_haystack.index.workdir.open_work_dir`).
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def ensemble_vectors(
 ) -> tuple[Corpus, np.ndarray]:
     """Corpus and query vectors of the ensemble, or of one member (single-model mode: its slice of the stored
     vectors, nothing re-embedded)."""
-    from hardneg_haystack.fusion import split_members
+    from hardneg_haystack.embedding.fusion import split_members
 
     if member is None:
         return corpus, ensemble.encode(texts, role="query")

@@ -50,11 +50,11 @@ def mine_with_sentence_transformers(
 
     Example::
 
-        from hardneg_haystack.indexing import open_index
+        from hardneg_haystack.components.indexing import open_index
         from hardneg_haystack.ingest import load_beir_queries
         from hardneg_haystack.mining import load_corpus
         from hardneg_haystack.mining.peer import mine_with_sentence_transformers
-        from hardneg_haystack.models import load_sentence_transformer
+        from hardneg_haystack.embedding.models import load_sentence_transformer
 
         store, _, _ = open_index("runs/demo")
         result = mine_with_sentence_transformers(

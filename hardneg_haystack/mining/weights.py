@@ -6,7 +6,7 @@ weights that rank the training positives highest (MRR@k of the first positive, t
 reports every member alone, the equal-weight and fitted ensembles, and each member's leave-one-out
 contribution, and warns about members that drag the ensemble down.
 
-Member embeddings come from the stored fused vectors (:func:`hardneg_haystack.fusion.split_members`), so
+Member embeddings come from the stored fused vectors (:func:`hardneg_haystack.embedding.fusion.split_members`), so
 fitting embeds only the queries.
 """
 
@@ -19,8 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from hardneg_haystack.evaluation.metrics import mrr_recall_at_k
-from hardneg_haystack.score_fusion import simplex_grid
+from hardneg_haystack.ranking.metrics import mrr_recall_at_k
+from hardneg_haystack.ranking.score_fusion import simplex_grid
 
 logger = logging.getLogger(__name__)
 
@@ -141,9 +141,9 @@ def fit_member_weights(
 
     Chunked documents count through their parent: any chunk of a positive is a positive.
     """
-    from hardneg_haystack.fusion import split_members
+    from hardneg_haystack.embedding.fusion import split_members
+    from hardneg_haystack.index.workdir import open_work_dir
     from hardneg_haystack.mining.corpus import load_corpus
-    from hardneg_haystack.workdir import open_work_dir
 
     store, ens, manifest = open_work_dir(work_dir)
     corpus = load_corpus(store)

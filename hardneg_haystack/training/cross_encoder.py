@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from hardneg_haystack.errors import ConfigError, DataError
-from hardneg_haystack.precision import Precision
+from hardneg_haystack.scoring.precision import Precision
 from hardneg_haystack.training.data import (
     Group,
     group_rows,
@@ -61,7 +61,7 @@ class TrainConfig:
         early stopping, a run of several epochs stops soon after validation stops rising.
     :param early_stopping_patience: Stop after this many evaluations without improvement (0: never).
     :param max_steps: Optimiser steps (overrides ``epochs`` when > 0).
-    :param bm25_text: The model reads each document's BM25 score as text (:mod:`hardneg_haystack.bm25_text`;
+    :param bm25_text: The model reads each document's BM25 score as text (:mod:`hardneg_haystack.scoring.bm25_text`;
         training needs the index, ``store=``); recorded in ``hardneg.json`` so every scorer adds it too.
     :param attention_dropout: Dropout on the attention probabilities while training (``None``: the base model's
         own attention, 0.1 dropout for BERT, PyTorch's fused kernel). A number (0, the default) trains with that
@@ -153,7 +153,7 @@ def train_cross_encoder(
     """
     from transformers import set_seed
 
-    from hardneg_haystack.models import load_cross_encoder
+    from hardneg_haystack.embedding.models import load_cross_encoder
 
     config = config or TrainConfig()
     out = Path(output_dir)
@@ -319,7 +319,7 @@ def build_trainer(
     from sentence_transformers.cross_encoder.evaluation import CrossEncoderRerankingEvaluator
     from transformers import PrinterCallback
 
-    from hardneg_haystack.precision import use_bf16
+    from hardneg_haystack.scoring.precision import use_bf16
 
     steps_per_epoch = max(1, math.ceil(len(dataset) / config.batch_size))
     total_steps = config.max_steps if config.max_steps > 0 else math.ceil(steps_per_epoch * config.epochs)
@@ -377,9 +377,9 @@ def build_trainer(
 
 def _autocast_evaluator(cls: type, precision: str) -> type:
     """``cls`` (a sentence-transformers evaluator) scoring under the training's autocast, as the experiment's
-    evaluation scores (:func:`~hardneg_haystack.precision.pair_scorer`): bf16 validation passes are about 3x
+    evaluation scores (:func:`~hardneg_haystack.scoring.precision.pair_scorer`): bf16 validation passes are about 3x
     cheaper on CPUs with bf16, and each one judges the model as it will be used."""
-    from hardneg_haystack.precision import autocast
+    from hardneg_haystack.scoring.precision import autocast
 
     def call(self: Any, model: Any, *args: Any, **kwargs: Any) -> Any:
         with autocast(precision, str(getattr(model, "device", "cpu"))):
@@ -404,7 +404,7 @@ class _StepProgress:
 
 def set_training_attention(model: Any, p: float | None) -> int:
     """Set the dropout on attention probabilities of ``model`` (a CrossEncoder or a transformers model) to
-    ``p`` for training and train with eager attention (:func:`~hardneg_haystack.models.use_eager_attention`:
+    ``p`` for training and train with eager attention (:func:`~hardneg_haystack.embedding.models.use_eager_attention`:
     1.3x faster steps at 128 tokens on CPU than PyTorch's fused kernel, whose backward dominated); ``None``
     leaves the model's own attention (dropout and kernel, as the first release trained). Returns how many
     attention layers were changed.
@@ -415,7 +415,7 @@ def set_training_attention(model: Any, p: float | None) -> int:
         return 0
     import torch
 
-    from hardneg_haystack.models import use_eager_attention
+    from hardneg_haystack.embedding.models import use_eager_attention
 
     inner = getattr(model, "model", model)
     changed = 0
@@ -485,9 +485,9 @@ def _best_step(checkpoint: str | None) -> int | None:
 
 def _fit_blend(model: Any, samples: list[dict[str, Any]] | None, precision: str = "auto") -> float | None:
     """Blend weight on validation samples that carry first-stage ``scores`` (none: no weight), the model scoring
-    as the evaluation scores it (:func:`~hardneg_haystack.precision.pair_scorer`)."""
-    from hardneg_haystack.blend import fit_blend_weight
-    from hardneg_haystack.precision import pair_scorer
+    as the evaluation scores it (:func:`~hardneg_haystack.scoring.precision.pair_scorer`)."""
+    from hardneg_haystack.ranking.blend import fit_blend_weight
+    from hardneg_haystack.scoring.precision import pair_scorer
 
     usable = [s for s in samples or [] if "documents" in s and "scores" in s and s["documents"]]
     if not usable:
@@ -536,7 +536,7 @@ def write_model_card(
     model_dir: Path, config: TrainConfig, result: TrainResult, data_description: str, train_rows: int
 ) -> None:
     """README.md (human) and hardneg.json (machine: config, metrics, blend weight) in the model folder."""
-    from hardneg_haystack.models import resolve_model
+    from hardneg_haystack.embedding.models import resolve_model
 
     info = {
         "base_model": config.base_model,

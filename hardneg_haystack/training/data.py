@@ -63,9 +63,9 @@ def group_rows(rows: Iterable[Row], *, where: str = "training data") -> list[Gro
 
 def tag_with_bm25(groups: list[Group], scores: Callable[[str, list[str]], tuple[list[float], float]]) -> list[Group]:
     """The groups with BM25's score as text in front of every positive and negative
-    (:mod:`hardneg_haystack.bm25_text`). ``scores(query, ids)`` gives the BM25 scores of the documents ``ids``
+    (:mod:`hardneg_haystack.scoring.bm25_text`). ``scores(query, ids)`` gives the BM25 scores of the documents ``ids``
     and the query's best score; rows must carry ``positive_id`` and ``negative_ids``."""
-    from hardneg_haystack.bm25_text import with_bm25_all
+    from hardneg_haystack.scoring.bm25_text import with_bm25_all
 
     out = []
     for g in groups:

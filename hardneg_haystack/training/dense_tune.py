@@ -131,8 +131,8 @@ def tune_member(
     from sentence_transformers.sentence_transformer.training_args import SentenceTransformerTrainingArguments
     from transformers import PrinterCallback
 
-    from hardneg_haystack.models import load_sentence_transformer
-    from hardneg_haystack.precision import use_bf16
+    from hardneg_haystack.embedding.models import load_sentence_transformer
+    from hardneg_haystack.scoring.precision import use_bf16
 
     if not rows:
         raise ConfigError("no training tuples to tune the dense member on (did the miner find negatives?)")

@@ -12,8 +12,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from hardneg_haystack.embedding.models import model_identity
 from hardneg_haystack.errors import ConfigError, DamagedFileError
-from hardneg_haystack.models import model_identity
 from hardneg_haystack.training.data import Group
 
 RUN_FILE = "run.json"

@@ -106,7 +106,7 @@ class TripletMarginLoss(nn.Module):
 class HardNegativesRankingLoss(MultipleNegativesRankingLoss):
     """sentence-transformers' MultipleNegativesRankingLoss over each query's own (positive, hard negatives)
     only: no in-batch negatives. Used when the documents carry query-specific text (BM25's score,
-    :mod:`hardneg_haystack.bm25_text`), which another query's passages would show wrongly."""
+    :mod:`hardneg_haystack.scoring.bm25_text`), which another query's passages would show wrongly."""
 
     def get_in_batch_negatives(self, anchors: list[str], candidates: list[list[str]]) -> Iterator[list[str]]:
         return iter(())

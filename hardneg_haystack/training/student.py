@@ -21,7 +21,7 @@ twice as many pairs per second (on SciFact, 2 layers learned only up to BM25's l
    Blends and fusions normalise scores per query (min-max), so the teacher's weights still apply.
 
 Example:
-    >>> from hardneg_haystack.indexing import open_index
+    >>> from hardneg_haystack.components.indexing import open_index
     >>> from hardneg_haystack.mining.corpus import load_corpus
     >>> from hardneg_haystack.training.student import StudentConfig, distil_student
     >>> store, _, _ = open_index("runs/demo/index")  # doctest: +SKIP
@@ -41,9 +41,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hardneg_haystack.bm25_text import with_bm25_all
 from hardneg_haystack.errors import ConfigError, DataError
 from hardneg_haystack.mining.corpus import Corpus
+from hardneg_haystack.scoring.bm25_text import with_bm25_all
 from hardneg_haystack.training.cross_encoder import MODEL_DIR, TrainConfig, write_training_curve
 from hardneg_haystack.training.model_info import read_training_info, reads_bm25, write_training_info
 from hardneg_haystack.training.pseudo_queries import make_pseudo_queries
@@ -158,7 +158,7 @@ def listnet_targets(scores: Sequence[float], temperature: float) -> list[float]:
         >>> listnet_targets([2.0, 0.0, 1.0], 0.1)
         [10.0, 0.0, 5.0]
     """
-    from hardneg_haystack.blend import minmax
+    from hardneg_haystack.ranking.blend import minmax
 
     return [round(float(v) / temperature, 4) for v in minmax(scores)]
 
@@ -240,9 +240,9 @@ def distil_student(
     from sentence_transformers.cross_encoder.losses import ListNetLoss, MSELoss
     from transformers import set_seed
 
+    from hardneg_haystack.embedding.models import load_cross_encoder
     from hardneg_haystack.ingest.jsonl import iter_jsonl
-    from hardneg_haystack.models import load_cross_encoder
-    from hardneg_haystack.precision import pair_scorer
+    from hardneg_haystack.scoring.precision import pair_scorer
     from hardneg_haystack.training.cross_encoder import (
         CHECKPOINTS,
         _last_checkpoint,

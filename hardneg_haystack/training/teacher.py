@@ -25,8 +25,8 @@ from typing import Any
 
 import numpy as np
 
-from hardneg_haystack.blend import blend
 from hardneg_haystack.mining.baselines import Bm25Scorer
+from hardneg_haystack.ranking.blend import blend
 
 #: ``(query texts, per query the ids of its documents) -> per query, a score per document in [0, 1]``
 TeacherFn = Callable[[Sequence[str], Sequence[Sequence[str]]], list[list[float]]]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from hardneg_haystack.bm25_text import with_bm25_all
 from hardneg_haystack.ingest.queries import LabelledQuery
+from hardneg_haystack.scoring.bm25_text import with_bm25_all
 from hardneg_haystack.training.data import Group
 
 
@@ -22,7 +22,7 @@ def rerank_samples(
     """``CrossEncoderRerankingEvaluator`` samples for labelled queries: each query's BM25 top-``k`` from the
     SAME store (the miners' BM25), with first-stage ``scores`` (so a blend weight can be fitted), positives
     resolved by id (chunks of a positive count as positives). Queries whose positives are not in the store
-    are skipped. ``bm25_text``: every text carries its BM25 tag (:mod:`hardneg_haystack.bm25_text`)."""
+    are skipped. ``bm25_text``: every text carries its BM25 tag (:mod:`hardneg_haystack.scoring.bm25_text`)."""
     from hardneg_haystack.mining.baselines import Bm25Scorer
     from hardneg_haystack.mining.corpus import load_corpus
 

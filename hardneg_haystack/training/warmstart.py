@@ -19,7 +19,7 @@ resumes from its last checkpoint. Every miner's re-ranker then starts from this 
 so only the negatives differ.
 
 Example:
-    >>> from hardneg_haystack.indexing import open_index
+    >>> from hardneg_haystack.components.indexing import open_index
     >>> from hardneg_haystack.mining.corpus import load_corpus
     >>> from hardneg_haystack.training.warmstart import WarmStartConfig, warm_start
     >>> store, embedder, _ = open_index("runs/demo/index")  # doctest: +SKIP
@@ -41,10 +41,10 @@ from typing import Any
 
 import numpy as np
 
-from hardneg_haystack.blend import blend, union_candidates
-from hardneg_haystack.bm25_text import with_bm25_all
 from hardneg_haystack.errors import ConfigError, DataError
 from hardneg_haystack.mining.corpus import Corpus
+from hardneg_haystack.ranking.blend import blend, union_candidates
+from hardneg_haystack.scoring.bm25_text import with_bm25_all
 from hardneg_haystack.training.cross_encoder import CHECKPOINTS, MODEL_DIR, TrainConfig, write_training_curve
 from hardneg_haystack.training.distributed import is_main_process
 from hardneg_haystack.training.model_info import write_training_info
@@ -73,7 +73,8 @@ class WarmStartConfig:
     :param teacher_weight: Dense share of the teacher (BM25 gets the rest); set it to the hybrid weight
         fitted on labelled queries when there are some.
     :param temperature: Softens the teacher's scores (in [0, 1] per query) into the ListNet target.
-    :param bm25_text: Show the cross-encoder each passage's BM25 score as text (:mod:`hardneg_haystack.bm25_text`).
+    :param bm25_text: Show the cross-encoder each passage's BM25 score as text
+        (:mod:`hardneg_haystack.scoring.bm25_text`).
     :param query_texts: In ``hardneg experiment``: the training queries' texts (not their labels; never the
         held-out validation queries nor the test queries) join the pseudo-queries (SciFact, 100 validation
         queries: 0.738 nDCG@10 alone on BM25's top 20 with them vs 0.696 without, docs/RESULTS.md §13g).
@@ -248,8 +249,8 @@ def warm_start(
     from sentence_transformers.cross_encoder.losses import ListNetLoss
     from transformers import set_seed
 
+    from hardneg_haystack.embedding.models import load_cross_encoder
     from hardneg_haystack.ingest.jsonl import iter_jsonl
-    from hardneg_haystack.models import load_cross_encoder
     from hardneg_haystack.training.cross_encoder import _last_checkpoint, build_trainer, set_training_attention
 
     config = config or WarmStartConfig()

@@ -4,7 +4,7 @@ Serves the shipped query_bm25_rerank.yaml (pipelines/ or pipelines/opensearch/) 
 in HARDNEG_WORK_DIR. Ask it: POST /bm25_rerank/run {"query": "...", "top_k": 5}
 """
 
-from hardneg_haystack.serving import QueryPipelineWrapper
+from hardneg_haystack.components.serving import QueryPipelineWrapper
 
 
 class PipelineWrapper(QueryPipelineWrapper):

@@ -4,7 +4,7 @@ Serves the shipped query_embedding.yaml (pipelines/ or pipelines/opensearch/) bo
 in HARDNEG_WORK_DIR. Ask it: POST /embedding/run {"query": "...", "top_k": 5}
 """
 
-from hardneg_haystack.serving import QueryPipelineWrapper
+from hardneg_haystack.components.serving import QueryPipelineWrapper
 
 
 class PipelineWrapper(QueryPipelineWrapper):

@@ -4,7 +4,7 @@ Serves the shipped query_hybrid.yaml (pipelines/ or pipelines/opensearch/) bound
 in HARDNEG_WORK_DIR. Ask it: POST /hybrid/run {"query": "...", "top_k": 5}
 """
 
-from hardneg_haystack.serving import QueryPipelineWrapper
+from hardneg_haystack.components.serving import QueryPipelineWrapper
 
 
 class PipelineWrapper(QueryPipelineWrapper):

@@ -41,7 +41,7 @@ from hardneg_haystack.ab.limits import (
 )
 from hardneg_haystack.components.ab import ABRanker
 from hardneg_haystack.errors import ConfigError
-from hardneg_haystack.memory_store import warm_up_stores
+from hardneg_haystack.index.memory_store import warm_up_stores
 
 
 class SearchRequest(BaseModel):
@@ -188,7 +188,7 @@ def create_app(
 def load_ab_pipeline(path: str | Path, work_dir: str | Path | None = None) -> Any:
     """A YAML A/B pipeline, bound to the store (retrievers of the store's kind) and the ensemble of an indexed
     work folder when one is given."""
-    from hardneg_haystack.pipelines import load_query_pipeline
+    from hardneg_haystack.components.pipelines import load_query_pipeline
 
     pipe = load_query_pipeline(path, work_dir=work_dir)
     find_ab_component(pipe)

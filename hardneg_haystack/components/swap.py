@@ -39,9 +39,9 @@ def swap_ranker(
     """Return the pipeline with its ranker's model replaced by ``model`` (a folder, hub id or alias).
 
     ``backend="auto"`` (the default) is the measured fastest backend within 0.5 nDCG@10 points of torch fp32
-    (:func:`~hardneg_haystack.rerank_backends.default_backend`: ``onnx-int8``, per-channel int8 weights) when the
-    model folder has an ONNX export (``hardneg export-onnx``); otherwise ``torch-bf16`` where the CPU has native
-    bf16, else ``torch``: ``auto`` never writes into the model folder; a ranker on ``torch-amp`` (a fused
+    (:func:`~hardneg_haystack.scoring.rerank_backends.default_backend`: ``onnx-int8``, per-channel int8 weights)
+    when the model folder has an ONNX export (``hardneg export-onnx``); otherwise ``torch-bf16`` where the CPU has
+    native bf16, else ``torch``: ``auto`` never writes into the model folder; a ranker on ``torch-amp`` (a fused
     pipeline ``hardneg experiment`` wrote: its weights were fitted on those scores) keeps it. An explicit
     ``onnx``/``onnx-int8`` exports the folder first when it has no export (logged).
     ``torch`` keeps the ranker's own class (e.g. ``SentenceTransformersSimilarityRanker``, fp32).
@@ -57,10 +57,10 @@ def swap_ranker(
     weight (when it has one) unless ``update_blender`` is False. A YAML path (or text) is loaded first.
     """
     from hardneg_haystack.components.backend_ranker import BackendRanker
+    from hardneg_haystack.components.pipelines import load_pipeline
     from hardneg_haystack.components.rankers import ScoreBlender
-    from hardneg_haystack.models import resolve_model
-    from hardneg_haystack.pipelines import load_pipeline
-    from hardneg_haystack.rerank_backends import MEASURED_BATCH_SIZE, SERVING_BATCH_SIZE, backend_for
+    from hardneg_haystack.embedding.models import resolve_model
+    from hardneg_haystack.scoring.rerank_backends import MEASURED_BATCH_SIZE, SERVING_BATCH_SIZE, backend_for
     from hardneg_haystack.training.model_info import read_training_info, reads_bm25
 
     if not isinstance(pipeline, Pipeline):
@@ -118,8 +118,8 @@ def _feed_bm25_scores(pipeline: Pipeline, ranker: str) -> None:
 
 def _onnx_ranker(model: str, backend: str, params: dict[str, Any]) -> Any:
     from hardneg_haystack.components.onnx_ranker import OnnxRanker
-    from hardneg_haystack.onnx_backend import ensure_export
-    from hardneg_haystack.rerank_backends import SERVING_BATCH_SIZE
+    from hardneg_haystack.scoring.onnx_backend import ensure_export
+    from hardneg_haystack.scoring.rerank_backends import SERVING_BATCH_SIZE
 
     if backend not in ("onnx", "onnx-int8"):
         raise ConfigError(f"unknown ranker backend {backend!r}: auto, torch, torch-bf16, torch-amp, onnx or onnx-int8")

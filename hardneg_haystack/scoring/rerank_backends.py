@@ -10,9 +10,9 @@ backend        what scores the pairs
                1,033 vs 981 ms per top-20, 12 queries interleaved; not re-measured on an idle machine)
 ``torch-amp``  ``CrossEncoder.predict`` under bf16 autocast where the device has native bf16 (fp32 elsewhere),
                32 pairs per batch: exactly how ``hardneg experiment`` scores
-               (:func:`hardneg_haystack.precision.pair_scorer`), so the fused pipelines it writes serve the
+               (:func:`hardneg_haystack.scoring.precision.pair_scorer`), so the fused pipelines it writes serve the
                numbers its report measured
-``onnx``       onnxruntime, fp32 export (:mod:`hardneg_haystack.onnx_backend`)
+``onnx``       onnxruntime, fp32 export (:mod:`hardneg_haystack.scoring.onnx_backend`)
 ``onnx-int8``  onnxruntime, dynamically quantised int8 export (weights per output channel)
 =============  ==============================================================================================
 
@@ -33,7 +33,7 @@ from typing import Any, Literal, Protocol
 import numpy as np
 
 from hardneg_haystack.errors import ConfigError
-from hardneg_haystack.pair_batches import sorted_batches
+from hardneg_haystack.scoring.pair_batches import sorted_batches
 
 Backend = Literal["torch", "torch-bf16", "torch-amp", "onnx", "onnx-int8"]
 BACKENDS: tuple[str, ...] = ("torch", "torch-bf16", "torch-amp", "onnx", "onnx-int8")
@@ -56,7 +56,7 @@ def default_backend() -> Backend:
     ``onnx-int8``; without onnxruntime, ``torch-bf16`` on CPUs with native bf16, else ``torch``."""
     import importlib.util
 
-    from hardneg_haystack.precision import cpu_has_bf16
+    from hardneg_haystack.scoring.precision import cpu_has_bf16
 
     if importlib.util.find_spec("onnxruntime") is not None:
         return "onnx-int8"
@@ -70,10 +70,10 @@ def backend_for(model: str | Path, backend: str | None) -> Backend:
     never writes into a model folder). An explicit ``onnx``/``onnx-int8`` exports the folder when needed."""
     chosen = resolve_backend(backend)
     if backend in (None, "auto") and chosen.startswith("onnx"):
-        from hardneg_haystack.onnx_backend import has_export
+        from hardneg_haystack.scoring.onnx_backend import has_export
 
         if not (Path(model).is_dir() and has_export(model, quantized=chosen == "onnx-int8")):
-            from hardneg_haystack.precision import cpu_has_bf16
+            from hardneg_haystack.scoring.precision import cpu_has_bf16
 
             return "torch-bf16" if cpu_has_bf16() else "torch"
     return chosen
@@ -128,7 +128,7 @@ class TorchScorer:
     ) -> None:
         import torch
 
-        from hardneg_haystack.models import load_cross_encoder
+        from hardneg_haystack.embedding.models import load_cross_encoder
 
         configure_torch_threads(threads)
         ce = load_cross_encoder(str(model), device="cpu", max_length=max_length)
@@ -208,7 +208,7 @@ class TorchScorer:
 
 class AmpScorer:
     """The cross-encoder as ``hardneg experiment`` scores it: ``CrossEncoder.predict`` under
-    :func:`hardneg_haystack.precision.autocast` (``auto``: bf16 where the device has native bf16), pairs sorted
+    :func:`hardneg_haystack.scoring.precision.autocast` (``auto``: bf16 where the device has native bf16), pairs sorted
     by length in batches of :data:`MEASURED_BATCH_SIZE`. Slower than ``torch-bf16`` or ONNX; its point is that
     its scores are the measured ones.
 
@@ -217,7 +217,7 @@ class AmpScorer:
     """
 
     def __init__(self, model: str | Path, *, threads: int | None = None) -> None:
-        from hardneg_haystack.models import load_cross_encoder
+        from hardneg_haystack.embedding.models import load_cross_encoder
 
         configure_torch_threads(threads)
         self.model = load_cross_encoder(str(model))
@@ -225,7 +225,7 @@ class AmpScorer:
     def predict(
         self, pairs: Sequence[Sequence[str]], *, batch_size: int | None = None, apply_activation: bool = True
     ) -> np.ndarray:
-        from hardneg_haystack.precision import pair_scorer
+        from hardneg_haystack.scoring.precision import pair_scorer
 
         score = pair_scorer(
             self.model, precision="auto", batch_size=batch_size or MEASURED_BATCH_SIZE, activation=apply_activation
@@ -245,7 +245,7 @@ def load_scorer(model: str | Path, backend: str | None = None, *, threads: int |
 
 
 def _onnx_scorer(model: str | Path, quantized: bool, threads: int | None) -> Any:
-    from hardneg_haystack.onnx_backend import OnnxCrossEncoder, ensure_export
+    from hardneg_haystack.scoring.onnx_backend import OnnxCrossEncoder, ensure_export
 
     folder = Path(model)
     if not folder.is_dir():

@@ -3,7 +3,7 @@
 Both scores are min-max normalised over the query's candidates, then ``w * ce + (1 - w) * first``. With
 little training data a cross-encoder alone can rank below BM25 while the blend beats both, so the weight is
 chosen on validation queries (:func:`fit_blend_weight`, nDCG@k from
-:mod:`hardneg_haystack.evaluation.metrics`) and stored with the model.
+:mod:`hardneg_haystack.ranking.metrics`) and stored with the model.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from hardneg_haystack.evaluation.metrics import ndcg_at_k
+from hardneg_haystack.ranking.metrics import ndcg_at_k
 
 
 def minmax(scores: Sequence[float]) -> np.ndarray:

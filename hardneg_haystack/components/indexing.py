@@ -3,7 +3,7 @@
 The work folder holds the embedded store (``store.json``), the embedding cache and ``index.json``, a
 manifest naming the ensemble and store, so ``hardneg search`` (and the miners) reopen the same index
 without re-embedding anything. The folder is self-contained (no path is stored; see
-:mod:`hardneg_haystack.workdir`), and re-indexing it leaves the store equal to the corpus given: documents
+:mod:`hardneg_haystack.index.workdir`), and re-indexing it leaves the store equal to the corpus given: documents
 no longer in it are deleted, and an ensemble other than the folder's is refused unless ``rebuild=True``.
 """
 
@@ -19,10 +19,10 @@ from typing import Any
 from haystack import Document
 
 from hardneg_haystack.components.embedders import EnsembleEmbedder, EnsembleTextEmbedder
+from hardneg_haystack.components.pipelines import build_indexing_pipeline
 from hardneg_haystack.errors import ConfigError, DamagedFileError, HardnegError
-from hardneg_haystack.pipelines import build_indexing_pipeline
-from hardneg_haystack.stores import STORE_FILE, StoreConfig, bulk_loading, open_store, persist_store
-from hardneg_haystack.workdir import (
+from hardneg_haystack.index.stores import STORE_FILE, StoreConfig, bulk_loading, open_store, persist_store
+from hardneg_haystack.index.workdir import (
     CACHE_DIR,
     MANIFEST,
     apply_weights,
@@ -95,7 +95,7 @@ def _nothing_indexed(work_dir: Path) -> bool:
     cache = work_dir / CACHE_DIR / "embeddings.sqlite"
     if not cache.exists():
         return True
-    from hardneg_haystack.cache import EmbeddingCache
+    from hardneg_haystack.embedding.cache import EmbeddingCache
 
     probe = EmbeddingCache(cache)
     try:
@@ -121,7 +121,7 @@ def _index(
     config = replace(store_config) if store_config is not None else StoreConfig()
     if config.is_memory:
         config.work_dir = str(work_dir)  # the embedded store lives in the folder, whatever was passed
-    from hardneg_haystack.ensemble import anchored_members
+    from hardneg_haystack.embedding.ensemble import anchored_members
 
     members = anchored_members(members)  # recorded in index.json: a relative folder would break from elsewhere
     embedder = EnsembleEmbedder(
@@ -210,7 +210,7 @@ def _drop_store(config: StoreConfig) -> None:
         path = Path(config.work_dir or ".") / STORE_FILE
         path.unlink(missing_ok=True)
         return
-    from hardneg_haystack.stores import opensearch_client
+    from hardneg_haystack.index.stores import opensearch_client
 
     client = opensearch_client(config)
     if client.indices.exists(index=config.index):
@@ -225,7 +225,7 @@ def stored_ids(store: Any, *, batch_size: int = 1000) -> set[str]:
         return {d.id for d in store.filter_documents()}
     from opensearchpy.helpers import scan
 
-    from hardneg_haystack.stores import opensearch_handle
+    from hardneg_haystack.index.stores import opensearch_handle
 
     client, index = opensearch_handle(store)
     query = {"query": {"match_all": {}}, "_source": False}
@@ -245,7 +245,7 @@ def remove_stale(store: Any, *, keep: set[str]) -> int:
 
 def open_index(work_dir: str | Path, *, progress_bar: bool = False) -> tuple[Any, EnsembleTextEmbedder, dict[str, Any]]:
     """Reopen an indexed work folder: ``(store, text embedder, manifest)``; nothing is re-embedded. The
-    component form of :func:`hardneg_haystack.workdir.open_work_dir` (which gives the bare Ensemble)."""
+    component form of :func:`hardneg_haystack.index.workdir.open_work_dir` (which gives the bare Ensemble)."""
     store, manifest = open_work_store(work_dir)
     params = dict(manifest["ensemble"], progress_bar=progress_bar)
     embedder = EnsembleTextEmbedder(**params)

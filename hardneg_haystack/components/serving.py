@@ -4,9 +4,9 @@ Hayhooks (``pip install hardneg-haystack[serve]``) serves a folder of pipeline w
 ``pipeline_wrapper.py`` whose ``PipelineWrapper`` builds its pipeline in ``setup()`` and answers
 ``POST /<name>/run`` with ``run_api()``. Ours are in :data:`WRAPPERS_DIR` (``hardneg_haystack/hayhooks_pipelines``):
 each names one shipped YAML, and :class:`QueryPipelineWrapper` loads it bound to the work folder in
-``HARDNEG_WORK_DIR`` (:func:`~hardneg_haystack.pipelines.load_query_pipeline`: the folder's store, the retriever
-class that matches it, the index's own query ensemble). ``HARDNEG_RANKER_MODEL`` puts a fine-tuned re-ranker
-into the pipelines that have one (:func:`~hardneg_haystack.swap.swap_ranker`).
+``HARDNEG_WORK_DIR`` (:func:`~hardneg_haystack.components.pipelines.load_query_pipeline`: the folder's store, the
+retriever class that matches it, the index's own query ensemble). ``HARDNEG_RANKER_MODEL`` puts a fine-tuned re-ranker
+into the pipelines that have one (:func:`~hardneg_haystack.components.swap.swap_ranker`).
 
     HARDNEG_WORK_DIR=runs/kb HARDNEG_RANKER_MODEL=runs/ranker/model HAYHOOKS_STARTUP_DEPLOY_STRATEGY=sequential \\
         hayhooks run --pipelines-dir hardneg_haystack/hayhooks_pipelines      # or: hardneg serve -w runs/kb
@@ -33,14 +33,14 @@ from hayhooks import BasePipelineWrapper
 from haystack import Document, Pipeline
 from pydantic import Field
 
+from hardneg_haystack.components.telemetry import disable_unless_opted_in
 from hardneg_haystack.errors import ConfigError, opensearch_problem
-from hardneg_haystack.telemetry import disable_unless_opted_in
 
 WORK_DIR_ENV = "HARDNEG_WORK_DIR"
 RANKER_ENV = "HARDNEG_RANKER_MODEL"
 PIPELINES_ENV = "HARDNEG_PIPELINES_DIR"
 #: the Hayhooks pipelines folder: one sub-folder (one wrapper) per entry of QUERY_PIPELINES
-WRAPPERS_DIR = Path(__file__).parent / "hayhooks_pipelines"
+WRAPPERS_DIR = Path(__file__).parent.parent / "hayhooks_pipelines"
 
 #: wrapper (and route) name -> the shipped YAML it serves, from pipelines/ or pipelines/opensearch/
 QUERY_PIPELINES: dict[str, str] = {
@@ -58,7 +58,7 @@ def pipelines_root() -> Path:
     checkout), else ``./pipelines``."""
     if os.environ.get(PIPELINES_ENV):
         return Path(os.environ[PIPELINES_ENV])
-    beside = Path(__file__).resolve().parents[1] / "pipelines"
+    beside = Path(__file__).resolve().parents[2] / "pipelines"
     return beside if beside.is_dir() else Path("pipelines")
 
 
@@ -95,10 +95,10 @@ def use_ranker(pipeline: Pipeline, model: str) -> Pipeline:
     """Put the re-ranker ``model`` into ``pipeline`` (ranker and ScoreBlender weight by ``swap_ranker``; a
     ``ScoreFuser`` without explicit weights then reads the model's stored fusion weights). A pipeline without a
     ranker is returned unchanged."""
-    from hardneg_haystack.binding import replace_component
+    from hardneg_haystack.components.binding import replace_component
     from hardneg_haystack.components.rankers import ScoreFuser
-    from hardneg_haystack.models import resolve_model
-    from hardneg_haystack.swap import swap_ranker
+    from hardneg_haystack.components.swap import swap_ranker
+    from hardneg_haystack.embedding.models import resolve_model
 
     if not any(type(c).__name__.endswith("Ranker") for _, c in pipeline.walk()):
         return pipeline
@@ -116,10 +116,10 @@ class QueryService:
     that no connection feeds, and the documents of the pipeline's last component come back."""
 
     def __init__(self, name: str, work_dir: str | Path, *, ranker_model: str | None = None) -> None:
-        from hardneg_haystack.indexing import read_manifest
-        from hardneg_haystack.memory_store import warm_up_stores
-        from hardneg_haystack.pipelines import load_query_pipeline
-        from hardneg_haystack.stores import StoreConfig
+        from hardneg_haystack.components.indexing import read_manifest
+        from hardneg_haystack.components.pipelines import load_query_pipeline
+        from hardneg_haystack.index.memory_store import warm_up_stores
+        from hardneg_haystack.index.stores import StoreConfig
 
         kind = "memory" if StoreConfig(**read_manifest(work_dir)["store"]).is_memory else "opensearch"
         self.name = name
@@ -230,7 +230,7 @@ def serve(
     """Run Hayhooks on ``host:port`` (loopback by default) with the wrappers ``names`` bound to ``work_dir``:
     what ``HARDNEG_WORK_DIR=... HAYHOOKS_STARTUP_DEPLOY_STRATEGY=sequential hayhooks run --pipelines-dir <a folder
     with those wrappers>`` does. A wrapper whose setup fails is skipped by Hayhooks with a warning in the log."""
-    from hardneg_haystack.indexing import read_manifest
+    from hardneg_haystack.components.indexing import read_manifest
 
     read_manifest(work_dir)  # an unindexed folder fails here, before Hayhooks skips every wrapper
     disable_unless_opted_in()  # Hayhooks leaves Haystack's telemetry on; we do not

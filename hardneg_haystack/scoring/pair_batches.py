@@ -1,7 +1,7 @@
 """Batches of (query, document) pairs for a cross-encoder: longest first, so each batch pads little.
 
-Shared by every scoring backend (:mod:`hardneg_haystack.rerank_backends`, :mod:`hardneg_haystack.onnx_backend`),
-below both so that neither imports the other for it.
+Shared by every scoring backend (:mod:`hardneg_haystack.scoring.rerank_backends`,
+:mod:`hardneg_haystack.scoring.onnx_backend`), below both so that neither imports the other for it.
 """
 
 from __future__ import annotations

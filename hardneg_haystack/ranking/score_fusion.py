@@ -3,7 +3,7 @@
 Each signal is min-max normalised over the query's candidates, then ``sum_i w_i * signal_i`` with weights
 on the simplex. The weights are fitted on validation queries by a grid search over the simplex (the
 system users deploy: ``bm25 + dense + cross-encoder``); with two signals this is
-:func:`~hardneg_haystack.blend.blend`.
+:func:`~hardneg_haystack.ranking.blend.blend`.
 
     >>> fuse([[3.0, 1.0], [0.2, 0.9], [5.0, -1.0]], [0.2, 0.3, 0.5]).round(2).tolist()
     [0.7, 0.3]
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from hardneg_haystack.blend import minmax
-from hardneg_haystack.evaluation.metrics import ndcg_at_k
+from hardneg_haystack.ranking.blend import minmax
+from hardneg_haystack.ranking.metrics import ndcg_at_k
 
 
 def fuse(signals: Sequence[Sequence[float]], weights: Sequence[float]) -> np.ndarray:

@@ -1,5 +1,5 @@
 """Document stores: the embedded default (Haystack's in-memory store, with BM25 postings, persisted in a work
-folder: :class:`~hardneg_haystack.memory_store.IndexedInMemoryDocumentStore`) or OpenSearch.
+folder: :class:`~hardneg_haystack.index.memory_store.IndexedInMemoryDocumentStore`) or OpenSearch.
 
     >>> store = open_store(StoreConfig(url="memory", work_dir="runs/kb"), embedding_dim=448)  # doctest: +SKIP
     >>> store = open_store(StoreConfig(url="http://localhost:9200", index="kb"), embedding_dim=448)  # doctest: +SKIP
@@ -24,7 +24,7 @@ from haystack.document_stores.in_memory import InMemoryDocumentStore
 from haystack.document_stores.types import DuplicatePolicy
 
 from hardneg_haystack.errors import ConfigError, DamagedFileError, StoreError
-from hardneg_haystack.memory_store import IndexedInMemoryDocumentStore, read_saved_store
+from hardneg_haystack.index.memory_store import IndexedInMemoryDocumentStore, read_saved_store
 
 logger = logging.getLogger(__name__)
 

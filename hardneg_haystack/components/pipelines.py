@@ -2,7 +2,7 @@
 
 One-liner for users::
 
-    from hardneg_haystack.pipelines import load_pipeline
+    from hardneg_haystack.components.pipelines import load_pipeline
     pipe = load_pipeline("pipelines/query_embedding.yaml")
 
 We allow our own module for that call (``allowed_modules=["hardneg_haystack"]``); the allowlist is
@@ -21,7 +21,7 @@ from haystack.components.writers import DocumentWriter
 from haystack.document_stores.in_memory import InMemoryDocumentStore
 from haystack.document_stores.types import DuplicatePolicy
 
-from hardneg_haystack.binding import CONTENT_QUERY, bind_document_store
+from hardneg_haystack.components.binding import CONTENT_QUERY, bind_document_store
 from hardneg_haystack.components.embedders import EnsembleEmbedder, EnsembleTextEmbedder
 from hardneg_haystack.errors import ConfigError
 from hardneg_haystack.ingest.split import LongDocumentSplitter
@@ -113,14 +113,14 @@ def build_query_pipeline(*, store: Any, text_embedder: EnsembleTextEmbedder, top
 def load_query_pipeline(source: str | Path, *, work_dir: str | Path | None = None) -> Pipeline:
     """A query pipeline from YAML, bound to an indexed work folder when one is given: every component that
     reads a store gets the folder's store (a retriever is rebuilt as the class that matches it:
-    :func:`~hardneg_haystack.binding.bind_document_store`), and every ``EnsembleTextEmbedder`` the index's own
-    ensemble (its members and fitted weights), so queries are embedded exactly as the documents were.
+    :func:`~hardneg_haystack.components.binding.bind_document_store`), and every ``EnsembleTextEmbedder`` the
+    index's own ensemble (its members and fitted weights), so queries are embedded exactly as the documents were.
     Without ``work_dir`` the YAML's own store is used as written (an OpenSearch store: its hosts, index and
     credentials Secrets)."""
     pipe = load_pipeline(source)
     if work_dir is None:
         return pipe
-    from hardneg_haystack.workdir import open_work_dir
+    from hardneg_haystack.index.workdir import open_work_dir
 
     store, ensemble, _ = open_work_dir(work_dir)
     bind_document_store(pipe, store)
@@ -261,7 +261,7 @@ def cross_encoder_ranker(model: str, *, top_k: int, measured: bool = False) -> A
     ``SentenceTransformersSimilarityRanker``, or from a torch ``BackendRanker`` for a model that reads BM25's score
     as text (``hardneg.json``), which Haystack's ranker cannot show it."""
     from hardneg_haystack.components.backend_ranker import BackendRanker
-    from hardneg_haystack.rerank_backends import MEASURED_BATCH_SIZE
+    from hardneg_haystack.scoring.rerank_backends import MEASURED_BATCH_SIZE
     from hardneg_haystack.training.model_info import reads_bm25
 
     if measured:

@@ -14,10 +14,10 @@ from typing import Any, Literal
 
 import numpy as np
 
-from hardneg_haystack.cache import EmbeddingCache
+from hardneg_haystack.embedding.cache import EmbeddingCache
+from hardneg_haystack.embedding.fusion import FusionMethod, check_dimensions, fuse, fused_dimension
+from hardneg_haystack.embedding.models import load_sentence_transformer, resolve_model
 from hardneg_haystack.errors import ConfigError
-from hardneg_haystack.fusion import FusionMethod, check_dimensions, fuse, fused_dimension
-from hardneg_haystack.models import load_sentence_transformer, resolve_model
 
 logger = logging.getLogger(__name__)
 
@@ -208,7 +208,7 @@ def local_model_path(reference: str) -> str:
     A work folder records its members; a folder given relative to where the command ran (``models/bert/st``)
     must be recorded absolute, or the work folder breaks when opened from another directory.
     """
-    from hardneg_haystack.models import PACKAGED_MODELS
+    from hardneg_haystack.embedding.models import PACKAGED_MODELS
 
     if reference in PACKAGED_MODELS:
         return reference
@@ -236,7 +236,7 @@ def anchored_members(members: Sequence[dict[str, Any] | EnsembleMember | str] | 
 
 
 class Ensemble:
-    """Several embedding models behaving as one (see :mod:`hardneg_haystack.fusion` for the math).
+    """Several embedding models behaving as one (see :mod:`hardneg_haystack.embedding.fusion` for the math).
 
     >>> ens = Ensemble([{"model": "minilm", "weight": 0.7}, {"model": "static", "weight": 0.3}])  # doctest: +SKIP
     >>> ens.warm_up(); ens.encode(["reset my VPN token"], role="query").shape  # doctest: +SKIP

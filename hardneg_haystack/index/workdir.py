@@ -17,8 +17,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from hardneg_haystack.embedding.models import model_identity
 from hardneg_haystack.errors import ConfigError, DamagedFileError
-from hardneg_haystack.models import model_identity
 
 MANIFEST = "index.json"
 CACHE_DIR = "cache"
@@ -92,7 +92,7 @@ def write_manifest(work_dir: str | Path, manifest: dict[str, Any]) -> Path:
 
 def open_work_store(work_dir: str | Path) -> tuple[Any, dict[str, Any]]:
     """Reopen an indexed work folder's store: ``(store, manifest)``; nothing is re-embedded."""
-    from hardneg_haystack.stores import StoreConfig, open_store
+    from hardneg_haystack.index.stores import StoreConfig, open_store
 
     manifest = read_manifest(work_dir)
     store = open_store(StoreConfig(**manifest["store"]), embedding_dim=manifest["dimension"])
@@ -102,8 +102,8 @@ def open_work_store(work_dir: str | Path) -> tuple[Any, dict[str, Any]]:
 def open_work_dir(work_dir: str | Path, *, progress_bar: bool = False) -> tuple[Any, Any, dict[str, Any]]:
     """Reopen an indexed work folder: ``(store, Ensemble, manifest)``, the ensemble that embedded the store
     (its members and fitted weights; models load on first use). No Haystack component: the library's own
-    layers use this; :func:`hardneg_haystack.indexing.open_index` wraps the ensemble in a text embedder."""
-    from hardneg_haystack.ensemble import Ensemble
+    layers use this; :func:`hardneg_haystack.components.indexing.open_index` wraps the ensemble in a text embedder."""
+    from hardneg_haystack.embedding.ensemble import Ensemble
 
     store, manifest = open_work_store(work_dir)
     return store, Ensemble(**dict(manifest["ensemble"], progress_bar=progress_bar)), manifest
@@ -117,8 +117,8 @@ def apply_weights(work_dir: str | Path, weights: list[float], *, batch_size: int
     """
     import numpy as np
 
-    from hardneg_haystack.fusion import reweight
-    from hardneg_haystack.stores import StoreConfig, iter_all_documents, persist_store, write_documents
+    from hardneg_haystack.embedding.fusion import reweight
+    from hardneg_haystack.index.stores import StoreConfig, iter_all_documents, persist_store, write_documents
 
     store, manifest = open_work_store(work_dir)
     ens = manifest["ensemble"]
@@ -151,9 +151,9 @@ def replace_member(work_dir: str | Path, position: int, model: str | Path, *, ba
     manifest names the new model, so queries are embedded the same way. Returns the number of documents rewritten."""
     import numpy as np
 
-    from hardneg_haystack.ensemble import Ensemble
-    from hardneg_haystack.fusion import fuse, split_members
-    from hardneg_haystack.stores import StoreConfig, iter_all_documents, persist_store, write_documents
+    from hardneg_haystack.embedding.ensemble import Ensemble
+    from hardneg_haystack.embedding.fusion import fuse, split_members
+    from hardneg_haystack.index.stores import StoreConfig, iter_all_documents, persist_store, write_documents
 
     store, manifest = open_work_store(work_dir)
     ens = manifest["ensemble"]
