@@ -10,8 +10,6 @@ module             holds
 ``runs``           ``Run`` (``{query: {doc: score}}``), MaxP (``best_per_parent``, ``fold_maxp``,
                    ``maxp``: the one chunk-to-document fold, also behind ``MaxPAggregator``),
                    ``rank_scores``, ``qrels_of``
-``metrics``        ranx metrics (``evaluate_run``, ``per_query``) and the two numpy kernels of the weight
-                   grid searches (``ndcg_at_k``, ``mrr_recall_at_k``), tested equal to ranx
 ``significance``   paired randomization test, Holm correction, bootstrap confidence intervals,
                    ``compare_family`` (Holm-corrected paired comparisons: experiment report, offline A/B)
 ``first_stage``    ``FirstStage``: BM25 / dense / hybrid candidate lists of labelled queries, the hybrid's
@@ -22,8 +20,11 @@ module             holds
 ``dense``          each ensemble member's dense retrieval alone and fused (``hardneg eval-dense``)
 =================  ===================================================================================
 
+The metrics themselves (ranx's ``evaluate_run``, ``per_query`` and the two numpy kernels of the weight grid
+searches, ``ndcg_at_k`` and ``mrr_recall_at_k``) live in :mod:`hardneg_haystack.ranking.metrics`, below this
+folder, so the blend and fusion weight fits and the ensemble weight fit use them without importing evaluation.
+
 Imports run one way: these modules use the core, the stores, mining and training, never
-``experiment``, ``ab``, ``components``, ``pipelines`` or the CLI (``tests/test_evaluation.py`` checks).
-``runs``, ``metrics`` and ``significance`` import nothing of the package but each other, so any layer (the
-blend and fusion weight fits, the ensemble weight fit) may use them. This ``__init__`` imports nothing.
+``experiment``, ``ab``, ``components`` or the CLI (``tests/test_layers.py`` and ``tests/test_evaluation.py``
+check). ``runs`` and ``significance`` import nothing of the package. This ``__init__`` imports nothing.
 """
