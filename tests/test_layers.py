@@ -42,6 +42,7 @@ LAYERS: dict[str, int] = {
     "evaluation.metrics": CORE,
     "evaluation.significance": CORE,
     "evaluation.runs": CORE,
+    "evaluation.crossfit": CORE,
     "mining.selection": CORE,
     "mining.clustering": CORE,
     "mining.result": CORE,
