@@ -188,3 +188,21 @@ def test_eval_rerank_equals_the_experiment_for_the_same_model_and_candidates(
                 systems[f"rerank[random] top-{k}"]["metrics"][metric], abs=1e-9
             ), (k, metric)
         assert rows["random"]["ndcg@10"] != rows["bm25"]["ndcg@10"]  # the re-ranker moved documents: not vacuous
+
+
+def test_cross_fitted_run_ranks_each_query_with_weights_fitted_without_it() -> None:
+    from hardneg_haystack.evaluation.crossfit import cross_fitted_run, folds
+
+    parts = folds(11, k=5, seed=3)
+    assert len(parts) == 5 and sorted(r for p in parts for r in p) == list(range(11))
+    assert max(map(len, parts)) - min(map(len, parts)) <= 1 and folds(11, k=5, seed=3) == parts  # seeded
+
+    # "weights" = the rows the fit saw; each query's run records whether its own row was among them
+    def saw(seen: set[int], rows: list[int]) -> dict[str, dict[str, float]]:
+        return {f"q{r}": {"d": float(r in seen)} for r in rows}
+
+    run = cross_fitted_run(11, set, saw)
+    assert sorted(run, key=lambda q: int(q[1:])) == [f"q{r}" for r in range(11)]
+    assert all(v["d"] == 0.0 for v in run.values())  # never fitted on itself
+    one = cross_fitted_run(1, set, saw)
+    assert one == {"q0": {"d": 1.0}}  # a single query: fitted in-sample, the only choice

@@ -93,7 +93,7 @@ def test_rerank_reorders_only_the_candidates_and_keeps_bm25_order_below() -> Non
 
 def test_bad_configs_fail_early(tmp_path: Path, beir_dir: Path) -> None:
     with pytest.raises(ConfigError, match="mix: give positive counts"):
-        ExperimentConfig(mix={"ensemble": 2, "cosine": 2})
+        ExperimentConfig(miners=["bm25", "mix"], mix={"ensemble": 2, "cosine": 2})
     with pytest.raises(ConfigError, match="unknown miner.*'hnsw'"):
         ExperimentConfig(miners=["bm25", "hnsw"])
     with pytest.raises(ConfigError, match="held-out"):
@@ -161,7 +161,7 @@ def _tiny_config(tiny_models: dict[str, str], tiny_members: list[dict]) -> Exper
     return ExperimentConfig.from_dict(
         {
             "members": tiny_members,
-            "miners": ["random", "bm25", "ensemble", "single", "mix"],  # every miner (default: all but single)
+            "miners": ["random", "bm25", "ensemble", "single", "mix"],  # every miner (default: random, bm25, ensemble)
             "num_negatives": 2,
             "candidates": [2, 4],
             "depth": 8,
@@ -300,6 +300,9 @@ def test_experiment_end_to_end_and_resume(
     rec = saved["recommended"]
     val = rec["validation_ndcg@10"]
     assert rec["system"] == max(val, key=lambda n: (val[n], -list(val).index(n)))
+    fitted = rec["validation_fitted_ndcg@10"]  # the in-sample scores of the weights served, for every system
+    assert list(fitted) == list(val) and fitted["bm25"] == val["bm25"]  # BM25 fits nothing: the same either way
+    assert rec["crossfit_folds"] >= 2 and "cross-fitted" in report
     assert list(val)[:2] == ["bm25", "bm25 + dense (tuned on ensemble)"]  # the hybrid served: the kept member's
     assert all(n.startswith("fused[") for n in list(val)[2:])
     assert "The system to deploy" in report and f"{rec['system']} **(recommended)**" in report

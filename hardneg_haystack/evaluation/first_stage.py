@@ -54,6 +54,10 @@ class FirstStage:
         """BM25 alone (no dense scores: ``dense_run`` and the hybrid are unavailable)."""
         return cls(corpus, list(queries), bm25_lists(corpus, store, queries, pool), np.zeros((len(queries), 0)))
 
+    def subset(self, rows: Sequence[int]) -> FirstStage:
+        """The same lists for the queries at ``rows`` (in that order)."""
+        return FirstStage(self.corpus, [self.queries[r] for r in rows], [self.bm25[r] for r in rows], self.dense[rows])
+
     def bm25_run(self, depth: int) -> Run:
         return {q.id: maxp(dict(c), self.corpus, depth) for q, c in zip(self.queries, self.bm25, strict=True)}
 
