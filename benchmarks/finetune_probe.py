@@ -21,9 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-from hardneg_haystack.embedding.models import load_cross_encoder
 from hardneg_haystack.evaluation.first_stage import FirstStage, fit_hybrid_weight
-from hardneg_haystack.evaluation.rerank import cross_encoder_scores, model_scorer, reorder_run
+from hardneg_haystack.evaluation.rerank import model_scores, reorder_run
 from hardneg_haystack.evaluation.runs import qrels_of
 from hardneg_haystack.evaluation.significance import paired_p_value
 from hardneg_haystack.experiment.config import ExperimentConfig
@@ -88,8 +87,7 @@ def main() -> None:
         qrels, ids = qrels_of(test), sorted(qrels_of(test))
         scores = {"bm25": per_query(qrels, first.bm25_run(cfg.depth), ("ndcg@10",))["ndcg@10"]}
         for name, path in (("warm-start", config.base_model), ("fine-tuned", str(model_dir))):
-            ce = cross_encoder_scores(first, model_scorer(load_cross_encoder(path, max_length=config.max_length)), 20,
-                                      bm25_text=config.bm25_text)  # fmt: skip
+            [ce] = model_scores(path, [first], 20, max_length=config.max_length)  # read as it was trained
             scores[name] = per_query(qrels, reorder_run(first, ce, 20, cfg.depth), ("ndcg@10",))["ndcg@10"]
         a, b = [scores["warm-start"][i] for i in ids], [scores["fine-tuned"][i] for i in ids]
         out["test_ndcg@10"] = {n: round(float(np.mean([v[i] for i in ids])), 4) for n, v in scores.items()}

@@ -129,23 +129,23 @@ def test_tune_dense_validates_each_epoch_and_applies_only_a_better_member(
     common = ("--mined", tmp_path / "mined", "-w", indexed, "--epochs", 1, "--batch-size", 2, "--max-length", 16,
               "--precision", "fp32", "--out", tmp_path / "dense")  # fmt: skip
     res = _run("tune-dense", *common, "--data", beir_dir, "--split", "test", "--member", "nobody")
-    assert res.exit_code == 2 and "--member 'nobody': the ensemble's members are" in res.output, res.output
+    assert res.exit_code == 2 and "member 'nobody': the ensemble's members are" in res.output, res.output
     res = _run("tune-dense", *common, "--data", beir_dir, "--split", "train")  # validating on the mined queries
-    assert res.exit_code == 2 and "outside the validation queries" in res.output, res.output
+    assert res.exit_code == 2 and "validation queries of" in res.output, res.output
 
     res = _run("tune-dense", *common, "--data", beir_dir, "--split", "test")  # real validation, no --apply
     assert res.exit_code == 0 and "validation nDCG@10" in res.output, res.output
     assert json.loads((indexed / "index.json").read_text())["ensemble"]["members"] == before
 
-    from hardneg_haystack.evaluation import dense
+    from hardneg_haystack.workflows import tune_dense
 
-    real = dense.member_validator
+    real = tune_dense.member_validator
 
     def improving(*args: object, **kwargs: object) -> object:
         validate, calls = real(*args, **kwargs), []  # type: ignore[arg-type]
         return lambda model: (calls.append(validate(model)), len(calls))[1]  # the real score runs; later is better
 
-    monkeypatch.setattr(dense, "member_validator", improving)
+    monkeypatch.setattr(tune_dense, "member_validator", improving)
     res = _run("tune-dense", *common, "--data", beir_dir, "--split", "test", "--apply")
     assert res.exit_code == 0, res.output
     saved = json.loads((tmp_path / "dense" / "dense_tune.json").read_text())

@@ -1,6 +1,7 @@
 """`hardneg experiment`: statistics, systems, config checks, and the whole run on a tiny corpus with resume."""
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -8,7 +9,7 @@ import pytest
 
 from hardneg_haystack.errors import ConfigError, DataError
 from hardneg_haystack.evaluation.first_stage import FirstStage
-from hardneg_haystack.evaluation.rerank import rerank_runs
+from hardneg_haystack.evaluation.rerank import cross_encoder_scores, rerank_runs
 from hardneg_haystack.evaluation.runs import maxp, rank_scores
 from hardneg_haystack.evaluation.significance import bootstrap_ci, holm, paired_p_value
 from hardneg_haystack.experiment import Experiment, ExperimentConfig, ExperimentData, run_experiment
@@ -81,10 +82,12 @@ def test_rerank_reorders_only_the_candidates_and_keeps_bm25_order_below() -> Non
         dense=np.zeros((1, 5)),
     )
     scores = {"beta": 0.1, "gamma": 0.9, "delta": 5.0, "alpha one": 7.0}
-    alone, blended = rerank_runs(first, lambda pairs: [scores[d] for _, d in pairs], candidates=2, depth=10, weight=1.0)
+    ce = cross_encoder_scores(first, lambda pairs: [scores[d] for _, d in pairs], 2)
+    assert [list(c) for c in ce] == [[0.1, 0.9]]  # b, c: BM25's top 2
+    alone, blended = rerank_runs(first, ce, candidates=2, depth=10, weight=1.0)
     assert list(alone["q"]) == ["c", "b", "d", "a"]  # only the top 2 re-ordered; d and a keep BM25 order
     assert blended["q"] == alone["q"]  # weight 1: the re-ranker alone
-    _, bm25_only = rerank_runs(first, lambda pairs: [scores[d] for _, d in pairs], candidates=2, depth=10, weight=0.0)
+    _, bm25_only = rerank_runs(first, ce, candidates=2, depth=10, weight=0.0)
     assert list(bm25_only["q"]) == ["b", "c", "d", "a"]
 
 
@@ -202,9 +205,9 @@ def test_experiment_end_to_end_and_resume(
     out = tmp_path / "exp"
     calls: list[str] = []
     real_train = Experiment.train
-    from hardneg_haystack.training import dense_tune
+    from hardneg_haystack.workflows import tune_dense
 
-    real_tune, judged = dense_tune.tune_member, []
+    real_tune, judged = tune_dense.tune_member, []
 
     def improving(*args: object, evaluate: object, **kwargs: object) -> object:
         def score(model: object) -> float:  # the real validation runs; each epoch then counts as better
@@ -213,7 +216,7 @@ def test_experiment_end_to_end_and_resume(
 
         return real_tune(*args, evaluate=score, **kwargs)
 
-    monkeypatch.setattr(dense_tune, "tune_member", improving)
+    monkeypatch.setattr(tune_dense, "tune_member", improving)
 
     def crash_on_bm25(self: Experiment, miner: str) -> dict:
         calls.append(miner)
@@ -288,6 +291,7 @@ def test_experiment_end_to_end_and_resume(
         assert (out / png).stat().st_size > 1000
     report = (out / "report.md").read_text()
     assert "| bm25 |" in report and "Verdicts" in report and "rerank[ensemble]" in report
+    _check_golden(out, {"<out>": out, "<tiny models>": Path(tiny_models["static8"]).parent, "<data>": beir_dir})
 
     # BM25's numbers are its own: hand-check mrr@10 from the saved run
     runs = json.loads((out / "runs.json").read_text())
@@ -347,6 +351,68 @@ def test_experiment_end_to_end_and_resume(
         Experiment(
             ExperimentData.load(beir_dir, cfg), out, ExperimentConfig.from_dict({**cfg.to_dict(), "num_negatives": 3})
         )
+
+
+GOLDEN = Path(__file__).parent / "data" / "tiny_experiment_golden"
+#: what differs between two runs of the same code: wall times, versions and the temporary folders
+_TIMED = re.compile(r"^(\|.*\| )[0-9.]+( \|)$")
+
+
+def _normalised(out: Path, places: dict[str, Path]) -> dict[str, str]:
+    """results.json and report.md of a run with its times, versions and temporary paths taken out."""
+
+    def drop(value: object) -> object:
+        if isinstance(value, dict):
+            return {k: drop(v) for k, v in value.items() if "seconds" not in k and k != "versions"}
+        return [drop(v) for v in value] if isinstance(value, list) else value
+
+    texts = {
+        "results.json": json.dumps(drop(json.loads((out / "results.json").read_text())), indent=1, sort_keys=True),
+        "report.md": "\n".join(
+            line for line in (out / "report.md").read_text().splitlines() if not line.startswith("hardneg-haystack ")
+        ),
+    }
+    lines, in_timed = [], False  # report.md: the last cell of tables whose last column is "seconds"
+    for line in texts["report.md"].splitlines():
+        in_timed = line.endswith("| seconds |") or (in_timed and line.startswith("|"))
+        lines.append(_TIMED.sub(r"\1-\2", line) if in_timed else line)
+    texts["report.md"] = "\n".join(lines) + "\n"
+    for name, text in texts.items():
+        for mark, path in places.items():
+            text = text.replace(str(path.resolve()), mark).replace(str(path), mark)
+        texts[name] = text
+    return texts
+
+
+def _check_golden(out: Path, places: dict[str, Path]) -> None:
+    """Issue 28: a refactor changes no figure. The tiny experiment's results.json and report.md, times, versions
+    and temporary paths taken out, equal byte for byte the ones committed in tests/data/tiny_experiment_golden/
+    (``HARDNEG_UPDATE_GOLDEN=1`` rewrites them when a change of behaviour is meant). Float arithmetic differs
+    between CPUs with and without native bf16 and between torch versions, so the comparison runs where the
+    golden files were written (the same torch, the same bf16 support) and says so otherwise."""
+    import os
+    import warnings
+
+    import torch
+
+    from hardneg_haystack.scoring.precision import cpu_has_bf16
+
+    texts = _normalised(out, places)
+    where = {"torch": torch.__version__, "cpu_bf16": cpu_has_bf16()}
+    if os.environ.get("HARDNEG_UPDATE_GOLDEN") == "1":
+        GOLDEN.mkdir(parents=True, exist_ok=True)
+        for name, text in texts.items():
+            (GOLDEN / name).write_text(text)
+        (GOLDEN / "where.json").write_text(json.dumps(where) + "\n")
+    written_where = json.loads((GOLDEN / "where.json").read_text())
+    if written_where != where:  # a warning, not a skip: the rest of the end-to-end test has run and counts
+        warnings.warn(f"golden files written on {written_where}, this machine is {where}: not compared", stacklevel=2)
+        return
+    for name, text in texts.items():
+        if text != (GOLDEN / name).read_text():
+            got = out.parent / f"normalised-{name}"
+            got.write_text(text)
+            raise AssertionError(f"{name} differs from {GOLDEN / name}: diff it with {got}")
 
 
 def _qrels(beir_dir: Path) -> dict[str, dict[str, int]]:

@@ -6,7 +6,8 @@ Layers, lowest first (docs/ARCHITECTURE.md says what each folder holds):
 1. models and stores: ``embedding/`` (models, the ensemble, vector fusion, cache), ``index/`` (stores, the
    embedded store's postings, work folders), ``scoring/`` (re-ranker backends, pair batches, precision)
 2. ``mining/``, ``training/``, ``evaluation/`` (they take an Ensemble, a Corpus, a store or a scorer)
-3. ``ab/``: the A/B logic (assignment, interleaving, events, offline A/B, reports)
+3. ``ab/``: the A/B logic (assignment, interleaving, events, offline A/B, reports); ``workflows/``: the use
+   cases the CLI, the experiment and the benchmarks share (e.g. tuning a dense member)
 4. Haystack: ``components/`` (components, pipelines, binding, swap, serving, the A/B server),
    ``hayhooks_pipelines/`` and the package's ``__init__`` (it re-exports the components)
 5. ``experiment/``: runs the indexing pipeline, mines, trains, evaluates, writes the deployed pipeline
@@ -30,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "hardneg_haystack"
 
 CORE, MODELS, LOGIC, AB, HAYSTACK, EXPERIMENT, CLI = range(7)
-NAMES = ("core", "models/stores", "mining/training/evaluation", "A/B", "Haystack", "experiment", "CLI")
+NAMES = ("core", "models/stores", "mining/training/evaluation", "A/B, workflows", "Haystack", "experiment", "CLI")
 
 #: Folder (a subpackage, or one of the few modules at the top level; "" is the package's ``__init__``) -> layer.
 FOLDERS: dict[str, int] = {
@@ -46,8 +47,9 @@ FOLDERS: dict[str, int] = {
     "mining": LOGIC,
     "training": LOGIC,
     "evaluation": LOGIC,
-    # 3 A/B logic
+    # 3 A/B logic, and the use cases the CLI, the experiment and the benchmarks share
     "ab": AB,
+    "workflows": AB,
     # 4 Haystack components, pipelines, serving
     "components": HAYSTACK,
     "hayhooks_pipelines": HAYSTACK,

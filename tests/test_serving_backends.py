@@ -34,7 +34,8 @@ def cross_encoder_dir(tiny_models: dict[str, str], tmp_path_factory: pytest.Temp
 
 def test_torch_backends_score_like_cross_encoder_predict(cross_encoder_dir: Path) -> None:
     from hardneg_haystack.embedding.models import load_cross_encoder
-    from hardneg_haystack.scoring.rerank_backends import TorchScorer, load_scorer, resolve_backend, sorted_batches
+    from hardneg_haystack.scoring.pair_batches import sorted_batches
+    from hardneg_haystack.scoring.rerank_backends import TorchScorer, load_scorer, resolve_backend
 
     expected = load_cross_encoder(str(cross_encoder_dir), device="cpu").predict(PAIRS, batch_size=2)
     fp32 = TorchScorer(cross_encoder_dir)

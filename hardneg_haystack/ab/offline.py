@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from hardneg_haystack.evaluation.first_stage import FirstStage
-from hardneg_haystack.evaluation.rerank import METRICS, model_scorer, rerank_runs
+from hardneg_haystack.evaluation.rerank import METRICS, model_scorer, model_scores, rerank_runs
 from hardneg_haystack.evaluation.runs import qrels_of
 from hardneg_haystack.evaluation.significance import compare_family
 from hardneg_haystack.ingest.queries import LabelledQuery
@@ -38,10 +38,8 @@ def offline_ab(
 ) -> dict[str, Any]:
     """``arms``: name -> model reference, or None for BM25 alone. Returns metrics per arm and the test of the
     second arm against the first on every metric."""
-    from hardneg_haystack.embedding.models import load_cross_encoder
     from hardneg_haystack.index.workdir import open_work_store
     from hardneg_haystack.mining.corpus import load_corpus
-    from hardneg_haystack.training.model_info import reads_bm25
 
     model_scorer(None, precision=precision)  # check it before any work
     if len(arms) != 2:
@@ -54,15 +52,10 @@ def offline_ab(
         if model_ref is None:
             runs[name] = first.bm25_run(depth)
             continue
-        model = load_cross_encoder(model_ref, max_length=max_length)
+        [ce] = model_scores(model_ref, [first], candidates, max_length=max_length, precision=precision)
         weight = (blend or {}).get(name)
         alone, mixed = rerank_runs(
-            first,
-            model_scorer(model, precision=precision),
-            candidates=candidates,
-            depth=depth,
-            weight=1.0 if weight is None else weight,
-            bm25_text=reads_bm25(model_ref),
+            first, ce, candidates=candidates, depth=depth, weight=1.0 if weight is None else weight
         )
         runs[name] = alone if weight is None else mixed
     qrels = qrels_of(queries)

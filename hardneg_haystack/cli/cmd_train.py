@@ -352,11 +352,12 @@ def tune_dense_cmd(
     embedded with it, so BM25 + dense and the fused pipelines use it."""
     from rich.progress import Progress
 
-    from hardneg_haystack.evaluation.dense import member_validator
+    # deferred on purpose: `hardneg --help` must not import torch and the stores (benchmarks/cli_startup.py)
     from hardneg_haystack.index.workdir import open_work_dir, replace_member
     from hardneg_haystack.mining.corpus import load_corpus
     from hardneg_haystack.mining.result import MiningResult
-    from hardneg_haystack.training.dense_tune import DenseTuneConfig, training_rows, tune_member
+    from hardneg_haystack.training.dense_tune import DenseTuneConfig
+    from hardneg_haystack.workflows.tune_dense import NothingToTune, tune_dense
 
     try:
         config = DenseTuneConfig(
@@ -370,37 +371,25 @@ def tune_dense_cmd(
             candidates=candidates or None,
         )
         store, ensemble, _ = open_work_dir(work_dir)
-        names = [m.label for m in ensemble.members]
-        if member is None:
-            position = max(range(len(names)), key=lambda i: ensemble.members[i].weight)
-        elif member in names:
-            position = names.index(member)
-        else:
-            raise ConfigError(f"--member {member!r}: the ensemble's members are {', '.join(names)}")
-        if ensemble.members[position].model is None:
-            raise ConfigError(f"member {names[position]!r} is a Haystack embedder pair, not a trainable model")
         validation = _load_queries(data, split)
         if not validation:
             raise DataError(f"{data}: no labelled queries in split {split!r}")
-        held = {q.id for q in validation}
-        rows = training_rows(MiningResult.read(mined).ntuples(), negatives, held)
-        if not rows:
-            raise DataError(
-                f"{mined}: no tuple with {negatives} negatives outside the validation queries of {data} "
-                "(validate on other queries than those mined, e.g. another --split)"
-            )
-        corpus = load_corpus(store)
-        validate = member_validator(
-            corpus, ensemble, position, validation, store=store, candidates=config.candidates,
-            precision=config.precision,
-        )  # fmt: skip
         with Progress(console=console, transient=True) as progress:
-            task = progress.add_task(f"tuning {names[position]}", total=epochs + 1)
-            result = tune_member(
-                str(ensemble.members[position].model), rows, out, config, evaluate=validate,
-                on_epoch=lambda _e, _s: progress.advance(task, 1),
-            )  # fmt: skip
-        table = Table("epoch", "validation nDCG@10 (dense)", title=f"{names[position]} on {len(rows)} tuples")
+            task = progress.add_task("tuning the dense member", total=epochs + 1)
+            try:
+                outcome = tune_dense(
+                    store=store, ensemble=ensemble, corpus=load_corpus(store), validation=validation,
+                    ntuples=MiningResult.read(mined).ntuples(), out=out, config=config, member=member,
+                    on_epoch=lambda _e, _s: progress.advance(task, 1),
+                )  # fmt: skip
+            except NothingToTune as exc:
+                if not exc.no_rows:
+                    raise
+                raise NothingToTune(
+                    f"{mined}: {exc} of {data} (validate on other queries than those mined, e.g. another --split)"
+                ) from None
+        result, position = outcome.result, outcome.position
+        table = Table("epoch", "validation nDCG@10 (dense)", title=f"{outcome.member} on {outcome.rows} tuples")
         for i, score in enumerate(result.curve):
             table.add_row(f"{i}{' (kept)' if i == result.best_epoch else ''}", f"{score:.4f}")
         console.print(table)

@@ -194,21 +194,32 @@ def build_fused_pipeline(
     stored with the model) -> MaxPAggregator.
     Run with ``{"retriever": {"query": q}, "ranker": {"query": q}, "text_embedder": {"text": q}}``.
     """
-    from hardneg_haystack.components.rankers import MaxPAggregator, ScoreFuser
+    from hardneg_haystack.components.rankers import ScoreFuser
 
     pipe = Pipeline()
-    pipe.add_component("text_embedder", text_embedder)
-    pipe.add_component("retriever", bm25_retriever_for(store, top_k=candidates))
     pipe.add_component("ranker", cross_encoder_ranker(ranker_model, top_k=candidates, measured=True))
     model_dir = ranker_model if Path(ranker_model).is_dir() else None
-    pipe.add_component("fuser", ScoreFuser(model=model_dir, top_k=None))
-    pipe.add_component("maxp", MaxPAggregator(top_k=top_k))
+    _fuse_bm25_with(pipe, store, text_embedder, ScoreFuser(model=model_dir, top_k=None), candidates, top_k)
     pipe.connect("retriever.documents", "ranker.documents")
+    pipe.connect("ranker.documents", "fuser.documents")
+    return pipe
+
+
+def _fuse_bm25_with(
+    pipe: Pipeline, store: Any, text_embedder: EnsembleTextEmbedder, fuser: Any, candidates: int, top_k: int
+) -> None:
+    """What the hybrid and fused pipelines share: the store's BM25 top ``candidates`` as the first stage the
+    ``fuser`` (a ScoreFuser) reads BM25's scores from, the query embedding for its dense similarity, and
+    MaxPAggregator after it. The caller connects ``fuser.documents``, the candidates it fuses."""
+    from hardneg_haystack.components.rankers import MaxPAggregator
+
+    pipe.add_component("text_embedder", text_embedder)
+    pipe.add_component("retriever", bm25_retriever_for(store, top_k=candidates))
+    pipe.add_component("fuser", fuser)
+    pipe.add_component("maxp", MaxPAggregator(top_k=top_k))
     pipe.connect("retriever.documents", "fuser.first_stage_documents")
     pipe.connect("text_embedder.embedding", "fuser.query_embedding")
-    pipe.connect("ranker.documents", "fuser.documents")
     pipe.connect("fuser.documents", "maxp.documents")
-    return pipe
 
 
 def build_bm25_pipeline(*, store: Any, candidates: int = 100, top_k: int = 10) -> Pipeline:
@@ -233,23 +244,17 @@ def build_hybrid_pipeline(
     Run with ``{"retriever": {"query": q}, "text_embedder": {"text": q}}``."""
     from haystack.components.joiners import DocumentJoiner
 
-    from hardneg_haystack.components.rankers import MaxPAggregator, ScoreFuser
+    from hardneg_haystack.components.rankers import ScoreFuser
 
     pipe = Pipeline()
-    pipe.add_component("text_embedder", text_embedder)
-    pipe.add_component("retriever", bm25_retriever_for(store, top_k=candidates))
+    weights = {"bm25": 1.0 - dense_weight, "dense": dense_weight, "cross-encoder": 0.0}
+    _fuse_bm25_with(pipe, store, text_embedder, ScoreFuser(weights=weights, top_k=None), candidates, top_k)
     pipe.add_component("embedding_retriever", embedding_retriever_for(store, top_k=candidates, return_embedding=True))
     pipe.add_component("joiner", DocumentJoiner(join_mode="concatenate"))
-    weights = {"bm25": 1.0 - dense_weight, "dense": dense_weight, "cross-encoder": 0.0}
-    pipe.add_component("fuser", ScoreFuser(weights=weights, top_k=None))
-    pipe.add_component("maxp", MaxPAggregator(top_k=top_k))
     pipe.connect("text_embedder.embedding", "embedding_retriever.query_embedding")
     pipe.connect("retriever.documents", "joiner.documents")
     pipe.connect("embedding_retriever.documents", "joiner.documents")
     pipe.connect("joiner.documents", "fuser.documents")
-    pipe.connect("retriever.documents", "fuser.first_stage_documents")
-    pipe.connect("text_embedder.embedding", "fuser.query_embedding")
-    pipe.connect("fuser.documents", "maxp.documents")
     return pipe
 
 

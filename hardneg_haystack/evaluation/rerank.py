@@ -7,8 +7,9 @@ best chunk (MaxP) and cut at ``depth``. Pairs are scored through
 batches), so every command scores a model the same way. Metrics are ranx's
 (:mod:`hardneg_haystack.ranking.metrics`).
 
-- :func:`rerank_runs`: (re-ranker alone, blended with BM25) runs of one model;
+- :func:`model_scores`: a model's scores of each query's BM25 top k (loaded and read as it was trained);
 - :func:`cross_encoder_scores` + :func:`reorder_run`: score once at the deepest depth, re-order at each;
+- :func:`rerank_runs`: (re-ranker alone, blended with BM25) runs from those scores;
 - :func:`fused_scores` / :func:`fit_fused_weights`: BM25 + dense + cross-encoder fused per query;
 - :func:`evaluate_rerankers`: the rows of ``hardneg eval-rerank``.
 """
@@ -44,24 +45,39 @@ def _reordered(cands: list[tuple[int, float]], scores: np.ndarray, k: int, depth
 
 
 def rerank_runs(
-    first: FirstStage,
-    score_pairs: PairScorer,
-    *,
-    candidates: int,
-    depth: int,
-    weight: float,
-    bm25_text: bool = False,
-    progress: Callable[[int], None] | None = None,
+    first: FirstStage, ce: Sequence[np.ndarray], *, candidates: int, depth: int, weight: float
 ) -> tuple[Run, Run]:
-    """(re-ranker alone, blended with BM25 at ``weight``) over each query's BM25 top ``candidates``; deeper
-    ranks keep their BM25 order below the re-ranked ones (:func:`cross_encoder_scores` then
-    :func:`reorder_run`, the experiment's path). ``bm25_text``: the model reads BM25's score as text."""
-    ce = cross_encoder_scores(first, score_pairs, candidates, bm25_text=bm25_text, progress=progress)
+    """(re-ranker alone, blended with BM25 at ``weight``) over each query's BM25 top ``candidates``, from the
+    re-ranker's scores ``ce`` (:func:`model_scores` or :func:`cross_encoder_scores`); deeper ranks keep their BM25
+    order below the re-ranked ones (:func:`reorder_run`, the experiment's path)."""
     mixed = [
-        blend([s for _, s in cands[:candidates]], scores, weight) if len(scores) else np.zeros(0)
+        blend([s for _, s in cands[:candidates]], scores[:candidates], weight) if len(scores) else np.zeros(0)
         for cands, scores in zip(first.bm25, ce, strict=True)
     ]
     return reorder_run(first, ce, candidates, depth), reorder_run(first, mixed, candidates, depth)
+
+
+def model_scores(
+    model_ref: str | Path,
+    stages: Sequence[FirstStage],
+    k: int,
+    *,
+    max_length: int | None = None,
+    precision: str = "auto",
+    batch_size: int = 32,
+    progress: Callable[[int], None] | None = None,
+) -> list[list[np.ndarray]]:
+    """The cross-encoder ``model_ref`` (folder, hub id or alias) loaded once, and for each of ``stages`` its
+    scores of every query's BM25 top ``k`` (:func:`cross_encoder_scores`), read as the model was trained: with
+    BM25's score as text when its ``hardneg.json`` says so. The one path from a model to evaluated scores that
+    the experiment, ``hardneg eval-rerank``, offline A/B and the benchmark probes share."""
+    from hardneg_haystack.embedding.models import load_cross_encoder
+    from hardneg_haystack.training.model_info import reads_bm25
+
+    model = load_cross_encoder(str(model_ref), max_length=max_length)
+    score = model_scorer(model, precision=precision, batch_size=batch_size)
+    tagged = reads_bm25(model_ref)
+    return [cross_encoder_scores(stage, score, k, bm25_text=tagged, progress=progress) for stage in stages]
 
 
 def cross_encoder_scores(
@@ -173,28 +189,21 @@ def evaluate_rerankers(
     below, MaxP, cut at ``depth``; so a model's row equals the experiment's ``rerank[<name>] top-<candidates>``
     for the same candidates, depth, max length and precision.
     """
-    from hardneg_haystack.embedding.models import load_cross_encoder
     from hardneg_haystack.mining.corpus import load_corpus
-    from hardneg_haystack.training.model_info import reads_bm25
 
     model_scorer(None, precision=precision)  # check it before any work
     corpus = load_corpus(store, need_embeddings=False)
     first = FirstStage.bm25_only(corpus, store, queries, depth * 3)
     runs: dict[str, Run] = {"bm25": first.bm25_run(depth)}
     for name, ref in models.items():
-        model = load_cross_encoder(ref, max_length=max_length)
         weight = stored_blend_weight(ref, (blend_weights or {}).get(name))
-        alone, blended = rerank_runs(
-            first,
-            model_scorer(model, precision=precision, batch_size=batch_size),
-            candidates=candidates,
-            depth=depth,
-            weight=weight,
-            bm25_text=reads_bm25(ref),
+        [ce] = model_scores(
+            ref, [first], candidates, max_length=max_length, precision=precision, batch_size=batch_size,
             progress=progress,
+        )  # fmt: skip
+        runs[name], runs[f"{name} + bm25 (w={weight:g})"] = rerank_runs(
+            first, ce, candidates=candidates, depth=depth, weight=weight
         )
-        runs[name] = alone
-        runs[f"{name} + bm25 (w={weight:g})"] = blended
     qrels = qrels_of(queries)
     p_values = p_vs_bm25(qrels, runs)
     return [

@@ -25,9 +25,32 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from hardneg_haystack.components.indexing import index_documents, open_index
+from hardneg_haystack.components.pipelines import build_bm25_pipeline, build_fused_pipeline, build_hybrid_pipeline
+from hardneg_haystack.embedding.ensemble import Ensemble
 from hardneg_haystack.errors import ConfigError, DataError
+from hardneg_haystack.evaluation.crossfit import cross_fitted_run, folds
+from hardneg_haystack.evaluation.first_stage import FirstStage, fit_hybrid_weight
+from hardneg_haystack.evaluation.rerank import fit_fused_weights, fused_scores, model_scores, reorder_run
+from hardneg_haystack.evaluation.runs import qrels_of
 from hardneg_haystack.experiment.config import ExperimentConfig
+from hardneg_haystack.experiment.report import build_results, write_report
+from hardneg_haystack.index.stores import StoreConfig
+from hardneg_haystack.index.workdir import apply_weights, open_work_dir, read_manifest, replace_member
+from hardneg_haystack.ingest import load_beir_queries, load_documents, load_queries_jsonl
 from hardneg_haystack.ingest.queries import LabelledQuery
+from hardneg_haystack.mining.corpus import load_corpus
+from hardneg_haystack.mining.factory import mine_negatives
+from hardneg_haystack.mining.mix import mix_results
+from hardneg_haystack.mining.result import MiningResult
+from hardneg_haystack.mining.weights import fit_member_weights
+from hardneg_haystack.ranking.metrics import evaluate_run
+from hardneg_haystack.training import train_cross_encoder
+from hardneg_haystack.training.model_info import update_training_info
+from hardneg_haystack.training.teacher import label_teacher
+from hardneg_haystack.training.validation import bm25_validation, rerank_samples
+from hardneg_haystack.training.warmstart import QUERY_KIND, warm_start
+from hardneg_haystack.workflows.tune_dense import NothingToTune, tune_dense
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +76,6 @@ class ExperimentData:
         train_queries: str | Path | None = None,
         test_queries: str | Path | None = None,
     ) -> ExperimentData:
-        from hardneg_haystack.ingest import load_beir_queries, load_queries_jsonl
 
         source = Path(data)
         beir = source.is_dir() and (source / "qrels").is_dir()
@@ -106,7 +128,6 @@ def saved_config(state: dict[str, Any]) -> dict[str, Any] | None:
 
 def store_fusion_weights(model_dir: str | Path, weights: dict[str, float]) -> None:
     """Record the fitted fusion weights in the model's ``hardneg.json`` (read by ``ScoreFuser(model=...)``)."""
-    from hardneg_haystack.training.model_info import update_training_info
 
     update_training_info(model_dir, fusion_weights=weights)
 
@@ -182,18 +203,12 @@ class Experiment:
         """``(store, ensemble, corpus with embeddings)``: the store is opened and scanned once, not per
         step (re-opened after a step that rewrites the vectors)."""
         if self._open is None:
-            from hardneg_haystack.index.workdir import open_work_dir
-            from hardneg_haystack.mining.corpus import load_corpus
-
             store, ensemble, _ = open_work_dir(self.index_dir)
             self._open = (store, ensemble, load_corpus(store))
         return self._open
 
     def index(self) -> dict[str, Any]:
         def run() -> dict[str, Any]:
-            from hardneg_haystack.components.indexing import index_documents
-            from hardneg_haystack.index.stores import StoreConfig
-            from hardneg_haystack.ingest import load_documents
 
             docs = load_documents(self.data.source)
             res = index_documents(
@@ -216,8 +231,6 @@ class Experiment:
 
     def weights(self) -> dict[str, Any]:
         def run() -> dict[str, Any]:
-            from hardneg_haystack.index.workdir import apply_weights
-            from hardneg_haystack.mining.weights import fit_member_weights
 
             fit = fit_member_weights(self.index_dir, self.data.train, min_weight=0.1)
             member_scores = {label: fit.scores[label] for label in fit.labels}
@@ -251,8 +264,6 @@ class Experiment:
 
     def warm_start(self) -> dict[str, Any]:
         def run() -> dict[str, Any]:
-            from hardneg_haystack.training.validation import rerank_samples
-            from hardneg_haystack.training.warmstart import QUERY_KIND, warm_start
 
             cfg = self.config.warm_start
             assert cfg is not None
@@ -290,12 +301,8 @@ class Experiment:
                 self.mine(source)
 
         def run() -> dict[str, Any]:
-            from hardneg_haystack.mining.factory import mine_negatives
 
             if miner == "mix":
-                from hardneg_haystack.mining.mix import mix_results
-                from hardneg_haystack.mining.result import MiningResult
-
                 parts = [(MiningResult.read(self.out / "mined" / s), n) for s, n in self.config.mix.items()]
                 result = mix_results(parts)
                 result.write(self.out / "mined" / miner)
@@ -331,9 +338,6 @@ class Experiment:
     def train(self, miner: str) -> dict[str, Any]:
         def run() -> dict[str, Any]:
             from dataclasses import replace
-
-            from hardneg_haystack.training import train_cross_encoder
-            from hardneg_haystack.training.validation import bm25_validation
 
             store = self.opened()[0]
             config = replace(self.config.train, seed=self.config.seed)
@@ -381,37 +385,24 @@ class Experiment:
         self.mine(miner)
 
         def run() -> dict[str, Any]:
-            from hardneg_haystack.evaluation.dense import member_validator
-            from hardneg_haystack.mining.result import MiningResult
-            from hardneg_haystack.training.dense_tune import training_rows, tune_member
-
             store, ens, corpus = self.opened()
-            labels = [m.label for m in ens.members]
-            best = self.state["steps"]["weights"]["best_member"]
-            position = labels.index(best) if best in labels else 0
-            member = ens.members[position]
-            if member.model is None:
-                return {
-                    "skipped": f"member {member.label!r} is a Haystack embedder pair, not a trainable model",
-                    "model": None,
-                }
-            mined = MiningResult.read(self.out / "mined" / miner).ntuples()
-            rows = training_rows(mined, cfg.negatives, set(self.validation_ids))
-            if not rows:  # nothing to learn from: the ensemble stays as indexed, the experiment goes on
-                why = f"the {miner} miner left no tuple with {cfg.negatives} negatives outside the validation queries"
-                logger.warning("dense member not tuned: %s", why)
-                return {"skipped": why, "model": None}
-            evaluate = member_validator(
-                corpus, ens, position, self.validation_queries, depth=self.config.depth, store=store,
-                candidates=cfg.candidates, precision=cfg.precision,
-            )  # fmt: skip
-            tick = self.progress(f"tuning the dense member {member.label} on {miner} negatives", cfg.epochs + 1)
-            res = tune_member(
-                member.model, rows, self.out / "dense" / miner, cfg, evaluate=evaluate, on_epoch=lambda e, _s: tick(1)
-            )
+            best = self.state["steps"]["weights"]["best_member"]  # the member the weights step measured best
+            member = best if best in [m.label for m in ens.members] else ens.members[0].label
+            tick = self.progress(f"tuning the dense member {member} on {miner} negatives", cfg.epochs + 1)
+            try:
+                outcome = tune_dense(
+                    store=store, ensemble=ens, corpus=corpus, validation=self.validation_queries,
+                    ntuples=MiningResult.read(self.out / "mined" / miner).ntuples(), out=self.out / "dense" / miner,
+                    config=cfg, member=member,
+                    depth=self.config.depth, on_epoch=lambda _e, _s: tick(1),
+                )  # fmt: skip
+            except NothingToTune as exc:  # nothing to learn from: the ensemble stays as indexed, the run goes on
+                logger.warning("dense member not tuned on the %s negatives: %s", miner, exc)
+                return {"skipped": str(exc), "model": None}
+            res = outcome.result
             return {
-                "member": member.label,
-                "position": position,
+                "member": outcome.member,
+                "position": outcome.position,
                 "model": str(res.model_dir) if res.model_dir else None,
                 "best_epoch": res.best_epoch,
                 "validation_ndcg@10": [round(x, 4) for x in res.curve],
@@ -443,8 +434,6 @@ class Experiment:
         info = self.state["steps"].get(f"dense:{miner}" if miner else "dense") or {}
         if not info.get("model"):
             return None
-        from hardneg_haystack.embedding.ensemble import Ensemble
-        from hardneg_haystack.index.workdir import read_manifest
 
         spec = read_manifest(self.index_dir)["ensemble"]
         spec["members"][info["position"]]["model"] = info["model"]
@@ -464,8 +453,6 @@ class Experiment:
     def teacher(self) -> Any:
         """The fine-tune's label-informed teacher (:mod:`hardneg_haystack.training.teacher`): BM25 + the served
         dense, blended with the weight fitted on the validation queries."""
-        from hardneg_haystack.evaluation.first_stage import FirstStage, fit_hybrid_weight
-        from hardneg_haystack.training.teacher import label_teacher
 
         store = self.opened()[0]
         ens, corpus = self.served_corpus()
@@ -483,7 +470,6 @@ class Experiment:
         ensemble as indexed): the folder then serves what the fused system was measured with."""
 
         def run() -> dict[str, Any]:
-            from hardneg_haystack.index.workdir import replace_member
 
             info = self.state["steps"]["dense"]
             if not info.get("model"):
@@ -513,17 +499,6 @@ class Experiment:
         runs_path = self.out / "runs.json"
 
         def run() -> dict[str, Any]:
-            from hardneg_haystack.embedding.models import load_cross_encoder
-            from hardneg_haystack.evaluation.crossfit import cross_fitted_run, folds
-            from hardneg_haystack.evaluation.first_stage import FirstStage, fit_hybrid_weight
-            from hardneg_haystack.evaluation.rerank import (
-                cross_encoder_scores,
-                fit_fused_weights,
-                fused_scores,
-                model_scorer,
-                reorder_run,
-            )
-            from hardneg_haystack.training.model_info import reads_bm25
 
             cfg = self.config
             if (self.state["steps"].get("dense:apply") or {}).get("applied"):
@@ -593,17 +568,11 @@ class Experiment:
                 if same in scored:
                     ce_val, ce = scored[same]
                 else:
-                    model = load_cross_encoder(path, max_length=cfg.train.max_length)
-                    score = model_scorer(model, precision=cfg.train.precision)
-                    tagged = reads_bm25(path)
-                    ce_val = cross_encoder_scores(val_first, score, deepest, bm25_text=tagged)
-                    ce = cross_encoder_scores(
-                        first,
-                        score,
-                        deepest,
-                        bm25_text=tagged,
-                        progress=self.progress(f"re-ranking with the {name} re-ranker", len(first.queries)),
-                    )
+                    tick = self.progress(f"re-ranking with the {name} re-ranker", len(val) + len(first.queries))
+                    ce_val, ce = model_scores(
+                        path, [val_first, first], deepest, max_length=cfg.train.max_length,
+                        precision=cfg.train.precision, progress=tick,
+                    )  # fmt: skip
                     scored[same] = (ce_val, ce)
                 timings[name] = round(time.perf_counter() - start, 2)
                 for k in cfg.candidates:
@@ -658,7 +627,6 @@ class Experiment:
         ``<out>/pipeline.yaml``."""
 
         def run() -> dict[str, Any]:
-            from hardneg_haystack.components.indexing import open_index
 
             ev = self.state["steps"]["evaluate"]
             written: dict[str, str] = {}
@@ -677,11 +645,6 @@ class Experiment:
 
     def _system_yaml(self, name: str, path: Path, store: Any, embedder: Any) -> str:
         """The query pipeline of the evaluated system ``name``, dumped with a header that says how to load it."""
-        from hardneg_haystack.components.pipelines import (
-            build_bm25_pipeline,
-            build_fused_pipeline,
-            build_hybrid_pipeline,
-        )
 
         ev = self.state["steps"]["evaluate"]
         depth, deepest = self.config.depth, self.config.candidates[-1]
@@ -719,7 +682,6 @@ class Experiment:
         return header + YamlMarshaller().marshal(data)
 
     def run(self) -> dict[str, Any]:
-        from hardneg_haystack.experiment.report import build_results, write_report
 
         self.index()
         self.weights()
@@ -749,8 +711,6 @@ def runs_name(hybrid_weight: float) -> str:
 
 def mean_ndcg(queries: list[LabelledQuery], run: dict[str, dict[str, float]]) -> float:
     """Mean nDCG@10 of ``run`` over ``queries`` (ranx, per parent document, as every figure of the report)."""
-    from hardneg_haystack.evaluation.runs import qrels_of
-    from hardneg_haystack.ranking.metrics import evaluate_run
 
     qrels = qrels_of(queries)
     return round(evaluate_run(qrels, run, ("ndcg@10",))["ndcg@10"], 6) if qrels else 0.0

@@ -24,10 +24,12 @@ import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from hardneg_haystack.errors import ConfigError, ModelLoadError
+from hardneg_haystack.scoring.pair_batches import score_in_batches
 
 ONNX_DIR = "onnx"
 FP32_FILE = "model.onnx"
@@ -236,21 +238,17 @@ class OnnxCrossEncoder:
         """Scores of ``(query, document)`` pairs, in input order: the model's sigmoid applied as the torch
         ``CrossEncoder.predict`` does, or raw logits with ``apply_activation=False``. Pairs run longest
         first in batches of ``batch_size`` (None: one batch), each padded to its own longest pair."""
-        from hardneg_haystack.scoring.pair_batches import sorted_batches
 
-        if not pairs:
-            return np.zeros(0, dtype=np.float32)
-        out = np.empty(len(pairs), dtype=np.float32)
-        for idx in sorted_batches(pairs, batch_size):
-            enc = self.tokenizer(
-                [pairs[i][0] for i in idx],
-                [pairs[i][1] for i in idx],
-                padding=True,
-                truncation="longest_first",
-                max_length=self.max_length,
-                return_tensors="np",
-            )
+        def forward(enc: Any) -> np.ndarray:
             feeds = {n: enc[n].astype(np.int64) for n in self.inputs}
-            logits = self.session.run(None, feeds)[0].reshape(len(idx), -1)[:, 0]
-            out[idx] = 1.0 / (1.0 + np.exp(-logits)) if self.sigmoid and apply_activation else logits
-        return out
+            return self.session.run(None, feeds)[0].reshape(len(enc["input_ids"]), -1)[:, 0]
+
+        return score_in_batches(
+            pairs,
+            tokenizer=self.tokenizer,
+            max_length=self.max_length,
+            forward=forward,
+            batch_size=batch_size,
+            sigmoid=self.sigmoid and apply_activation,
+            tensors="np",
+        )

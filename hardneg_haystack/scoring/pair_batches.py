@@ -1,4 +1,5 @@
-"""Batches of (query, document) pairs for a cross-encoder: longest first, so each batch pads little.
+"""Batches of (query, document) pairs for a cross-encoder: longest first, so each batch pads little; and the
+tokenise-score loop over them that every backend runs with its own model.
 
 Shared by every scoring backend (:mod:`hardneg_haystack.scoring.rerank_backends`,
 :mod:`hardneg_haystack.scoring.onnx_backend`), below both so that neither imports the other for it.
@@ -6,7 +7,8 @@ Shared by every scoring backend (:mod:`hardneg_haystack.scoring.rerank_backends`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -16,3 +18,31 @@ def sorted_batches(pairs: Sequence[Sequence[str]], batch_size: int | None) -> li
     order = np.argsort([-(len(q) + len(d)) for q, d in pairs], kind="stable")
     size = batch_size or max(1, len(order))
     return [order[i : i + size] for i in range(0, len(order), size)]
+
+
+def score_in_batches(
+    pairs: Sequence[Sequence[str]],
+    *,
+    tokenizer: Any,
+    max_length: int,
+    forward: Callable[[Any], np.ndarray],
+    batch_size: int | None,
+    sigmoid: bool,
+    tensors: str = "pt",
+) -> np.ndarray:
+    """Scores of ``pairs`` in input order: each batch of :func:`sorted_batches` tokenised together (padded to its
+    own longest pair, truncated at ``max_length`` as ``CrossEncoder`` does, ``tensors`` ``pt`` or ``np``), passed
+    to ``forward`` (the backend's model: encodings -> one logit per pair) and, with ``sigmoid``, squashed."""
+    out = np.empty(len(pairs), dtype=np.float32)
+    for idx in sorted_batches(pairs, batch_size) if len(pairs) else []:
+        enc = tokenizer(
+            [pairs[i][0] for i in idx],
+            [pairs[i][1] for i in idx],
+            padding=True,
+            truncation="longest_first",
+            max_length=max_length,
+            return_tensors=tensors,
+        )
+        logits = forward(enc)
+        out[idx] = 1.0 / (1.0 + np.exp(-logits)) if sigmoid else logits
+    return out

@@ -33,7 +33,7 @@ from typing import Any, Literal, Protocol
 import numpy as np
 
 from hardneg_haystack.errors import ConfigError
-from hardneg_haystack.scoring.pair_batches import sorted_batches
+from hardneg_haystack.scoring.pair_batches import score_in_batches
 
 Backend = Literal["torch", "torch-bf16", "torch-amp", "onnx", "onnx-int8"]
 BACKENDS: tuple[str, ...] = ("torch", "torch-bf16", "torch-amp", "onnx", "onnx-int8")
@@ -190,20 +190,18 @@ class TorchScorer:
     ) -> np.ndarray:
         import torch
 
-        out = np.empty(len(pairs), dtype=np.float32)
-        for idx in sorted_batches(pairs, batch_size) if len(pairs) else []:
-            enc = self.tokenizer(
-                [pairs[i][0] for i in idx],
-                [pairs[i][1] for i in idx],
-                padding=True,
-                truncation="longest_first",
-                max_length=self.max_length,
-                return_tensors="pt",
-            )
+        def forward(enc: Any) -> np.ndarray:
             with torch.inference_mode():
-                logits = self._forward(enc).float()[:, 0].numpy()
-            out[idx] = 1.0 / (1.0 + np.exp(-logits)) if self.sigmoid and apply_activation else logits
-        return out
+                return self._forward(enc).float()[:, 0].numpy()
+
+        return score_in_batches(
+            pairs,
+            tokenizer=self.tokenizer,
+            max_length=self.max_length,
+            forward=forward,
+            batch_size=batch_size,
+            sigmoid=self.sigmoid and apply_activation,
+        )
 
 
 class AmpScorer:

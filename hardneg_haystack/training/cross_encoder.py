@@ -11,6 +11,7 @@ import json
 import logging
 import math
 import shutil
+import time
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -201,10 +202,8 @@ def train_cross_encoder(
     trainer = build_trainer(
         model, dataset, loss, config, out, samples=samples, sampler=sampler, device=device, step_progress=step_progress
     )
-    trainer.train(resume_from_checkpoint=checkpoint)
-    history = list(trainer.state.log_history)
-    evaluator = trainer.evaluator
-    metrics = dict(evaluator(model)) if evaluator is not None else {}
+    fitted = fit(trainer, model, checkpoint=checkpoint)
+    history, metrics, evaluator = fitted.history, fitted.metrics, trainer.evaluator
     best_step = _best_step(trainer.state.best_model_checkpoint)
     start = start_metric(history)
     if start is not None and start > metrics.get(METRIC, float("-inf")) + 1e-9:
@@ -222,7 +221,7 @@ def train_cross_encoder(
         model_dir=model_dir,
         metrics={k: float(v) for k, v in metrics.items()},
         best_step=best_step,
-        steps=int(trainer.state.global_step),
+        steps=fitted.steps,
         train_queries=len({g.query_id for g in train_groups}),
         validation_queries=len(samples or []),
         history=history,
@@ -466,6 +465,28 @@ def start_metric(history: list[dict[str, Any]]) -> float | None:
         if h.get("step") == 0 and f"eval_{METRIC}" in h:
             return float(h[f"eval_{METRIC}"])
     return None
+
+
+@dataclass
+class Fitted:
+    """What one run of a trainer leaves: its log history, the final model's validation metrics, steps, seconds."""
+
+    history: list[dict[str, Any]]
+    metrics: dict[str, float]
+    steps: int
+    seconds: float
+
+
+def fit(trainer: Any, model: Any, *, checkpoint: str | None) -> Fitted:
+    """The one training loop of every cross-encoder run (fine-tune, warm start, student): ``trainer`` (from
+    :func:`build_trainer`) trains, resuming from ``checkpoint`` when given, and ``model`` as it ends (the best
+    checkpoint when the trainer loads it) is judged by the trainer's evaluator (no evaluator: no metrics)."""
+    start = time.perf_counter()
+    trainer.train(resume_from_checkpoint=checkpoint)
+    seconds = round(time.perf_counter() - start, 2)
+    evaluator = trainer.evaluator
+    metrics = {k: float(v) for k, v in evaluator(model).items()} if evaluator is not None else {}
+    return Fitted(list(trainer.state.log_history), metrics, int(trainer.state.global_step), seconds)
 
 
 def _last_checkpoint(folder: Path) -> str | None:

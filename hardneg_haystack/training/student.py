@@ -247,6 +247,7 @@ def distil_student(
         CHECKPOINTS,
         _last_checkpoint,
         build_trainer,
+        fit,
         set_training_attention,
     )
 
@@ -326,11 +327,8 @@ def distil_student(
     trainer = build_trainer(
         model, dataset, loss, train, out, samples=validation or None, device=device, step_progress=step_progress
     )
-    start = time.perf_counter()
-    trainer.train(resume_from_checkpoint=_last_checkpoint(out / CHECKPOINTS))
-    seconds["train"] = round(time.perf_counter() - start, 2)
-    history = list(trainer.state.log_history)
-    metrics = {k: float(v) for k, v in trainer.evaluator(model).items()} if trainer.evaluator is not None else {}
+    fitted = fit(trainer, model, checkpoint=_last_checkpoint(out / CHECKPOINTS))
+    seconds["train"], history, metrics = fitted.seconds, fitted.history, fitted.metrics
     model_dir = out / MODEL_DIR
     model.save(str(model_dir))
     student = {

@@ -251,7 +251,7 @@ def warm_start(
 
     from hardneg_haystack.embedding.models import load_cross_encoder
     from hardneg_haystack.ingest.jsonl import iter_jsonl
-    from hardneg_haystack.training.cross_encoder import _last_checkpoint, build_trainer, set_training_attention
+    from hardneg_haystack.training.cross_encoder import _last_checkpoint, build_trainer, fit, set_training_attention
 
     config = config or WarmStartConfig()
     out = Path(output_dir)
@@ -300,12 +300,9 @@ def warm_start(
     trainer = build_trainer(
         model, dataset, loss, train_cfg, out, samples=validation or None, device=device, step_progress=step_progress
     )
-    start = time.perf_counter()
-    trainer.train(resume_from_checkpoint=_last_checkpoint(out / CHECKPOINTS))
-    seconds["train"] = round(time.perf_counter() - start, 2)
-    history = list(trainer.state.log_history)
-    metrics = {k: float(v) for k, v in trainer.evaluator(model).items()} if trainer.evaluator is not None else {}
-    steps = int(trainer.state.global_step)
+    fitted = fit(trainer, model, checkpoint=_last_checkpoint(out / CHECKPOINTS))
+    seconds["train"], history, metrics = fitted.seconds, fitted.history, fitted.metrics
+    steps = fitted.steps
     kinds = {k: sum(r["kind"] == k for r in lists) for k in [*config.kinds, QUERY_KIND]}
     if is_main_process():  # under a launcher every process holds the same model; one writes the run
         model.save(str(out / MODEL_DIR))
