@@ -244,11 +244,5 @@ class OnnxCrossEncoder:
             return self.session.run(None, feeds)[0].reshape(len(enc["input_ids"]), -1)[:, 0]
 
         return score_in_batches(
-            pairs,
-            tokenizer=self.tokenizer,
-            max_length=self.max_length,
-            forward=forward,
-            batch_size=batch_size,
-            sigmoid=self.sigmoid and apply_activation,
-            tensors="np",
+            pairs, self, forward, batch_size=batch_size, apply_activation=apply_activation, tensors="np"
         )

@@ -22,27 +22,27 @@ def sorted_batches(pairs: Sequence[Sequence[str]], batch_size: int | None) -> li
 
 def score_in_batches(
     pairs: Sequence[Sequence[str]],
-    *,
-    tokenizer: Any,
-    max_length: int,
+    backend: Any,
     forward: Callable[[Any], np.ndarray],
+    *,
     batch_size: int | None,
-    sigmoid: bool,
+    apply_activation: bool = True,
     tensors: str = "pt",
 ) -> np.ndarray:
-    """Scores of ``pairs`` in input order: each batch of :func:`sorted_batches` tokenised together (padded to its
-    own longest pair, truncated at ``max_length`` as ``CrossEncoder`` does, ``tensors`` ``pt`` or ``np``), passed
-    to ``forward`` (the backend's model: encodings -> one logit per pair) and, with ``sigmoid``, squashed."""
+    """Scores of ``pairs`` in input order: each batch of :func:`sorted_batches` tokenised together by
+    ``backend.tokenizer`` (padded to its own longest pair, truncated at ``backend.max_length`` as ``CrossEncoder``
+    does, ``tensors`` ``pt`` or ``np``), passed to ``forward`` (the backend's model: encodings -> one logit per
+    pair) and squashed by a sigmoid when ``backend.sigmoid`` and ``apply_activation``."""
     out = np.empty(len(pairs), dtype=np.float32)
     for idx in sorted_batches(pairs, batch_size) if len(pairs) else []:
-        enc = tokenizer(
+        enc = backend.tokenizer(
             [pairs[i][0] for i in idx],
             [pairs[i][1] for i in idx],
             padding=True,
             truncation="longest_first",
-            max_length=max_length,
+            max_length=backend.max_length,
             return_tensors=tensors,
         )
         logits = forward(enc)
-        out[idx] = 1.0 / (1.0 + np.exp(-logits)) if sigmoid else logits
+        out[idx] = 1.0 / (1.0 + np.exp(-logits)) if backend.sigmoid and apply_activation else logits
     return out

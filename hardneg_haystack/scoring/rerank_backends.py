@@ -194,14 +194,7 @@ class TorchScorer:
             with torch.inference_mode():
                 return self._forward(enc).float()[:, 0].numpy()
 
-        return score_in_batches(
-            pairs,
-            tokenizer=self.tokenizer,
-            max_length=self.max_length,
-            forward=forward,
-            batch_size=batch_size,
-            sigmoid=self.sigmoid and apply_activation,
-        )
+        return score_in_batches(pairs, self, forward, batch_size=batch_size, apply_activation=apply_activation)
 
 
 class AmpScorer:
