@@ -54,9 +54,8 @@ def main() -> None:
     from hardneg_haystack.evaluation.runs import maxp, qrels_of
     from hardneg_haystack.experiment.config import ExperimentConfig
     from hardneg_haystack.experiment.runner import Experiment, ExperimentData, saved_config
-    from hardneg_haystack.ranking.blend import blend, fit_blend_weight
     from hardneg_haystack.ranking.metrics import per_query
-    from hardneg_haystack.ranking.score_fusion import fit_fusion_weights, fuse
+    from hardneg_haystack.ranking.score_fusion import blend, fit_blend_weight, fit_fusion_weights, fuse
 
     torch.manual_seed(42)
     state = json.loads((args.run / "state.json").read_text())

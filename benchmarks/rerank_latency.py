@@ -38,8 +38,8 @@ from hardneg_haystack.evaluation.rerank import reorder_run
 from hardneg_haystack.evaluation.runs import qrels_of
 from hardneg_haystack.ingest import load_beir_queries
 from hardneg_haystack.mining.corpus import load_corpus
-from hardneg_haystack.ranking.blend import blend
 from hardneg_haystack.ranking.metrics import evaluate_run
+from hardneg_haystack.ranking.score_fusion import blend
 
 Predict = Callable[[list[tuple[str, str]]], np.ndarray]
 

@@ -39,8 +39,8 @@ from hardneg_haystack.evaluation.rerank import candidate_texts, reorder_run, sto
 from hardneg_haystack.evaluation.runs import qrels_of
 from hardneg_haystack.ingest import load_beir_queries
 from hardneg_haystack.mining.corpus import load_corpus
-from hardneg_haystack.ranking.blend import blend
 from hardneg_haystack.ranking.metrics import evaluate_run
+from hardneg_haystack.ranking.score_fusion import blend
 from hardneg_haystack.scoring.rerank_backends import SERVING_BATCH_SIZE
 from hardneg_haystack.training.model_info import reads_bm25
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from hardneg_haystack.ranking.blend import minmax
+from hardneg_haystack.ranking.score_fusion import minmax
 from hardneg_haystack.training.teacher import teacher_scores
 
 

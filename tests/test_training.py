@@ -6,8 +6,8 @@ import pytest
 import torch
 
 from hardneg_haystack.errors import ConfigError, DataError
-from hardneg_haystack.ranking.blend import blend, fit_blend_weight, minmax
 from hardneg_haystack.ranking.metrics import ndcg_at_k
+from hardneg_haystack.ranking.score_fusion import blend, fit_blend_weight, minmax
 from hardneg_haystack.training import TrainConfig, TripletMarginLoss, read_training_info, train_cross_encoder
 from hardneg_haystack.training.data import group_rows, split_by_query, to_ntuple_dataset
 from hardneg_haystack.training.losses import hinge

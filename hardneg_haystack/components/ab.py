@@ -14,7 +14,7 @@ from haystack.utils.misc import _deduplicate_documents  # what SentenceTransform
 from hardneg_haystack.ab.assign import assign_arm, normalise_split, unit_fraction
 from hardneg_haystack.ab.interleave import team_draft
 from hardneg_haystack.components.rankers import fold_to_parents
-from hardneg_haystack.ranking.blend import blend
+from hardneg_haystack.ranking.score_fusion import blend
 from hardneg_haystack.scoring.bm25_text import with_bm25_all
 from hardneg_haystack.scoring.rerank_backends import SERVING_BATCH_SIZE
 from hardneg_haystack.training.model_info import reads_bm25

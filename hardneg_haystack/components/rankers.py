@@ -8,7 +8,7 @@ from typing import Any
 
 from haystack import Document, component, default_from_dict, default_to_dict
 
-from hardneg_haystack.ranking.blend import blend
+from hardneg_haystack.ranking.score_fusion import blend
 
 
 @component

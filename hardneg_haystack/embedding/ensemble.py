@@ -15,7 +15,7 @@ from typing import Any, Literal
 import numpy as np
 
 from hardneg_haystack.embedding.cache import EmbeddingCache
-from hardneg_haystack.embedding.fusion import FusionMethod, check_dimensions, fuse, fused_dimension
+from hardneg_haystack.embedding.fusion import FusionMethod, check_dimensions, fuse_vectors, fused_dimension
 from hardneg_haystack.embedding.models import load_sentence_transformer, resolve_model
 from hardneg_haystack.errors import ConfigError
 
@@ -362,7 +362,7 @@ class Ensemble:
         if not len(texts):
             self.warm_up()
             return np.zeros((0, self.dimension), dtype=np.float32)
-        return fuse(self.encode_members(texts, role), self.weights, self.fusion)
+        return fuse_vectors(self.encode_members(texts, role), self.weights, self.fusion)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -9,7 +9,7 @@ store's dot-product retrieval, whatever the members' dimensions:
     >>> a = [np.array([[3.0, 4.0]]), np.array([[1.0, 0.0, 0.0]])]
     >>> b = [np.array([[4.0, 3.0]]), np.array([[0.0, 1.0, 0.0]])]
     >>> w = [0.75, 0.25]
-    >>> float(fuse(a, w) @ fuse(b, w).T)  # 0.75 * cos(a0, b0) + 0.25 * cos(a1, b1)
+    >>> float(fuse_vectors(a, w) @ fuse_vectors(b, w).T)  # 0.75 * cos(a0, b0) + 0.25 * cos(a1, b1)
     0.72
 
 ``mean`` averages the normalised members element-wise (the paper's literal choice; members must have
@@ -64,7 +64,7 @@ def check_dimensions(dims: Sequence[int], method: FusionMethod) -> None:
         )
 
 
-def fuse(
+def fuse_vectors(
     member_embeddings: Sequence[np.ndarray], weights: Sequence[float], method: FusionMethod = "weighted"
 ) -> np.ndarray:
     """Fuse per-member embeddings (each ``n x d_i``) into one ``n x D`` float32 matrix."""
@@ -114,4 +114,4 @@ def reweight(fused: np.ndarray, dims: Sequence[int], old: Sequence[float], new: 
     old_w = normalize_weights(old)
     if any(o == 0 and n > 0 for o, n in zip(old_w, new, strict=True)):
         raise ConfigError("a member stored with weight 0 cannot be given a positive weight without re-embedding")
-    return fuse(split_members(fused, dims, old, "weighted"), new, "weighted")
+    return fuse_vectors(split_members(fused, dims, old, "weighted"), new, "weighted")

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from hardneg_haystack.embedding.fusion import fuse, split_members
+from hardneg_haystack.embedding.fusion import fuse_vectors, split_members
 from hardneg_haystack.errors import ConfigError
 from hardneg_haystack.evaluation.first_stage import FirstStage, bm25_lists
 from hardneg_haystack.evaluation.runs import fold_maxp, qrels_of
@@ -64,7 +64,7 @@ def evaluate_members(
     systems.append((f"ensemble ({ens.fusion}, weights {ens.weights})", member_queries, member_docs, ens.weights))
     rows = []
     for name, mq, md, w in systems:
-        qv, dv = fuse(mq, w, "weighted"), fuse(md, w, "weighted")
+        qv, dv = fuse_vectors(mq, w, "weighted"), fuse_vectors(md, w, "weighted")
         hits = top_k_by_dot(qv, dv, ids, k=min(len(ids), k * 3))
         run = {q.id: fold_maxp(h, parent_of.__getitem__, k) for q, h in zip(queries, hits, strict=True)}
         rows.append({"system": name, **evaluate_run(qrels, run)})
@@ -98,7 +98,9 @@ def member_validator(
     qrels = qrels_of(queries)
     q_parts = ensemble.encode_members([q.text for q in queries], "query")
     if candidates is not None:
-        corpus = candidate_corpus(corpus, store, queries, fuse(q_parts, ensemble.weights, ensemble.fusion), candidates)
+        corpus = candidate_corpus(
+            corpus, store, queries, fuse_vectors(q_parts, ensemble.weights, ensemble.fusion), candidates
+        )
     d_parts = split_members(corpus.embeddings, ensemble.dimensions, ensemble.weights, ensemble.fusion)
 
     def validate(model: Any) -> float:
@@ -107,8 +109,10 @@ def member_validator(
             docs = model.encode([member.document_prefix + t for t in corpus.contents], **enc)
             qv = model.encode([member.query_prefix + q.text for q in queries], **enc)
         docs, qv = np.asarray(docs, dtype=np.float32), np.asarray(qv, dtype=np.float32)
-        d = fuse([docs if i == position else p for i, p in enumerate(d_parts)], ensemble.weights, ensemble.fusion)
-        q = fuse([qv if i == position else p for i, p in enumerate(q_parts)], ensemble.weights, ensemble.fusion)
+        d = fuse_vectors(
+            [docs if i == position else p for i, p in enumerate(d_parts)], ensemble.weights, ensemble.fusion
+        )
+        q = fuse_vectors([qv if i == position else p for i, p in enumerate(q_parts)], ensemble.weights, ensemble.fusion)
         run = FirstStage(corpus, list(queries), [], q @ d.T).dense_run(depth)
         scores = per_query(qrels, run, ("ndcg@10",))["ndcg@10"]
         return float(np.mean([scores[i] for i in qrels])) if qrels else 0.0

@@ -20,7 +20,7 @@ import numpy as np
 from hardneg_haystack.evaluation.runs import Run, maxp
 from hardneg_haystack.ingest.queries import LabelledQuery
 from hardneg_haystack.mining.corpus import Corpus
-from hardneg_haystack.ranking.blend import blend, fit_blend_weight, union_candidates
+from hardneg_haystack.ranking.score_fusion import blend, fit_blend_weight, union_candidates
 
 
 def bm25_lists(corpus: Corpus, store: Any, queries: Sequence[LabelledQuery], k: int) -> list[list[tuple[int, float]]]:

@@ -26,9 +26,8 @@ from hardneg_haystack.evaluation.first_stage import FirstStage
 from hardneg_haystack.evaluation.runs import Run, maxp, qrels_of, rank_scores
 from hardneg_haystack.evaluation.significance import compare_family
 from hardneg_haystack.ingest.queries import LabelledQuery
-from hardneg_haystack.ranking.blend import blend
 from hardneg_haystack.ranking.metrics import evaluate_run, per_query
-from hardneg_haystack.ranking.score_fusion import fit_fusion_weights, fuse
+from hardneg_haystack.ranking.score_fusion import blend, fit_fusion_weights, fuse
 from hardneg_haystack.scoring.bm25_text import with_bm25_all
 
 METRICS = ("ndcg@10", "mrr@10", "precision@1", "recall@10")

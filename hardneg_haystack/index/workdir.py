@@ -152,7 +152,7 @@ def replace_member(work_dir: str | Path, position: int, model: str | Path, *, ba
     import numpy as np
 
     from hardneg_haystack.embedding.ensemble import Ensemble
-    from hardneg_haystack.embedding.fusion import fuse, split_members
+    from hardneg_haystack.embedding.fusion import fuse_vectors, split_members
     from hardneg_haystack.index.stores import StoreConfig, iter_all_documents, persist_store, write_documents
 
     store, manifest = open_work_store(work_dir)
@@ -175,7 +175,7 @@ def replace_member(work_dir: str | Path, position: int, model: str | Path, *, ba
                 f"{model}: embeds in {new.shape[1]} dimensions where member {position} has {parts[position].shape[1]}"
             )
         parts[position] = new
-        vecs = fuse(parts, weights, ens["fusion"])
+        vecs = fuse_vectors(parts, weights, ens["fusion"])
         write_documents(
             store, [replace(d, embedding=v.tolist()) for d, v in zip(docs, vecs, strict=True)], batch_size=batch_size
         )

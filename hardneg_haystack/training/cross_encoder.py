@@ -507,7 +507,7 @@ def _best_step(checkpoint: str | None) -> int | None:
 def _fit_blend(model: Any, samples: list[dict[str, Any]] | None, precision: str = "auto") -> float | None:
     """Blend weight on validation samples that carry first-stage ``scores`` (none: no weight), the model scoring
     as the evaluation scores it (:func:`~hardneg_haystack.scoring.precision.pair_scorer`)."""
-    from hardneg_haystack.ranking.blend import fit_blend_weight
+    from hardneg_haystack.ranking.score_fusion import fit_blend_weight
     from hardneg_haystack.scoring.precision import pair_scorer
 
     usable = [s for s in samples or [] if "documents" in s and "scores" in s and s["documents"]]

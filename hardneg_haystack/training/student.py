@@ -158,7 +158,7 @@ def listnet_targets(scores: Sequence[float], temperature: float) -> list[float]:
         >>> listnet_targets([2.0, 0.0, 1.0], 0.1)
         [10.0, 0.0, 5.0]
     """
-    from hardneg_haystack.ranking.blend import minmax
+    from hardneg_haystack.ranking.score_fusion import minmax
 
     return [round(float(v) / temperature, 4) for v in minmax(scores)]
 

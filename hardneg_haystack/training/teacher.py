@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from hardneg_haystack.mining.baselines import Bm25Scorer
-from hardneg_haystack.ranking.blend import blend
+from hardneg_haystack.ranking.score_fusion import blend
 
 #: ``(query texts, per query the ids of its documents) -> per query, a score per document in [0, 1]``
 TeacherFn = Callable[[Sequence[str], Sequence[Sequence[str]]], list[list[float]]]

@@ -43,7 +43,7 @@ import numpy as np
 
 from hardneg_haystack.errors import ConfigError, DataError
 from hardneg_haystack.mining.corpus import Corpus
-from hardneg_haystack.ranking.blend import blend, union_candidates
+from hardneg_haystack.ranking.score_fusion import blend, union_candidates
 from hardneg_haystack.scoring.bm25_text import with_bm25_all
 from hardneg_haystack.training.cross_encoder import CHECKPOINTS, MODEL_DIR, TrainConfig, write_training_curve
 from hardneg_haystack.training.distributed import is_main_process
