@@ -357,7 +357,7 @@ def tune_dense_cmd(
     from hardneg_haystack.mining.corpus import load_corpus
     from hardneg_haystack.mining.result import MiningResult
     from hardneg_haystack.training.dense_tune import DenseTuneConfig
-    from hardneg_haystack.workflows.tune_dense import NothingToTune, tune_dense
+    from hardneg_haystack.workflows.tune_dense import tune_dense
 
     try:
         config = DenseTuneConfig(
@@ -376,18 +376,12 @@ def tune_dense_cmd(
             raise DataError(f"{data}: no labelled queries in split {split!r}")
         with Progress(console=console, transient=True) as progress:
             task = progress.add_task("tuning the dense member", total=epochs + 1)
-            try:
-                outcome = tune_dense(
-                    store=store, ensemble=ensemble, corpus=load_corpus(store), validation=validation,
-                    ntuples=MiningResult.read(mined).ntuples(), out=out, config=config, member=member,
-                    on_epoch=lambda _e, _s: progress.advance(task, 1),
-                )  # fmt: skip
-            except NothingToTune as exc:
-                if not exc.no_rows:
-                    raise
-                raise NothingToTune(
-                    f"{mined}: {exc} of {data} (validate on other queries than those mined, e.g. another --split)"
-                ) from None
+            outcome = tune_dense(
+                store=store, ensemble=ensemble, corpus=load_corpus(store), validation=validation,
+                ntuples=MiningResult.read(mined).ntuples(), out=out, config=config, member=member,
+                mined_from=str(mined), validation_from=f"{data} --split {split}",
+                on_epoch=lambda _e, _s: progress.advance(task, 1),
+            )  # fmt: skip
         result, position = outcome.result, outcome.position
         table = Table("epoch", "validation nDCG@10 (dense)", title=f"{outcome.member} on {outcome.rows} tuples")
         for i, score in enumerate(result.curve):

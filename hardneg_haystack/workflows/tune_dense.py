@@ -30,11 +30,7 @@ from hardneg_haystack.training.dense_tune import DenseTuneConfig, DenseTuneResul
 
 
 class NothingToTune(DataError):
-    """The member cannot be tuned (a Haystack embedder pair) or, with ``no_rows``, the miner left no usable tuple."""
-
-    def __init__(self, message: str, *, no_rows: bool = False) -> None:
-        super().__init__(message)
-        self.no_rows = no_rows
+    """The member cannot be tuned (a Haystack embedder pair) or the miner left no usable tuple."""
 
 
 @dataclass
@@ -75,21 +71,27 @@ def tune_dense(
     config: DenseTuneConfig,
     member: str | None = None,
     depth: int = 100,
+    mined_from: str | None = None,
+    validation_from: str | None = None,
     on_epoch: Callable[[int, float], None] | None = None,
 ) -> DenseTuneOutcome:
     """Tune ``member`` (:func:`choose_member`) of the indexed ``ensemble`` on ``ntuples`` (a miner's output,
     ``config.negatives`` negatives per row, the ``validation`` queries left out) for up to ``config.epochs``
     epochs; each epoch, and the member as indexed, is judged by the ensemble's dense nDCG@10 (top ``depth``) on
     ``validation`` with the tuned member in place; the best is saved under ``out/model`` (nothing when the member
-    as indexed wins) and described in ``out/dense_tune.json``.
+    as indexed wins) and described in ``out/dense_tune.json``. ``mined_from`` / ``validation_from``: where the
+    tuples and the validation queries come from (paths), named in the message when no tuple is left.
 
     :raises NothingToTune: the member cannot be trained, or no tuple has enough negatives outside ``validation``.
     """
     position = choose_member(ensemble, member)
     rows = training_rows(ntuples, config.negatives, {q.id for q in validation})
     if not rows:
-        why = f"no tuple with {config.negatives} negatives outside the {len(validation)} validation queries"
-        raise NothingToTune(why, no_rows=True)
+        raise NothingToTune(
+            f"{mined_from + ': ' if mined_from else ''}no tuple with {config.negatives} negatives outside the "
+            f"{len(validation)} validation queries{' of ' + validation_from if validation_from else ''} "
+            "(validate on other queries than those mined)"
+        )
     validate = member_validator(
         corpus, ensemble, position, validation, depth=depth, store=store, candidates=config.candidates,
         precision=config.precision,
