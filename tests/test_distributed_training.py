@@ -53,3 +53,40 @@ def test_torchrun_two_cpu_processes_train_a_model_that_loads_and_scores(tmp_path
     model = load_cross_encoder(str(out / "model"), max_length=32)
     scores = model.predict([("how do i fix my vpn", "vpn policy for the vpn"), ("how do i fix my vpn", "holiday")])
     assert np.isfinite(scores).all()
+
+
+def test_torchrun_two_cpu_processes_tune_the_dense_member(
+    beir_dir: Path, tiny_members: list[dict], tmp_path: Path
+) -> None:
+    """`hardneg tune-dense` under torchrun: both processes train and judge the same synchronised member, one
+    writes the model and dense_tune.json, one reports; the tuned member loads and embeds."""
+    from hardneg_haystack.components.indexing import index_documents
+    from hardneg_haystack.embedding.models import load_sentence_transformer
+    from hardneg_haystack.ingest import load_documents
+    from hardneg_haystack.mining.result import MinedQuery, MiningResult
+
+    work = tmp_path / "index"
+    index_documents(load_documents(beir_dir), work_dir=work, members=tiny_members)
+    mined = tmp_path / "mined"  # 40 tuples: each of the two processes gets batches of its own
+    MiningResult(
+        "random",
+        [MinedQuery(r["query_id"], r["query"], [r["positive_id"]], [(n, None) for n in r["negative_ids"]])
+         for r in _rows()],
+        {**{r["positive_id"]: r["positive"] for r in _rows()},
+         **{n: t for r in _rows() for n, t in zip(r["negative_ids"], r["negatives"], strict=True)}},
+        3,
+    ).write(mined)  # fmt: skip
+    out = tmp_path / "dense"
+    cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2",
+           "-m", "hardneg_haystack.cli", "tune-dense", "--mined", str(mined), "-w", str(work),
+           "--data", str(beir_dir), "--split", "test", "--epochs", "2", "--batch-size", "2", "--max-length", "16",
+           "--learning-rate", "1e-2", "--precision", "fp32", "--out", str(out)]  # fmt: skip
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "CUDA_VISIBLE_DEVICES": ""}
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=600, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.stdout.count("validation nDCG@10 (dense)") == 1, proc.stdout  # one process reports
+    saved = json.loads((out / "dense_tune.json").read_text())
+    assert saved["processes"] == 2 and len(saved["curve"]) == 3
+    if saved["model_dir"]:  # an epoch beat the member as indexed: the main process saved it
+        vecs = load_sentence_transformer(saved["model_dir"]).encode(["how do i reset my vpn token"])
+        assert np.isfinite(vecs).all()

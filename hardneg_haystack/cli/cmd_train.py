@@ -357,6 +357,7 @@ def tune_dense_cmd(
     from hardneg_haystack.mining.corpus import load_corpus
     from hardneg_haystack.mining.result import MiningResult
     from hardneg_haystack.training.dense_tune import DenseTuneConfig
+    from hardneg_haystack.training.distributed import is_main_process
     from hardneg_haystack.workflows.tune_dense import tune_dense
 
     try:
@@ -383,6 +384,8 @@ def tune_dense_cmd(
                 on_epoch=lambda _e, _s: progress.advance(task, 1),
             )  # fmt: skip
         result, position = outcome.result, outcome.position
+        if not is_main_process():  # under torchrun: one process reports and writes the index
+            return
         table = Table("epoch", "validation nDCG@10 (dense)", title=f"{outcome.member} on {outcome.rows} tuples")
         for i, score in enumerate(result.curve):
             table.add_row(f"{i}{' (kept)' if i == result.best_epoch else ''}", f"{score:.4f}")

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from hardneg_haystack.errors import ConfigError
+from hardneg_haystack.training.distributed import is_main_process, world_size
 
 RESULT_FILE = "dense_tune.json"
 
@@ -122,7 +123,11 @@ def tune_member(
 ) -> DenseTuneResult:
     """Tune the sentence-transformers ``model`` on ``rows`` for up to ``config.epochs`` epochs; after each
     epoch (and before the first) ``evaluate(model) -> score`` judges it; the best epoch is saved to
-    ``out/model`` (nothing when epoch 0 wins) and the result to ``out/dense_tune.json``."""
+    ``out/model`` (nothing when epoch 0 wins) and the result to ``out/dense_tune.json``.
+
+    Under ``torchrun`` / ``accelerate launch`` (:mod:`hardneg_haystack.training.distributed`) each process trains
+    on its share of every epoch's batches (DistributedDataParallel: gloo on CPU, nccl on GPUs) and judges the
+    same synchronised model; only the main process writes the model and the result."""
     import torch
     from datasets import Dataset
     from sentence_transformers import SentenceTransformerTrainer
@@ -183,9 +188,12 @@ def tune_member(
             on_epoch(epoch, score)
         if score > curve[best]:
             best = epoch
-            st.save(str(out / "model"))
+            if is_main_process():  # under a launcher every process holds the same model; one writes it
+                st.save(str(out / "model"))
     result = DenseTuneResult(
         out / "model" if best else None, best, curve, len(rows), round(time.perf_counter() - start, 2)
     )
-    (out / RESULT_FILE).write_text(json.dumps({"config": config.to_dict(), **result.to_dict()}, indent=2))
+    if is_main_process():
+        saved = {"config": config.to_dict(), **result.to_dict(), "processes": world_size()}
+        (out / RESULT_FILE).write_text(json.dumps(saved, indent=2))
     return result
