@@ -156,10 +156,14 @@ def tune_member(
     # the trainer's model card samples "widget examples" behind a tqdm bar of its own on every init: not ours to show
     st.model_card_data.set_widget_examples = lambda dataset: None
     static = isinstance(st[0], StaticEmbedding)  # no activations to cache, and no mini-batches to cut
+    # under a launcher every process's passages are every query's in-batch negatives, as in one process's batch
+    gather = world_size() > 1
     loss = (
-        losses.MultipleNegativesRankingLoss(st)
+        losses.MultipleNegativesRankingLoss(st, gather_across_devices=gather)
         if config.mini_batch_size is None or static
-        else losses.CachedMultipleNegativesRankingLoss(st, mini_batch_size=config.mini_batch_size)
+        else losses.CachedMultipleNegativesRankingLoss(
+            st, mini_batch_size=config.mini_batch_size, gather_across_devices=gather
+        )
     )
     bf16 = use_bf16(config.precision)
     for epoch in range(1, config.epochs + 1):
