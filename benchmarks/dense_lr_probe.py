@@ -61,7 +61,8 @@ def main() -> None:
         seconds = round(time.perf_counter() - start)
         epochs = {f"epoch {i}": score for i, score in enumerate(curve)}
         rows.append({"learning rate": lr, **epochs, "best epoch": outcome.result.best_epoch, "seconds": seconds})
-        print_table(rows, title=f"dense nDCG@10 on {len(exp.validation_queries)} validation queries, {args.miner}")
+        shown = [{**r, "learning rate": f"{r['learning rate']:g}"} for r in rows]  # 1.2e-4, not 0.000
+        print_table(shown, title=f"dense nDCG@10 on {len(exp.validation_queries)} validation queries, {args.miner}")
     write_results(
         "dense_lr_probe",
         {"run": str(args.run), "miner": args.miner, "member": member, "base_config": DENSE_TUNE,
