@@ -146,6 +146,12 @@ def test_tune_dense_validates_each_epoch_and_applies_only_a_better_member(
         return lambda model: (calls.append(validate(model)), len(calls))[1]  # the real score runs; later is better
 
     monkeypatch.setattr(tune_dense, "member_validator", improving)
+
+    class Unremembered(tune_dense.Judgements):  # each call counts, even for weights judged before
+        def judge(self, model, samples_key, precision, score):  # type: ignore[no-untyped-def]
+            return score()
+
+    monkeypatch.setattr(tune_dense, "Judgements", Unremembered)
     res = _run("tune-dense", *common, "--data", beir_dir, "--split", "test", "--apply")
     assert res.exit_code == 0, res.output
     saved = json.loads((tmp_path / "dense" / "dense_tune.json").read_text())

@@ -95,3 +95,28 @@ def test_candidate_corpus_keeps_each_querys_tops_their_siblings_and_positives() 
     assert sub.ids == ["a#0", "a#1", "d", "e"]
     assert sub.contents == ["vpn token reset", "vpn second part", "badge access", "wifi setup"]
     assert np.array_equal(sub.embeddings, corpus.embeddings[[0, 1, 4, 5]]) and sub.index["e"] == 3
+
+
+def test_tunes_of_one_member_judge_the_member_as_indexed_once(tiny_index: Path, beir_dir: Path, tmp_path: Path) -> None:
+    """Two tunes (two negative sources) sharing judgements score the member as indexed once; an epoch's new
+    weights are scored; the shared score equals a fresh one."""
+    from hardneg_haystack.index.workdir import open_work_dir
+    from hardneg_haystack.ingest import load_beir_queries
+    from hardneg_haystack.training.judgements import Judgements
+    from hardneg_haystack.workflows.tune_dense import tune_dense
+
+    from hardneg_haystack.mining.corpus import load_corpus
+
+    store, ensemble, _ = open_work_dir(tiny_index)
+    corpus = load_corpus(store)
+    ntuples = [{"query_id": "q1", "query": "reset my vpn token", "positive": "vpn", "negatives": ["printer"]}] * 4
+    common = {"store": store, "ensemble": ensemble, "corpus": corpus, "validation": load_beir_queries(beir_dir, "test"),
+              "config": DenseTuneConfig(epochs=1, batch_size=2, max_length=16, precision="fp32")}  # fmt: skip
+    judgements = Judgements(tmp_path / "judgements.json")
+    first = tune_dense(ntuples=ntuples, out=tmp_path / "a", judgements=judgements, **common).result
+    assert judgements.hits == 0 and len(judgements.memory) == 2  # the member as indexed and after epoch 1
+    other = [{**t, "negatives": ["parental leave days"]} for t in ntuples]  # another source's negatives
+    second = tune_dense(ntuples=other, out=tmp_path / "b", judgements=judgements, **common).result
+    assert judgements.hits == 1 and second.curve[0] == first.curve[0]
+    fresh = tune_dense(ntuples=ntuples, out=tmp_path / "c", **common).result
+    assert fresh.curve[0] == pytest.approx(first.curve[0], abs=1e-9)

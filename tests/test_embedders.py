@@ -129,3 +129,36 @@ def test_a_member_folder_saved_again_gets_new_cache_keys(tmp_path: Path) -> None
     os.utime(weights, ns=(weights.stat().st_atime_ns, weights.stat().st_mtime_ns + 1_000_000_000))
     assert member.cache_key("document") != key
     assert EnsembleMember(model="minilm").cache_key("query").count("|weights=") == 0  # packaged: fixed weights
+
+
+def test_bf16_embedding_is_close_to_fp32_cached_apart_and_recorded(
+    tiny_members: list[dict], tmp_path: Path, beir_dir: Path
+) -> None:
+    """bf16 autocast embeds within bf16 rounding of fp32, under cache keys of its own; the precision travels in
+    to_dict and in an index's manifest, and the query embedder of an index opened again embeds the same way."""
+    from hardneg_haystack.components.indexing import index_documents, open_index
+    from hardneg_haystack.ingest import load_documents
+
+    docs = [Document(id=f"d{i}", content=f"reset the vpn token of laptop {i}") for i in range(4)]
+    fp32 = EnsembleEmbedder(members=tiny_members, cache_dir=tmp_path / "c", progress_bar=False)
+    bf16 = EnsembleEmbedder(members=tiny_members, cache_dir=tmp_path / "c", progress_bar=False, precision="bf16")
+    a = np.asarray([d.embedding for d in fp32.run(documents=docs)["documents"]])
+    b = np.asarray([d.embedding for d in bf16.run(documents=docs)["documents"]])
+    assert bf16.ensemble.cache.hits == 0  # the fp32 vectors are not served as bf16 ones
+    assert not np.array_equal(a, b) and np.allclose(a, b, atol=0.05)  # bf16 rounding, nothing more
+    assert np.min(np.sum(a * b, axis=1) / np.linalg.norm(a, axis=1) / np.linalg.norm(b, axis=1)) > 0.99
+    assert (
+        bf16.to_dict()["init_parameters"]["precision"] == "bf16"
+        and "precision" not in fp32.to_dict()["init_parameters"]
+    )
+    assert EnsembleEmbedder.from_dict(bf16.to_dict()).ensemble.precision == "bf16"
+    with pytest.raises(ConfigError, match="precision"):
+        EnsembleEmbedder(members=tiny_members, precision="fp16")  # type: ignore[arg-type]
+    with pytest.raises(ConfigError, match="several devices"):
+        EnsembleEmbedder(members=tiny_members, precision="bf16", devices=["cpu", "cpu"])
+
+    index_documents(load_documents(beir_dir), work_dir=tmp_path / "i", members=tiny_members, precision="bf16")
+    _, text_embedder = open_index(tmp_path / "i")[:2]
+    assert text_embedder.ensemble.precision == "bf16"
+    with pytest.raises(ConfigError, match="embedded in bf16"):  # other vectors in the same folder: --rebuild
+        index_documents(load_documents(beir_dir), work_dir=tmp_path / "i", members=tiny_members)

@@ -332,3 +332,51 @@ def test_evals_per_epoch_with_early_stopping_stops_a_flat_run(tiny_models: dict[
     assert res.steps == 4 and res.best_step in (0, 2)  # equal judgements: either is the start's model
     with pytest.raises(ConfigError, match="evals_per_epoch"):
         TrainConfig(evals_per_epoch=0)
+
+
+def test_judgements_key_weights_and_samples_in_any_order(tiny_models: dict[str, str], tmp_path: Path) -> None:
+    """A judgement is remembered by the weights and the samples (in any order), kept in its file, and scored again
+    when the weights change; a damaged file is a miss, not an error."""
+    from hardneg_haystack.embedding.models import load_cross_encoder
+    from hardneg_haystack.training.judgements import Judgements, samples_digest
+
+    model = load_cross_encoder(tiny_models["bert16"], max_length=32)
+    samples = [{"query": "a", "positive": ["x"], "documents": ["x", "y"]}, {"query": "b", "positive": ["z"]}]
+    assert samples_digest(samples) == samples_digest(samples[::-1]) != samples_digest(samples[:1])
+    path = tmp_path / "judgements.json"
+    calls: list[int] = []
+
+    def score() -> dict[str, float]:
+        calls.append(1)
+        return {"validation_ndcg@10": 0.5 + len(calls)}
+
+    first = Judgements(path).judge(model, samples_digest(samples), "fp32", score)
+    again = Judgements(path).judge(model, samples_digest(samples[::-1]), "fp32", score)  # from the file
+    assert first == again == {"validation_ndcg@10": 1.5} and len(calls) == 1
+    assert Judgements(path).judge(model, samples_digest(samples), "bf16", score) == {"validation_ndcg@10": 2.5}
+    with torch.no_grad():
+        next(model.model.parameters()).add_(1.0)
+    assert Judgements(path).judge(model, samples_digest(samples), "fp32", score) == {"validation_ndcg@10": 3.5}
+    path.write_text("{damaged")
+    assert Judgements(path).judge(model, samples_digest(samples), "fp32", score) == {"validation_ndcg@10": 4.5}
+
+
+def test_a_fine_tune_judges_each_weights_once(tiny_models: dict[str, str], tmp_path: Path) -> None:
+    """The final judgement of the best checkpoint and a second run from the same start are answered from the
+    shared judgements, with the metrics a fresh scoring gives."""
+    from hardneg_haystack.training.judgements import Judgements
+
+    cfg = TrainConfig(
+        base_model=tiny_models["bert16"], max_steps=2, batch_size=8, max_length=32, validation_share=0.2,
+        eval_steps=1, early_stopping_patience=0, precision="fp32",
+    )  # fmt: skip
+    judgements = Judgements(tmp_path / "judgements.json")
+    res = train_cross_encoder(toy_rows(), tmp_path / "a", cfg, judgements=judgements)
+    evals = [h for h in res.history if "eval_validation_ndcg@10" in h]
+    assert [h["step"] for h in evals] == [0, 1, 2]
+    assert judgements.hits == 1  # the best checkpoint, judged again at the end
+    fresh = train_cross_encoder(toy_rows(), tmp_path / "fresh", cfg)  # no shared judgements: scored anew
+    assert fresh.metrics == pytest.approx(res.metrics, abs=1e-9)
+    again = Judgements(tmp_path / "judgements.json")
+    rerun = train_cross_encoder(toy_rows(), tmp_path / "b", cfg, judgements=again)
+    assert again.hits == 4 and rerun.metrics == res.metrics  # the same start and steps: nothing scored again

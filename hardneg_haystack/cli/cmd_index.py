@@ -72,6 +72,13 @@ def index(
             "or --device cpu --device cpu): the same vectors as one process"
         ),
     ] = None,
+    precision: Annotated[
+        str,
+        typer.Option(
+            help="fp32, bf16 or auto (bf16 autocast where the CPU/GPU has it: about 1.8x faster embedding); "
+            "recorded in the index, queries are embedded the same way"
+        ),
+    ] = "fp32",
 ) -> None:
     """Embed documents with the ensemble and write them to the store.
 
@@ -112,6 +119,7 @@ def index(
                 progress=lambda n: progress.advance(task, n),
                 rebuild=rebuild,
                 devices=device,
+                precision=precision,
             )
     except HardnegError as exc:
         _fail(exc)

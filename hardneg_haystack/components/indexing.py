@@ -63,6 +63,7 @@ def index_documents(
     persist_every_s: float = 60.0,
     rebuild: bool = False,
     devices: list[str] | None = None,
+    precision: str = "fp32",
 ) -> IndexResult:
     """Embed and write ``documents`` in batches. The embedding cache commits every block, so an interrupted
     run resumes without re-embedding; the embedded store is saved at the end and at most every
@@ -72,6 +73,9 @@ def index_documents(
 
     :param devices: Embed on these devices in parallel, one process each (``["cuda:0", "cuda:1"]``,
         ``["cpu", "cpu"]``): the same vectors and cache as one process; not recorded in ``index.json``.
+    :param precision: ``fp32``, ``bf16`` or ``auto`` (bf16 autocast where the hardware has it): how the members
+        embed, recorded in ``index.json`` (other vectors: re-indexing a folder in another precision needs
+        ``rebuild``), and how queries are embedded against the index.
     :param rebuild: Empty the store first. Without it, a folder indexed with another ensemble (other
         models, prefixes, fusion or weights) is refused before anything is written.
     :raises ConfigError: the folder holds another ensemble's vectors and ``rebuild`` is off.
@@ -81,7 +85,7 @@ def index_documents(
     work_dir.mkdir(parents=True, exist_ok=True)
     try:
         return _index(documents, work_dir, store_config, members, fusion, max_words, split_overlap, batch_docs,
-                      progress, persist_every_s, rebuild, devices)  # fmt: skip
+                      progress, persist_every_s, rebuild, devices, precision)  # fmt: skip
     except HardnegError:
         if created and _nothing_indexed(work_dir):  # refused before any work was done: leave no trace
             shutil.rmtree(work_dir, ignore_errors=True)
@@ -117,6 +121,7 @@ def _index(
     persist_every_s: float,
     rebuild: bool,
     devices: list[str] | None = None,
+    precision: str = "fp32",
 ) -> IndexResult:
     config = replace(store_config) if store_config is not None else StoreConfig()
     if config.is_memory:
@@ -125,8 +130,9 @@ def _index(
 
     members = anchored_members(members)  # recorded in index.json: a relative folder would break from elsewhere
     embedder = EnsembleEmbedder(
-        members=members, fusion=fusion, cache_dir=work_dir / CACHE_DIR, progress_bar=False, devices=devices
-    )
+        members=members, fusion=fusion, cache_dir=work_dir / CACHE_DIR, progress_bar=False, devices=devices,
+        precision=precision,  # type: ignore[arg-type]
+    )  # fmt: skip
     recorded = {k: v for k, v in embedder.ensemble.to_dict().items() if k != "devices"}  # how, not what
     rebuild = _check_previous_index(work_dir, recorded, rebuild=rebuild)
     embedder.warm_up()

@@ -17,6 +17,7 @@ import numpy as np
 from hardneg_haystack.embedding.cache import EmbeddingCache
 from hardneg_haystack.embedding.fusion import FusionMethod, check_dimensions, fuse_vectors, fused_dimension
 from hardneg_haystack.embedding.models import load_sentence_transformer, resolve_model
+from hardneg_haystack.embedding.precision import Precision, autocast, use_bf16
 from hardneg_haystack.errors import ConfigError
 
 logger = logging.getLogger(__name__)
@@ -254,6 +255,7 @@ class Ensemble:
         trust_remote_code: bool = False,
         progress_bar: bool = True,
         devices: Sequence[str] | None = None,
+        precision: Precision = "fp32",
     ) -> None:
         """See :class:`hardneg_haystack.EnsembleEmbedder` for the parameters. ``devices``: encode on these
         devices in parallel, one process each (sentence-transformers' multi-process pool), e.g.
@@ -274,6 +276,11 @@ class Ensemble:
         self.devices = list(devices) if devices else None
         if self.devices is not None and len(self.devices) < 2:
             raise ConfigError(f"devices: give two or more to encode in parallel, got {self.devices} (one: use device)")
+        if precision not in ("auto", "bf16", "fp32"):
+            raise ConfigError(f"precision must be auto, bf16 or fp32, got {precision!r}")
+        if self.devices is not None and precision != "fp32":
+            raise ConfigError("precision: bf16 autocast runs in this process; encode on several devices in fp32")
+        self.precision: Precision = precision
         self._cache: EmbeddingCache | None = None
         self._warm = False
         self._pools: dict[int, Any] = {}
@@ -323,19 +330,25 @@ class Ensemble:
         for pool in pools.values():
             SentenceTransformer.stop_multi_process_pool(pool)
 
+    def _bf16(self, member: EnsembleMember) -> bool:
+        """Whether ``member`` embeds under bf16 autocast (sentence-transformers members only)."""
+        return member.model is not None and use_bf16(self.precision, self.device)
+
+    def _encode(self, member: EnsembleMember, texts: Sequence[str], role: Role) -> np.ndarray:
+        with autocast(self.precision if self._bf16(member) else "fp32", self.device):
+            return member.encode(
+                texts, role, batch_size=self.batch_size, progress_bar=self.progress_bar, pool=self._pool(member)
+            )
+
     def encode_members(self, texts: Sequence[str], role: Role) -> list[np.ndarray]:
         """Each member's L2-normalised embeddings of ``texts`` (cached when a cache folder is set)."""
         self.warm_up()
         out = []
         for member in self.members:
             if self._cache is None:
-                out.append(
-                    member.encode(
-                        texts, role, batch_size=self.batch_size, progress_bar=self.progress_bar, pool=self._pool(member)
-                    )
-                )
+                out.append(self._encode(member, texts, role))
                 continue
-            key = member.cache_key(role)
+            key = member.cache_key(role) + ("|bf16" if self._bf16(member) else "")  # other vectors, other keys
             hits, missing = self._cache.get(key, texts, dim=member.dimension)
             mat = np.zeros((len(texts), member.dimension), dtype=np.float32)
             for i, v in hits.items():
@@ -345,13 +358,7 @@ class Ensemble:
                 step = max(self.batch_size * 32, 256)
                 for start in range(0, len(missing), step):  # commit per block: an interrupted run resumes
                     idx = missing[start : start + step]
-                    vecs = member.encode(
-                        [texts[i] for i in idx],
-                        role,
-                        batch_size=self.batch_size,
-                        progress_bar=self.progress_bar,
-                        pool=self._pool(member),
-                    )
+                    vecs = self._encode(member, [texts[i] for i in idx], role)
                     self._cache.put(key, [texts[i] for i in idx], vecs)
                     mat[idx] = vecs
             out.append(mat)
@@ -374,4 +381,5 @@ class Ensemble:
             "trust_remote_code": self.trust_remote_code,
             "progress_bar": self.progress_bar,
             **({"devices": self.devices} if self.devices else {}),  # absent unless set: older YAML and manifests
+            **({"precision": self.precision} if self.precision != "fp32" else {}),
         }

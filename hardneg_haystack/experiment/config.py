@@ -102,6 +102,8 @@ class ExperimentConfig:
     :param seed: Seed of mining, training and the statistics.
     :param bm25_text: Every cross-encoder (warm start and fine-tunes) reads each candidate's BM25 score as
         text (:mod:`hardneg_haystack.scoring.bm25_text`); sets ``train.bm25_text`` and ``warm_start.bm25_text``.
+    :param embed_precision: How the ensemble embeds the corpus and the queries: ``auto`` (bf16 autocast where the
+        hardware has it: SciFact's index in about half the time, docs/RESULTS.md 13s), ``bf16`` or ``fp32``.
     :param store: Where the run's index lives: ``memory`` (embedded, in the run folder) or an OpenSearch URL
         (``http(s)://host:9200``; credentials from ``OPENSEARCH_USERNAME``/``OPENSEARCH_PASSWORD``).
     :param index: Index name (OpenSearch).
@@ -131,6 +133,7 @@ class ExperimentConfig:
     alpha: float = 0.05
     seed: int = 42
     bm25_text: bool = True
+    embed_precision: str = "auto"
     store: str = "memory"
     index: str = "hardneg"
     store_settings: dict[str, Any] = field(default_factory=dict)
@@ -181,6 +184,8 @@ class ExperimentConfig:
             raise ConfigError("max_train_queries must be >= 2 (one query is held out for validation)")
         if self.max_test_queries is not None and self.max_test_queries < 1:
             raise ConfigError("max_test_queries must be >= 1")
+        if self.embed_precision not in ("auto", "bf16", "fp32"):
+            raise ConfigError(f"embed_precision must be auto, bf16 or fp32, got {self.embed_precision!r}")
         if not 0 < self.alpha < 1:
             raise ConfigError(f"alpha must be in (0, 1), got {self.alpha}")
 

@@ -46,9 +46,10 @@ from hardneg_haystack.mining.result import MiningResult
 from hardneg_haystack.mining.weights import fit_member_weights
 from hardneg_haystack.ranking.metrics import evaluate_run
 from hardneg_haystack.training import train_cross_encoder
+from hardneg_haystack.training.judgements import Judgements
 from hardneg_haystack.training.model_info import update_training_info
 from hardneg_haystack.training.teacher import label_teacher
-from hardneg_haystack.training.validation import bm25_validation, rerank_samples
+from hardneg_haystack.training.validation import rerank_samples
 from hardneg_haystack.training.warmstart import QUERY_KIND, warm_start
 from hardneg_haystack.workflows.tune_dense import NothingToTune, tune_dense
 
@@ -56,6 +57,7 @@ logger = logging.getLogger(__name__)
 
 STATE = "state.json"
 PIPELINE = "pipeline.yaml"  # the recommended system, ready to load
+JUDGEMENTS = "judgements.json"  # validation results by weights (training.judgements)
 
 
 @dataclass
@@ -108,7 +110,9 @@ class ExperimentData:
 
 
 #: fields a run folder's saved config may predate, with what such a run did: the embedded store, no dense tuning
-LEGACY_FIELDS: dict[str, Any] = {"store": "memory", "index": "hardneg", "dense": None, "store_settings": {}}
+LEGACY_FIELDS: dict[str, Any] = {
+    "store": "memory", "index": "hardneg", "dense": None, "store_settings": {}, "embed_precision": "fp32",
+}  # fmt: skip
 
 
 #: fields of ``train`` a saved config may predate, with what such a run did
@@ -223,6 +227,7 @@ class Experiment:
                 members=self.config.members,
                 max_words=self.config.max_words,
                 progress=self.progress("indexing", len(docs)),
+                precision=self.config.embed_precision,
             )
             self._open = None
             return {"documents": res.documents, "entries": res.written, "dimension": res.dimension}
@@ -262,15 +267,26 @@ class Experiment:
         held = set(self.validation_ids)
         return [q for q in self.data.train if q.id in held]
 
+    def validation_samples(self, bm25_text: bool) -> list[dict[str, Any]]:
+        """The validation queries' BM25 top ``candidates[0]`` as re-ranking samples: what the warm start and every
+        fine-tune are judged on."""
+        store, _, corpus = self.opened()
+        return rerank_samples(
+            store, self.validation_queries, k=self.config.candidates[0], corpus=corpus, bm25_text=bm25_text
+        )
+
+    @property
+    def judgements(self) -> Judgements:
+        """Validation judgements shared by the warm start and the fine-tunes (``<out>/judgements.json``)."""
+        return Judgements(self.out / JUDGEMENTS)
+
     def warm_start(self) -> dict[str, Any]:
         def run() -> dict[str, Any]:
 
             cfg = self.config.warm_start
             assert cfg is not None
+            samples = self.validation_samples(cfg.bm25_text)
             store, ensemble, corpus = self.opened()
-            samples = rerank_samples(
-                store, self.validation_queries, k=self.config.candidates[0], corpus=corpus, bm25_text=cfg.bm25_text
-            )
             held = set(self.validation_ids)  # their texts stay unseen: they validate
             texts = [q.text for q in self.data.train if q.id not in held] if cfg.query_texts else []
             res = warm_start(
@@ -281,6 +297,7 @@ class Experiment:
                 cfg,
                 validation=samples,
                 query_texts=texts,
+                judgements=self.judgements,
                 progress=self.progress("warm start: pseudo-queries and teacher lists", cfg.queries + len(texts)),
                 step_progress=lambda total: self.progress("warm start: training", total),
             )
@@ -348,8 +365,10 @@ class Experiment:
                 self.out / "rankers" / miner,
                 config,
                 teacher=self.teacher() if config.loss == "listnet" else None,
-                validation=bm25_validation(store, k=self.config.candidates[0], bm25_text=config.bm25_text),
+                # judged on the same samples as the warm start, whichever queries the miner found negatives for
+                validation=lambda _groups: self.validation_samples(config.bm25_text),
                 validation_ids=self.validation_ids,
+                judgements=self.judgements,
                 store=store,
                 data_description=f"{self.data.source.name} training queries, {miner} negatives",
                 step_progress=lambda total: self.progress(f"training the {miner} re-ranker", total),
@@ -394,7 +413,7 @@ class Experiment:
                     store=store, ensemble=ens, corpus=corpus, validation=self.validation_queries,
                     ntuples=MiningResult.read(self.out / "mined" / miner).ntuples(), out=self.out / "dense" / miner,
                     config=cfg, member=member,
-                    depth=self.config.depth, on_epoch=lambda _e, _s: tick(1),
+                    depth=self.config.depth, on_epoch=lambda _e, _s: tick(1), judgements=self.judgements,
                 )  # fmt: skip
             except NothingToTune as exc:  # nothing to learn from: the ensemble stays as indexed, the run goes on
                 logger.warning("dense member not tuned on the %s negatives: %s", miner, exc)

@@ -222,6 +222,11 @@ def ensemble_conflict(
             f"the folder was indexed with {describe_ensemble(old, old_dim)}; this run embeds with "
             f"{describe_ensemble(new, new_dim)}"
         )
+    if old.get("precision", "fp32") != new.get("precision", "fp32"):
+        return (
+            f"the folder's vectors were embedded in {old.get('precision', 'fp32')}; this run embeds in "
+            f"{new.get('precision', 'fp32')} (--precision)"
+        )
     ow, nw = normalized_weights(old), normalized_weights(new)
     if any(abs(a - b) > 1e-6 for a, b in zip(ow, nw, strict=True)):
         flags = " ".join(f"--weight {w:.4g}" for w in ow)

@@ -32,6 +32,7 @@ from hardneg_haystack.training.data import (
 )
 from hardneg_haystack.training.distributed import is_main_process
 from hardneg_haystack.training.fingerprint import check_resumable, fingerprint, write_run
+from hardneg_haystack.training.judgements import Judgements, samples_digest
 from hardneg_haystack.training.model_info import reads_bm25, write_training_info
 from hardneg_haystack.training.teacher import TeacherFn
 
@@ -133,6 +134,7 @@ def train_cross_encoder(
     step_progress: Callable[[int], Callable[[int], None]] | None = None,
     store: Any = None,
     teacher: TeacherFn | None = None,
+    judgements: Judgements | None = None,
 ) -> TrainResult:
     """Train a re-ranker on mined data and write ``output_dir/model`` (plus checkpoints, curve, history).
 
@@ -151,6 +153,9 @@ def train_cross_encoder(
     :param store: The index the rows were mined from; needed by ``config.bm25_text`` (BM25 scores of the pairs).
     :param teacher: ``loss="listnet"``: labels the negatives of each training list
         (:func:`~hardneg_haystack.training.teacher.label_teacher`; rows must carry ``negative_ids``).
+    :param judgements: Validation results already scored (:class:`~hardneg_haystack.training.judgements.Judgements`;
+        ``hardneg experiment`` shares one between the warm start and every fine-tune, which all start from the same
+        weights): a model's weights are never judged twice on the same samples.
     """
     from transformers import set_seed
 
@@ -200,8 +205,9 @@ def train_cross_encoder(
     scores = _teacher_scores(teacher, train_groups, where) if config.loss == "listnet" else None
     loss, dataset, sampler = _loss_and_dataset(model, train_groups, config, scores)
     trainer = build_trainer(
-        model, dataset, loss, config, out, samples=samples, sampler=sampler, device=device, step_progress=step_progress
-    )
+        model, dataset, loss, config, out, samples=samples, sampler=sampler, device=device,
+        step_progress=step_progress, judgements=judgements,
+    )  # fmt: skip
     fitted = fit(trainer, model, checkpoint=checkpoint)
     history, metrics, evaluator = fitted.history, fitted.metrics, trainer.evaluator
     best_step = _best_step(trainer.state.best_model_checkpoint)
@@ -306,9 +312,13 @@ def build_trainer(
     sampler: Any = None,
     device: str | None = None,
     step_progress: Callable[[int], Callable[[int], None]] | None = None,
+    judgements: Judgements | None = None,
+    judge_start: bool = True,
 ) -> Any:
-    """A CrossEncoderTrainer with our conventions: validation on ``samples`` (also at step 0, so the curve
-    starts from the base model), checkpoints every evaluation, the best one kept, early stopping, seeds.
+    """A CrossEncoderTrainer with our conventions: validation on ``samples`` (also at step 0 when ``judge_start``,
+    so the curve starts from the base model), checkpoints every evaluation, the best one kept, early stopping,
+    seeds. Every validation pass goes through ``judgements`` (a fresh in-memory one by default): weights already
+    judged on these samples are not scored again.
 
     ``step_progress(total_steps)`` returns a function the trainer calls with 1 after every optimiser step
     (a progress bar's advance)."""
@@ -326,7 +336,7 @@ def build_trainer(
         1, math.ceil(steps_per_epoch / config.evals_per_epoch) if config.evals_per_epoch else total_steps // 4
     )
     evaluator = (
-        _autocast_evaluator(CrossEncoderRerankingEvaluator, config.precision)(
+        _autocast_evaluator(CrossEncoderRerankingEvaluator, config.precision, judgements or Judgements(), samples)(
             samples, at_k=10, name="validation", write_csv=False, batch_size=32
         )
         if samples
@@ -344,7 +354,7 @@ def build_trainer(
         batch_sampler=sampler or BatchSamplers.BATCH_SAMPLER,
         eval_strategy="steps" if evaluator else "no",
         eval_steps=eval_steps,
-        eval_on_start=evaluator is not None,
+        eval_on_start=evaluator is not None and judge_start,
         save_strategy="steps",
         save_steps=eval_steps,
         save_total_limit=2,
@@ -374,15 +384,21 @@ def build_trainer(
     return trainer
 
 
-def _autocast_evaluator(cls: type, precision: str) -> type:
+def _autocast_evaluator(cls: type, precision: str, judgements: Judgements, samples: Any) -> type:
     """``cls`` (a sentence-transformers evaluator) scoring under the training's autocast, as the experiment's
     evaluation scores (:func:`~hardneg_haystack.scoring.precision.pair_scorer`): bf16 validation passes are about 3x
-    cheaper on CPUs with bf16, and each one judges the model as it will be used."""
+    cheaper on CPUs with bf16, and each one judges the model as it will be used. Weights ``judgements`` has
+    already seen on these ``samples`` are answered from it."""
     from hardneg_haystack.scoring.precision import autocast
 
+    samples_key = samples_digest(samples)
+
     def call(self: Any, model: Any, *args: Any, **kwargs: Any) -> Any:
-        with autocast(precision, str(getattr(model, "device", "cpu"))):
-            return cls.__call__(self, model, *args, **kwargs)
+        def score() -> dict[str, float]:
+            with autocast(precision, str(getattr(model, "device", "cpu"))):
+                return cls.__call__(self, model, *args, **kwargs)
+
+        return judgements.judge(model, samples_key, precision, score)
 
     return type(f"Autocast{cls.__name__}", (cls,), {"__call__": call})
 

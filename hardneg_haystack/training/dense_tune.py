@@ -93,6 +93,7 @@ class DenseTuneResult:
     curve: list[float]  # validation score after each epoch, epoch 0 first
     train_pairs: int
     seconds: float
+    judging_seconds: float = 0.0  # of ``seconds``, spent judging epochs on validation
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -148,7 +149,16 @@ def tune_member(
     with contextlib.suppress(AttributeError):  # a static (model2vec) member has no length to set
         st.max_seq_length = config.max_length
     start = time.perf_counter()
-    curve = [float(evaluate(st))]
+    judging = 0.0
+
+    def judge() -> float:
+        nonlocal judging
+        began = time.perf_counter()
+        score = float(evaluate(st))
+        judging += time.perf_counter() - began
+        return score
+
+    curve = [judge()]
     if on_epoch:
         on_epoch(0, curve[0])
     best = 0
@@ -186,7 +196,7 @@ def tune_member(
         trainer = SentenceTransformerTrainer(model=st, args=args, train_dataset=data, loss=loss)
         trainer.remove_callback(PrinterCallback)  # our output is ours
         trainer.train()
-        score = float(evaluate(st))
+        score = judge()
         curve.append(score)
         if on_epoch:
             on_epoch(epoch, score)
@@ -195,8 +205,9 @@ def tune_member(
             if is_main_process():  # under a launcher every process holds the same model; one writes it
                 st.save(str(out / "model"))
     result = DenseTuneResult(
-        out / "model" if best else None, best, curve, len(rows), round(time.perf_counter() - start, 2)
-    )
+        out / "model" if best else None, best, curve, len(rows), round(time.perf_counter() - start, 2),
+        round(judging, 2),
+    )  # fmt: skip
     if is_main_process():
         saved = {"config": config.to_dict(), **result.to_dict(), "processes": world_size()}
         (out / RESULT_FILE).write_text(json.dumps(saved, indent=2))

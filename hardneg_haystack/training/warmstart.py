@@ -47,6 +47,7 @@ from hardneg_haystack.ranking.score_fusion import blend, union_candidates
 from hardneg_haystack.scoring.bm25_text import with_bm25_all
 from hardneg_haystack.training.cross_encoder import CHECKPOINTS, MODEL_DIR, TrainConfig, write_training_curve
 from hardneg_haystack.training.distributed import is_main_process
+from hardneg_haystack.training.judgements import Judgements
 from hardneg_haystack.training.model_info import write_training_info
 from hardneg_haystack.training.pseudo_queries import KINDS, PseudoQuery, make_pseudo_queries
 
@@ -234,6 +235,7 @@ def warm_start(
     progress: Callable[[int], None] | None = None,
     step_progress: Callable[[int], Callable[[int], None]] | None = None,
     device: str | None = None,
+    judgements: Judgements | None = None,
 ) -> WarmStartResult:
     """Train (or reuse) the warm-start cross-encoder in ``output_dir/model``; see the module docstring.
 
@@ -243,6 +245,8 @@ def warm_start(
         to report and pick the best checkpoint; training itself uses no label.
     :param progress: Advanced by the number of pseudo-queries whose teacher lists are built.
     :param step_progress: Given the total training steps, returns a callable advanced by 1 per step.
+    :param judgements: Where validation results are remembered (the fine-tunes that start from this model find
+        its last judgement there).
     """
     import time
 
@@ -298,8 +302,9 @@ def warm_start(
     loss = ListNetLoss(model, mini_batch_size=32)
     train_cfg = config.train
     trainer = build_trainer(
-        model, dataset, loss, train_cfg, out, samples=validation or None, device=device, step_progress=step_progress
-    )
+        model, dataset, loss, train_cfg, out, samples=validation or None, device=device, step_progress=step_progress,
+        judgements=judgements, judge_start=False,  # the start is a bi-encoder with a fresh scoring head
+    )  # fmt: skip
     fitted = fit(trainer, model, checkpoint=_last_checkpoint(out / CHECKPOINTS))
     seconds["train"], history, metrics = fitted.seconds, fitted.history, fitted.metrics
     steps = fitted.steps

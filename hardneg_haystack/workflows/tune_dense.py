@@ -19,14 +19,19 @@ Example::
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from hardneg_haystack.errors import ConfigError, DataError
 from hardneg_haystack.evaluation.dense import member_validator
 from hardneg_haystack.training.dense_tune import DenseTuneConfig, DenseTuneResult, training_rows, tune_member
+from hardneg_haystack.training.judgements import Judgements, samples_digest
+from hardneg_haystack.training.warmstart import corpus_fingerprint
 
 
 class NothingToTune(DataError):
@@ -74,6 +79,7 @@ def tune_dense(
     mined_from: str | None = None,
     validation_from: str | None = None,
     on_epoch: Callable[[int, float], None] | None = None,
+    judgements: Judgements | None = None,
 ) -> DenseTuneOutcome:
     """Tune ``member`` (:func:`choose_member`) of the indexed ``ensemble`` on ``ntuples`` (a miner's output,
     ``config.negatives`` negatives per row, the ``validation`` queries left out) for up to ``config.epochs``
@@ -81,6 +87,9 @@ def tune_dense(
     ``validation`` with the tuned member in place; the best is saved under ``out/model`` (nothing when the member
     as indexed wins) and described in ``out/dense_tune.json``. ``mined_from`` / ``validation_from``: where the
     tuples and the validation queries come from (paths), named in the message when no tuple is left.
+    ``judgements``: validation results remembered by the weights judged
+    (:class:`~hardneg_haystack.training.judgements.Judgements`): tunes of one member on several negative sources
+    judge the member as indexed once.
 
     :raises NothingToTune: the member cannot be trained, or no tuple has enough negatives outside ``validation``.
     """
@@ -97,5 +106,25 @@ def tune_dense(
         precision=config.precision,
     )  # fmt: skip
     model = str(ensemble.members[position].model)
-    result = tune_member(model, rows, out, config, evaluate=validate, on_epoch=on_epoch)
+    judged = judgements or Judgements()
+    what = samples_digest([_validation_setting(corpus, ensemble, position, validation, depth, config.candidates)])
+
+    def judge(st: Any) -> float:
+        return judged.judge(st, what, config.precision, lambda: {"ndcg@10": validate(st)})["ndcg@10"]
+
+    result = tune_member(model, rows, out, config, evaluate=judge, on_epoch=on_epoch)
     return DenseTuneOutcome(ensemble.members[position].label, position, len(rows), result)
+
+
+def _validation_setting(
+    corpus: Any, ensemble: Any, position: int, validation: Sequence[Any], depth: int, candidates: int | None
+) -> dict[str, Any]:
+    """What a member's validation score depends on besides its weights: the index (entries and vectors), the
+    ensemble's other members and weights, the queries and the retrieval depth."""
+    vectors = hashlib.sha256(np.ascontiguousarray(corpus.embeddings).tobytes()).hexdigest()
+    return {
+        "corpus": corpus_fingerprint(corpus), "vectors": vectors, "position": position, "depth": depth,
+        "candidates": candidates, "members": [str(m.label) for m in ensemble.members],
+        "weights": [float(w) for w in ensemble.weights], "fusion": str(ensemble.fusion),
+        "queries": [[q.id, q.text, sorted(q.positive_ids)] for q in validation],
+    }  # fmt: skip
