@@ -102,10 +102,9 @@ def test_tunes_of_one_member_judge_the_member_as_indexed_once(tiny_index: Path, 
     weights are scored; the shared score equals a fresh one."""
     from hardneg_haystack.index.workdir import open_work_dir
     from hardneg_haystack.ingest import load_beir_queries
+    from hardneg_haystack.mining.corpus import load_corpus
     from hardneg_haystack.training.judgements import Judgements
     from hardneg_haystack.workflows.tune_dense import tune_dense
-
-    from hardneg_haystack.mining.corpus import load_corpus
 
     store, ensemble, _ = open_work_dir(tiny_index)
     corpus = load_corpus(store)
