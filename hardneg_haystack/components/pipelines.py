@@ -187,22 +187,47 @@ def build_rerank_pipeline(
 
 
 def build_fused_pipeline(
-    *, store: Any, ranker_model: str, text_embedder: EnsembleTextEmbedder, candidates: int = 100, top_k: int = 10
+    *,
+    store: Any,
+    ranker_model: str,
+    text_embedder: EnsembleTextEmbedder,
+    candidates: int = 100,
+    top_k: int = 10,
+    union: bool = False,
 ) -> Pipeline:
-    """The system users deploy: BM25 top ``candidates`` -> cross-encoder ranker (``torch-amp``: scored as the
-    experiment measured it) -> ScoreFuser (BM25, dense ensemble similarity and cross-encoder, with the weights
-    stored with the model) -> MaxPAggregator.
+    """The system users deploy: candidates -> cross-encoder ranker (``torch-amp``: scored as the experiment
+    measured it) -> ScoreFuser (BM25, dense ensemble similarity and cross-encoder, with the weights stored with
+    the model) -> MaxPAggregator. The candidates are BM25's top ``candidates``, or with ``union`` the union of
+    BM25's and the embedding retriever's top ``candidates`` each (the ``bm25 + dense`` hybrid's candidates; a
+    document BM25 did not return reads BM25 score 0, for the ranker and the fuser).
     Run with ``{"retriever": {"query": q}, "ranker": {"query": q}, "text_embedder": {"text": q}}``.
     """
     from hardneg_haystack.components.rankers import ScoreFuser
 
     pipe = Pipeline()
-    pipe.add_component("ranker", cross_encoder_ranker(ranker_model, top_k=candidates, measured=True))
+    ranker = cross_encoder_ranker(ranker_model, top_k=2 * candidates if union else candidates, measured=True)
+    pipe.add_component("ranker", ranker)
     model_dir = ranker_model if Path(ranker_model).is_dir() else None
     _fuse_bm25_with(pipe, store, text_embedder, ScoreFuser(model=model_dir, top_k=None), candidates, top_k)
-    pipe.connect("retriever.documents", "ranker.documents")
+    first_stage = _join_dense(pipe, store, candidates) if union else "retriever.documents"
+    pipe.connect(first_stage, "ranker.documents")
+    if union and getattr(ranker, "reads_bm25_score", False):
+        pipe.connect("retriever.documents", "ranker.bm25_documents")  # tags from BM25, not the joiner's scores
     pipe.connect("ranker.documents", "fuser.documents")
     return pipe
+
+
+def _join_dense(pipe: Pipeline, store: Any, candidates: int) -> str:
+    """Add the store's embedding retriever (top ``candidates``, with embeddings) beside the BM25 retriever and a
+    joiner of the two (BM25's documents first); returns the joiner's output socket."""
+    from haystack.components.joiners import DocumentJoiner
+
+    pipe.add_component("embedding_retriever", embedding_retriever_for(store, top_k=candidates, return_embedding=True))
+    pipe.add_component("joiner", DocumentJoiner(join_mode="concatenate"))
+    pipe.connect("text_embedder.embedding", "embedding_retriever.query_embedding")
+    pipe.connect("retriever.documents", "joiner.documents")
+    pipe.connect("embedding_retriever.documents", "joiner.documents")
+    return "joiner.documents"
 
 
 def _fuse_bm25_with(
@@ -242,19 +267,12 @@ def build_hybrid_pipeline(
     BM25 did not return scores 0 there), blended ``dense_weight`` : ``1 - dense_weight`` by
     :class:`~hardneg_haystack.components.rankers.ScoreFuser` -> MaxPAggregator.
     Run with ``{"retriever": {"query": q}, "text_embedder": {"text": q}}``."""
-    from haystack.components.joiners import DocumentJoiner
-
     from hardneg_haystack.components.rankers import ScoreFuser
 
     pipe = Pipeline()
     weights = {"bm25": 1.0 - dense_weight, "dense": dense_weight, "cross-encoder": 0.0}
     _fuse_bm25_with(pipe, store, text_embedder, ScoreFuser(weights=weights, top_k=None), candidates, top_k)
-    pipe.add_component("embedding_retriever", embedding_retriever_for(store, top_k=candidates, return_embedding=True))
-    pipe.add_component("joiner", DocumentJoiner(join_mode="concatenate"))
-    pipe.connect("text_embedder.embedding", "embedding_retriever.query_embedding")
-    pipe.connect("retriever.documents", "joiner.documents")
-    pipe.connect("embedding_retriever.documents", "joiner.documents")
-    pipe.connect("joiner.documents", "fuser.documents")
+    pipe.connect(_join_dense(pipe, store, candidates), "fuser.documents")
     return pipe
 
 

@@ -10,7 +10,8 @@ batches), so every command scores a model the same way. Metrics are ranx's
 - :func:`model_scores`: a model's scores of each query's BM25 top k (loaded and read as it was trained);
 - :func:`cross_encoder_scores` + :func:`reorder_run`: score once at the deepest depth, re-order at each;
 - :func:`rerank_runs`: (re-ranker alone, blended with BM25) runs from those scores;
-- :func:`fused_scores` / :func:`fit_fused_weights`: BM25 + dense + cross-encoder fused per query;
+- :func:`fused_scores` / :func:`fused_run` / :func:`fit_fused_weights`: BM25 + dense + cross-encoder fused per
+  query, over BM25's candidates or the BM25 + dense union;
 - :func:`evaluate_rerankers`: the rows of ``hardneg eval-rerank``.
 """
 
@@ -65,18 +66,20 @@ def model_scores(
     precision: str = "auto",
     batch_size: int = 32,
     progress: Callable[[int], None] | None = None,
+    union: bool = False,
 ) -> list[list[np.ndarray]]:
     """The cross-encoder ``model_ref`` (folder, hub id or alias) loaded once, and for each of ``stages`` its
-    scores of every query's BM25 top ``k`` (:func:`cross_encoder_scores`), read as the model was trained: with
-    BM25's score as text when its ``hardneg.json`` says so. The one path from a model to evaluated scores that
-    the experiment, ``hardneg eval-rerank``, offline A/B and the benchmark probes share."""
+    scores of every query's candidates (:func:`cross_encoder_scores`: BM25's top ``k``, or with ``union`` the
+    BM25 + dense union), read as the model was trained: with BM25's score as text when its ``hardneg.json`` says
+    so. The one path from a model to evaluated scores that the experiment, ``hardneg eval-rerank``, offline A/B
+    and the benchmark probes share."""
     from hardneg_haystack.embedding.models import load_cross_encoder
     from hardneg_haystack.training.model_info import reads_bm25
 
     model = load_cross_encoder(str(model_ref), max_length=max_length)
     score = model_scorer(model, precision=precision, batch_size=batch_size)
     tagged = reads_bm25(model_ref)
-    return [cross_encoder_scores(stage, score, k, bm25_text=tagged, progress=progress) for stage in stages]
+    return [cross_encoder_scores(stage, score, k, bm25_text=tagged, progress=progress, union=union) for stage in stages]
 
 
 def cross_encoder_scores(
@@ -86,35 +89,50 @@ def cross_encoder_scores(
     *,
     bm25_text: bool = False,
     progress: Callable[[int], None] | None = None,
+    union: bool = False,
 ) -> list[np.ndarray]:
-    """Per query, the cross-encoder's scores of its BM25 top ``k`` (aligned with ``first.bm25[q][:k]``).
-    Scored once at the deepest depth; shallower re-rankings reuse the head of these lists. ``bm25_text``: the
-    model reads each candidate's BM25 score (:mod:`hardneg_haystack.scoring.bm25_text`)."""
+    """Per query, the cross-encoder's scores of its candidates (:func:`candidates_of`: BM25's top ``k``, aligned
+    with ``first.bm25[q][:k]``; with ``union`` BM25's top ``k`` and then the dense top ``k``'s others, so the head
+    is still BM25's). Scored once at the deepest depth; shallower re-rankings of BM25's list reuse the head of
+    these lists. ``bm25_text``: the model reads each candidate's BM25 score
+    (:mod:`hardneg_haystack.scoring.bm25_text`; 0 for a candidate BM25's top ``k`` does not hold)."""
     out = []
     for qi, q in enumerate(first.queries):
-        texts = candidate_texts(first, qi, k, bm25_text=bm25_text)
+        texts = candidate_texts(first, qi, k, bm25_text=bm25_text, union=union)
         out.append(np.asarray(score_pairs([(q.text, t) for t in texts]), dtype=np.float64))
         if progress is not None:
             progress(1)
     return out
 
 
-def candidate_texts(first: FirstStage, qi: int, k: int, *, bm25_text: bool = False) -> list[str]:
-    """The passages of query ``qi``'s BM25 top ``k`` as a cross-encoder reads them: tagged with their BM25
-    score (relative to the query's best) when ``bm25_text``."""
-    cands = first.bm25[qi]
-    texts = [first.corpus.contents[i] for i, _ in cands[:k]]
+def candidates_of(first: FirstStage, qi: int, k: int, *, union: bool = False) -> tuple[list[int], list[float]]:
+    """Query ``qi``'s candidates (corpus indices) and their BM25 scores: BM25's top ``k``; with ``union`` the
+    candidates of ``bm25 + dense`` (:meth:`FirstStage.hybrid_candidates`: BM25's top ``k`` in rank order, then
+    the dense top ``k``'s others, BM25 score 0), as a hybrid pipeline's joiner hands them to its ranker."""
+    if union and first.dense.shape[1]:
+        idx, bm, _ = first.hybrid_candidates(qi, k)
+        return idx, bm
+    head = first.bm25[qi][:k]
+    return [i for i, _ in head], [s for _, s in head]
+
+
+def candidate_texts(first: FirstStage, qi: int, k: int, *, bm25_text: bool = False, union: bool = False) -> list[str]:
+    """The passages of query ``qi``'s candidates (:func:`candidates_of`) as a cross-encoder reads them: tagged
+    with their BM25 score (relative to the query's best) when ``bm25_text``."""
+    idx, bm = candidates_of(first, qi, k, union=union)
+    texts = [first.corpus.contents[i] for i in idx]
     if bm25_text:
-        texts = with_bm25_all(texts, [s for _, s in cands[:k]], cands[0][1] if cands else 0.0)
+        cands = first.bm25[qi]
+        texts = with_bm25_all(texts, bm, cands[0][1] if cands else 0.0)
     return texts
 
 
-def signals(first: FirstStage, qi: int, ce: np.ndarray, k: int) -> list[np.ndarray]:
-    """``[bm25, dense, cross-encoder]`` scores of query ``qi``'s BM25 top ``k`` (the fusion's inputs)."""
-    head = first.bm25[qi][:k]
-    idx = [i for i, _ in head]
+def signals(first: FirstStage, qi: int, ce: np.ndarray, k: int, *, union: bool = False) -> list[np.ndarray]:
+    """``[bm25, dense, cross-encoder]`` scores of query ``qi``'s candidates (:func:`candidates_of`; the fusion's
+    inputs)."""
+    idx, bm = candidates_of(first, qi, k, union=union)
     dense = first.dense[qi][idx] if first.dense.shape[1] else np.zeros(len(idx))
-    return [np.asarray([s for _, s in head], dtype=np.float64), np.asarray(dense, dtype=np.float64), ce[:k]]
+    return [np.asarray(bm, dtype=np.float64), np.asarray(dense, dtype=np.float64), np.asarray(ce[: len(idx)])]
 
 
 def reorder_run(first: FirstStage, scores: Sequence[np.ndarray], k: int, depth: int) -> Run:
@@ -125,21 +143,40 @@ def reorder_run(first: FirstStage, scores: Sequence[np.ndarray], k: int, depth: 
     return out
 
 
-def fused_scores(first: FirstStage, ce: Sequence[np.ndarray], weights: Sequence[float], k: int) -> list[np.ndarray]:
-    """Per query, ``weights``-fused BM25, dense and cross-encoder scores of its BM25 top ``k``."""
-    return [fuse(signals(first, qi, ce[qi], k), weights) for qi in range(len(first.queries))]
+def fused_scores(
+    first: FirstStage, ce: Sequence[np.ndarray], weights: Sequence[float], k: int, *, union: bool = False
+) -> list[np.ndarray]:
+    """Per query, ``weights``-fused BM25, dense and cross-encoder scores of its candidates (:func:`candidates_of`)."""
+    return [fuse(signals(first, qi, ce[qi], k, union=union), weights) for qi in range(len(first.queries))]
+
+
+def fused_run(
+    first: FirstStage, ce: Sequence[np.ndarray], weights: Sequence[float], k: int, depth: int, *, union: bool = False
+) -> Run:
+    """The fused system's run: each query's candidates ordered by :func:`fused_scores`; over BM25's top ``k``
+    the deeper BM25 ranks stay below (:func:`reorder_run`), over the union the candidates are the whole list
+    (as the hybrid's), folded by MaxP and cut at ``depth``."""
+    scores = fused_scores(first, ce, weights, k, union=union)
+    if not union or not first.dense.shape[1]:
+        return reorder_run(first, scores, k, depth)
+    out: Run = {}
+    for qi, q in enumerate(first.queries):
+        idx, _ = candidates_of(first, qi, k, union=True)
+        out[q.id] = maxp(dict(zip(idx, scores[qi].tolist(), strict=True)), first.corpus, depth)
+    return out
 
 
 def fit_fused_weights(
-    validation: FirstStage, ce: Sequence[np.ndarray], k: int, *, step: float = 0.1
+    validation: FirstStage, ce: Sequence[np.ndarray], k: int, *, step: float = 0.1, union: bool = False
 ) -> tuple[tuple[float, ...], float]:
-    """(BM25, dense, cross-encoder) weights maximising nDCG@10 of the fused top ``k`` on VALIDATION queries."""
+    """(BM25, dense, cross-encoder) weights maximising nDCG@10 of the fused candidates (:func:`candidates_of`)
+    on VALIDATION queries."""
     samples = []
     for qi, q in enumerate(validation.queries):
         positives = set(validation.corpus.positive_indices(q.positive_ids))
-        head = validation.bm25[qi][:k]
-        if positives and any(i in positives for i, _ in head):
-            samples.append((signals(validation, qi, ce[qi], k), [i in positives for i, _ in head]))
+        idx, _ = candidates_of(validation, qi, k, union=union)
+        if positives and any(i in positives for i in idx):
+            samples.append((signals(validation, qi, ce[qi], k, union=union), [i in positives for i in idx]))
     if not samples:
         return (0.0, 0.0, 1.0), float("nan")
     return fit_fusion_weights(samples, step=step)

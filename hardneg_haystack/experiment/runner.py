@@ -31,7 +31,7 @@ from hardneg_haystack.embedding.ensemble import Ensemble
 from hardneg_haystack.errors import ConfigError, DataError
 from hardneg_haystack.evaluation.crossfit import cross_fitted_run, folds
 from hardneg_haystack.evaluation.first_stage import FirstStage, fit_hybrid_weight
-from hardneg_haystack.evaluation.rerank import fit_fused_weights, fused_scores, model_scores, reorder_run
+from hardneg_haystack.evaluation.rerank import fit_fused_weights, fused_run, model_scores, reorder_run
 from hardneg_haystack.evaluation.runs import qrels_of
 from hardneg_haystack.experiment.config import ExperimentConfig
 from hardneg_haystack.experiment.report import build_results, write_report
@@ -112,6 +112,7 @@ class ExperimentData:
 #: fields a run folder's saved config may predate, with what such a run did: the embedded store, no dense tuning
 LEGACY_FIELDS: dict[str, Any] = {
     "store": "memory", "index": "hardneg", "dense": None, "store_settings": {}, "embed_precision": "fp32",
+    "fuse_over": "bm25",
 }  # fmt: skip
 
 
@@ -574,10 +575,10 @@ class Experiment:
                         lambda w, rows, tv=tv: tv.subset(rows).hybrid_run(w, cfg.depth),
                         seed=cfg.seed,
                     )
-            deepest = cfg.candidates[-1]
+            deepest, union = cfg.candidates[-1], cfg.fuse_over == "union"
 
             def _fused_run(stage: FirstStage, ce: list, weights: tuple[float, ...]) -> dict[str, dict[str, float]]:
-                return reorder_run(stage, fused_scores(stage, ce, weights, deepest), deepest, cfg.depth)
+                return fused_run(stage, ce, weights, deepest, cfg.depth, union=union)
 
             timings, fusion = {}, {}
             scored: dict[str, tuple[list, list]] = {}  # a fine-tune that kept the warm start is not scored twice
@@ -588,30 +589,28 @@ class Experiment:
                     ce_val, ce = scored[same]
                 else:
                     tick = self.progress(f"re-ranking with the {name} re-ranker", len(val) + len(first.queries))
+                    # the fused systems' candidates (with union, BM25's top `deepest` first: the re-ranker's rows
+                    # below re-order that head)
                     ce_val, ce = model_scores(
-                        path, [val_first, first], deepest, max_length=cfg.train.max_length,
-                        precision=cfg.train.precision, progress=tick,
+                        path, [fuse_val, fuse_first], deepest, max_length=cfg.train.max_length,
+                        precision=cfg.train.precision, progress=tick, union=union,
                     )  # fmt: skip
                     scored[same] = (ce_val, ce)
                 timings[name] = round(time.perf_counter() - start, 2)
                 for k in cfg.candidates:
                     runs[f"rerank[{name}] top-{k}"] = reorder_run(first, ce, k, cfg.depth)
-                weights, val_ndcg = fit_fused_weights(fuse_val, ce_val, deepest)
+                weights, val_ndcg = fit_fused_weights(fuse_val, ce_val, deepest, union=union)
                 fusion[name] = {
                     "weights": dict(zip(("bm25", "dense", "cross-encoder"), weights, strict=True)),
                     "validation_ndcg@10": val_ndcg,
                 }
                 store_fusion_weights(path, fusion[name]["weights"])
-                runs[f"fused[{name}]"] = reorder_run(
-                    first, fused_scores(fuse_first, ce, weights, deepest), deepest, cfg.depth
-                )
-                val_runs[f"fused[{name}]"] = reorder_run(
-                    val_first, fused_scores(fuse_val, ce_val, weights, deepest), deepest, cfg.depth
-                )
+                runs[f"fused[{name}]"] = _fused_run(fuse_first, ce, weights)
+                val_runs[f"fused[{name}]"] = _fused_run(fuse_val, ce_val, weights)
                 val_crossfit[f"fused[{name}]"] = cross_fitted_run(
                     len(val),
                     lambda rows, ce_val=ce_val: fit_fused_weights(
-                        fuse_val.subset(rows), [ce_val[r] for r in rows], deepest
+                        fuse_val.subset(rows), [ce_val[r] for r in rows], deepest, union=union
                     )[0],
                     lambda w, rows, ce_val=ce_val: _fused_run(fuse_val.subset(rows), [ce_val[r] for r in rows], w),
                     seed=cfg.seed,
@@ -675,11 +674,13 @@ class Experiment:
             pipe = build_hybrid_pipeline(store=store, text_embedder=embedder, dense_weight=weight, candidates=depth)
             how = f"BM25 + dense (dense weight {weight:g}), no cross-encoder"
         else:
-            ranker = name[len("fused[") : -1]
+            ranker, union = name[len("fused[") : -1], self.config.fuse_over == "union"
             pipe = build_fused_pipeline(
-                store=store, ranker_model=self.rankers()[ranker], text_embedder=embedder, candidates=deepest
-            )
-            how = f"BM25 top {deepest} -> the {ranker} re-ranker -> BM25 + dense + cross-encoder fused"
+                store=store, ranker_model=self.rankers()[ranker], text_embedder=embedder, candidates=deepest,
+                union=union,
+            )  # fmt: skip
+            first = f"BM25 + dense top {deepest} each" if union else f"BM25 top {deepest}"
+            how = f"{first} -> the {ranker} re-ranker -> BM25 + dense + cross-encoder fused"
         chosen = "the system" if name == ev["recommended"] else "not the system"
         header = (
             f"# {name} ({how}): {chosen} the {ev['validation_queries']} validation queries recommend,\n"
