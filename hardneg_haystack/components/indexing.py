@@ -133,7 +133,7 @@ def _index(
         members=members, fusion=fusion, cache_dir=work_dir / CACHE_DIR, progress_bar=False, devices=devices,
         precision=precision,  # type: ignore[arg-type]
     )  # fmt: skip
-    recorded = {k: v for k, v in embedder.ensemble.to_dict().items() if k != "devices"}  # how, not what
+    recorded = embedder.ensemble.recorded()
     rebuild = _check_previous_index(work_dir, recorded, rebuild=rebuild)
     embedder.warm_up()
     ens = embedder.ensemble
@@ -169,7 +169,7 @@ def _index(
     seconds = time.perf_counter() - start
     cache = ens.cache
     manifest = {
-        "ensemble": {k: v for k, v in ens.to_dict().items() if k != "devices"},
+        "ensemble": ens.recorded(),
         "dimension": ens.dimension,
         "member_dimensions": ens.dimensions,
         "store": config.to_dict(),

@@ -219,11 +219,13 @@ def build_fused_pipeline(
 
 def _join_dense(pipe: Pipeline, store: Any, candidates: int) -> str:
     """Add the store's embedding retriever (top ``candidates``, with embeddings) beside the BM25 retriever and a
-    joiner of the two (BM25's documents first); returns the joiner's output socket."""
+    joiner of the two: BM25's documents first in BM25's order, then the embedding retriever's others in its order
+    (``sort_by_score=False``: the experiment's candidate order, so a re-ranker scores the same batches); returns
+    the joiner's output socket."""
     from haystack.components.joiners import DocumentJoiner
 
     pipe.add_component("embedding_retriever", embedding_retriever_for(store, top_k=candidates, return_embedding=True))
-    pipe.add_component("joiner", DocumentJoiner(join_mode="concatenate"))
+    pipe.add_component("joiner", DocumentJoiner(join_mode="concatenate", sort_by_score=False))
     pipe.connect("text_embedder.embedding", "embedding_retriever.query_embedding")
     pipe.connect("retriever.documents", "joiner.documents")
     pipe.connect("embedding_retriever.documents", "joiner.documents")

@@ -371,6 +371,13 @@ class Ensemble:
             return np.zeros((0, self.dimension), dtype=np.float32)
         return fuse_vectors(self.encode_members(texts, role), self.weights, self.fusion)
 
+    def recorded(self) -> dict[str, Any]:
+        """What an index records of the ensemble that embedded it: :meth:`to_dict` without ``devices`` (how a
+        process encodes, not what), the precision as used here (``auto`` resolved: the index's vectors are bf16
+        or fp32 ones, whatever the machine that opens it later has)."""
+        out = {k: v for k, v in self.to_dict().items() if k not in ("devices", "precision")}
+        return {**out, "precision": "bf16"} if use_bf16(self.precision, self.device) else out
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "members": [m.to_dict() for m in self.members],

@@ -70,9 +70,14 @@ class FirstStage:
         return out
 
     def hybrid_candidates(self, qi: int, depth: int) -> tuple[list[int], list[float], list[float]]:
-        """Union of BM25 and dense top ``depth``: indices, BM25 scores (0 below BM25's list), dense scores."""
+        """Union of BM25 and dense top ``depth``: indices, BM25 scores (0 below BM25's list), dense scores. BM25's
+        list comes first in its order, then the dense top's others by descending dense score: the order in which
+        a hybrid pipeline's joiner (``sort_by_score=False``) hands them to a re-ranker, so both score the same
+        batches."""
         row = self.dense[qi]
         idx, bm = union_candidates(self.bm25[qi], row, depth)
+        head = min(depth, len(self.bm25[qi]))
+        idx = idx[:head] + sorted(idx[head:], key=lambda i: (-float(row[i]), i))
         return idx, [bm.get(i, 0.0) for i in idx], [float(row[i]) for i in idx]
 
     def hybrid_run(self, weight: float, depth: int) -> Run:

@@ -257,6 +257,12 @@ def render_markdown(results: dict[str, Any], plots: list[Path]) -> str:
     folds = rec.get("crossfit_folds")
     steps = "\n".join(f"| {k} | {v['seconds']:.1f} |" for k, v in results["steps"].items())
     n_val = results["steps"]["evaluate"].get("validation_queries", "the")
+    deepest = cfg["candidates"][-1]
+    fused_over = (
+        f"the union of BM25's and the dense retriever's top-{deepest} (the hybrid's candidates)"
+        if cfg.get("fuse_over", "bm25") == "union"
+        else f"BM25's top-{deepest}"
+    )
     versions = ", ".join(f"{k} {v}" for k, v in results["versions"].items())
     images = "\n".join(f"![{p.stem}]({p.name})" for p in plots)
     return f"""# Experiment report: do ensemble-mined hard negatives train a better re-ranker?
@@ -329,7 +335,7 @@ whose best epoch scores highest is kept, served and used by the fused systems an
 |---|---|---|---|---|
 {dense or "| (dense tuning off) | | | | |"}
 
-## Fused system: BM25 + dense + cross-encoder over BM25's top-{cfg["candidates"][-1]}
+## Fused system: BM25 + dense + cross-encoder over {fused_over}
 
 Weights (on min-max normalised scores) fitted on the {n_val} validation queries, never on test queries.
 

@@ -131,10 +131,12 @@ def saved_config(state: dict[str, Any]) -> dict[str, Any] | None:
     return filled
 
 
-def store_fusion_weights(model_dir: str | Path, weights: dict[str, float]) -> None:
-    """Record the fitted fusion weights in the model's ``hardneg.json`` (read by ``ScoreFuser(model=...)``)."""
+def store_fusion_weights(model_dir: str | Path, weights: dict[str, float], candidates: dict[str, Any]) -> None:
+    """Record the fitted fusion weights in the model's ``hardneg.json`` (read by ``ScoreFuser(model=...)``), with
+    the candidates they were fitted over (``{"over": "union" | "bm25", "top_k": k}``): the pipeline that serves
+    them should hand the fuser the same ones (``build_fused_pipeline(union=..., candidates=k)``)."""
 
-    update_training_info(model_dir, fusion_weights=weights)
+    update_training_info(model_dir, fusion_weights=weights, fusion_candidates=candidates)
 
 
 def sample_queries(queries: list[LabelledQuery], n: int | None, seed: int) -> list[LabelledQuery]:
@@ -604,7 +606,7 @@ class Experiment:
                     "weights": dict(zip(("bm25", "dense", "cross-encoder"), weights, strict=True)),
                     "validation_ndcg@10": val_ndcg,
                 }
-                store_fusion_weights(path, fusion[name]["weights"])
+                store_fusion_weights(path, fusion[name]["weights"], {"over": cfg.fuse_over, "top_k": deepest})
                 runs[f"fused[{name}]"] = _fused_run(fuse_first, ce, weights)
                 val_runs[f"fused[{name}]"] = _fused_run(fuse_val, ce_val, weights)
                 val_crossfit[f"fused[{name}]"] = cross_fitted_run(

@@ -213,6 +213,13 @@ def describe_ensemble(ensemble: dict[str, Any], dimension: int | None = None) ->
     return f"{' + '.join(parts)}, {ensemble.get('fusion', 'weighted')} fusion{dim}"
 
 
+def _embedded_in(ensemble: dict[str, Any]) -> str:
+    """``bf16`` or ``fp32``: the precision an ensemble's recorded settings embed in on this machine."""
+    from hardneg_haystack.embedding.precision import use_bf16
+
+    return "bf16" if use_bf16(str(ensemble.get("precision", "fp32")), ensemble.get("device")) else "fp32"
+
+
 def ensemble_conflict(
     old: dict[str, Any], new: dict[str, Any], *, old_dim: int | None = None, new_dim: int | None = None
 ) -> str | None:
@@ -222,11 +229,8 @@ def ensemble_conflict(
             f"the folder was indexed with {describe_ensemble(old, old_dim)}; this run embeds with "
             f"{describe_ensemble(new, new_dim)}"
         )
-    if old.get("precision", "fp32") != new.get("precision", "fp32"):
-        return (
-            f"the folder's vectors were embedded in {old.get('precision', 'fp32')}; this run embeds in "
-            f"{new.get('precision', 'fp32')} (--precision)"
-        )
+    if _embedded_in(old) != _embedded_in(new):
+        return f"the folder's vectors were embedded in {_embedded_in(old)}; this run embeds in {_embedded_in(new)}"
     ow, nw = normalized_weights(old), normalized_weights(new)
     if any(abs(a - b) > 1e-6 for a, b in zip(ow, nw, strict=True)):
         flags = " ".join(f"--weight {w:.4g}" for w in ow)

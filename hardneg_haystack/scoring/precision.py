@@ -14,9 +14,10 @@ __all__ = ["Precision", "autocast", "cpu_has_bf16", "pair_scorer", "use_bf16"]
 def pair_scorer(
     model: Any, *, precision: str = "auto", batch_size: int = 32, activation: bool = True
 ) -> Callable[[Sequence[tuple[str, str]]], list[float]]:
-    """``pairs -> scores`` for a CrossEncoder: autocast per ``precision``, pairs sorted by length so each
-    batch pads little, scores returned in the input order; ``activation`` False returns the raw logits instead
-    of the model's own activation (sigmoid for a one-label head)."""
+    """``pairs -> scores`` for a CrossEncoder: autocast per ``precision``, pairs sorted by length (then text) so
+    each batch pads little and the same pairs in any order are scored alike, scores returned in the input order;
+    ``activation`` False returns the raw logits instead of the model's own activation (sigmoid for a one-label
+    head)."""
     kwargs: dict[str, Any] = {}
     if not activation:
         import torch
@@ -26,7 +27,10 @@ def pair_scorer(
     def score(pairs: Sequence[tuple[str, str]]) -> list[float]:
         if not pairs:
             return []
-        order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))
+        # by length, then by text: the same pairs in any order form the same batches, so a pipeline that receives
+        # its candidates in another order than the evaluation scores them exactly alike (bf16 kernels can round a
+        # pair differently in another batch)
+        order = sorted(range(len(pairs)), key=lambda i: (len(pairs[i][0]) + len(pairs[i][1]), pairs[i][0], pairs[i][1]))
         with autocast(precision, str(getattr(model, "device", "cpu"))):
             scores = model.predict([pairs[i] for i in order], batch_size=batch_size, show_progress_bar=False, **kwargs)
         out = [0.0] * len(pairs)

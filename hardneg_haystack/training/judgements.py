@@ -7,8 +7,14 @@ so each of those repeats returns what the first call returned (35 s per judgemen
 2 CPU cores). :class:`Judgements` keys each result by a digest of the model's weights, its ``max_length``, the
 precision and the samples, and answers repeats from memory, and across runs from a JSON file when given one.
 
-    judgements = Judgements(Path("runs/x/cache/judgements.json"))
-    metrics = judgements.judge(model, samples, "auto", lambda: evaluator(model))  # scored once, then remembered
+    judgements = Judgements(Path("runs/x/judgements.json"))
+    key = samples_digest(samples)
+    metrics = judgements.judge(model, key, "auto", lambda: evaluator(model))  # scored once, then remembered
+
+Scoring the same weights again gives the same metrics up to floating-point order (the attention kernel, batch
+composition): the remembered ones are the first scoring's. Keys name the precision actually used (``auto``
+resolved on the model's device) and the device type, so a run folder resumed on other hardware scores again;
+:data:`VERSION` changes when what a judgement holds changes.
 """
 
 from __future__ import annotations
@@ -21,6 +27,9 @@ from pathlib import Path
 from typing import Any
 
 logger = logging.getLogger(__name__)
+
+#: Part of every key: a file written by code that judged differently is not read as this code's judgements.
+VERSION = 1
 
 
 def weights_digest(model: Any) -> str:
@@ -61,8 +70,13 @@ class Judgements:
                 logger.warning("%s is unreadable: validation judgements are scored again", path)
 
     def key(self, model: Any, samples_key: str, precision: str) -> str:
-        length = getattr(model, "max_length", None) or getattr(model, "max_seq_length", None)
-        return f"{weights_digest(model)}:{length}:{precision}:{samples_key}"
+        from hardneg_haystack.embedding.precision import use_bf16
+
+        device = str(getattr(model, "device", "cpu"))
+        used = "bf16" if use_bf16(precision, device) else "fp32"  # "auto" means what this hardware does
+        length = getattr(model, "max_seq_length", None) or getattr(model, "max_length", None)
+        kind = device.split(":")[0]
+        return f"v{VERSION}:{weights_digest(model)}:{length}:{used}:{kind}:{samples_key}"
 
     def judge(
         self, model: Any, samples_key: str, precision: str, score: Callable[[], dict[str, float]]

@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from hardneg_haystack.embedding.precision import use_bf16
 from hardneg_haystack.errors import ConfigError, DataError
 from hardneg_haystack.evaluation.dense import member_validator
 from hardneg_haystack.training.dense_tune import DenseTuneConfig, DenseTuneResult, training_rows, tune_member
@@ -121,10 +122,11 @@ def _validation_setting(
 ) -> dict[str, Any]:
     """What a member's validation score depends on besides its weights: the index (entries and vectors), the
     ensemble's other members and weights, the queries and the retrieval depth."""
-    vectors = hashlib.sha256(np.ascontiguousarray(corpus.embeddings).tobytes()).hexdigest()
+    vectors = hashlib.sha256(memoryview(np.ascontiguousarray(corpus.embeddings))).hexdigest()  # no copy
     return {
         "corpus": corpus_fingerprint(corpus), "vectors": vectors, "position": position, "depth": depth,
         "candidates": candidates, "members": [str(m.label) for m in ensemble.members],
         "weights": [float(w) for w in ensemble.weights], "fusion": str(ensemble.fusion),
+        "embedded_in": "bf16" if use_bf16(ensemble.precision, ensemble.device) else "fp32",  # the other members'
         "queries": [[q.id, q.text, sorted(q.positive_ids)] for q in validation],
     }  # fmt: skip
