@@ -175,8 +175,10 @@ def test_fused_yaml_pipeline_runs_on_a_work_folder(
     assert docs and {"bm25_score", "dense_score", "ranker_score"} <= set(docs[0].meta)
     assert docs[0].meta["bm25_score"] == max(d.meta["bm25_score"] for d in docs)  # all weight on BM25
     assert any(d.meta["dense_score"] != 0.0 for d in docs)  # the store returned embeddings: dense is real
-    built = build_fused_pipeline(store=store, ranker_model=str(model), text_embedder=embedder, candidates=100)
-    res = built.run(inputs)  # the YAML's candidates: the same ranking, ties (BM25 score 0) included
+    built = build_fused_pipeline(
+        store=store, ranker_model=str(model), text_embedder=embedder, candidates=30, union=True
+    )
+    res = built.run(inputs)  # the YAML's candidates (the union): the same ranking, ties (BM25 score 0) included
     assert [(d.id, d.score) for d in res["maxp"]["documents"]] == [(d.id, d.score) for d in docs]
 
 
