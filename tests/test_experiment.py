@@ -14,7 +14,7 @@ from hardneg_haystack.evaluation.runs import maxp, rank_scores
 from hardneg_haystack.evaluation.significance import bootstrap_ci, holm, paired_p_value
 from hardneg_haystack.experiment import Experiment, ExperimentConfig, ExperimentData, run_experiment
 from hardneg_haystack.experiment.config import METRICS
-from hardneg_haystack.experiment.report import SCHEMA
+from hardneg_haystack.experiment.report import SCHEMA, primary_pair
 from hardneg_haystack.mining.corpus import Corpus
 from hardneg_haystack.ranking.metrics import per_query
 
@@ -62,6 +62,28 @@ def _corpus() -> Corpus:
         contents=["alpha one", "alpha two", "beta", "gamma", "delta"],
         embeddings=np.eye(5, dtype=np.float32),
     )
+
+
+def test_primary_test_is_named_by_validation_alone() -> None:
+    def trained(step: int, val: float) -> dict:
+        return {"best_step": step, "validation_metrics": {"validation_ndcg@10": val, "validation_base_ndcg@10": 0.9}}
+
+    runs = {f"rerank[{m}] top-{k}": {} for m in ("warm-start", "random", "bm25", "ensemble") for k in (10, 20)}
+    training = {"random": trained(0, 0.99), "bm25": trained(3, 0.71), "ensemble": trained(5, 0.74)}
+    pick = primary_pair(training, [10, 20], runs)
+    # the best validation score among the fine-tunes that MOVED (random's 0.99 is its start's), at the judged depth
+    assert pick == {
+        "system": "rerank[ensemble] top-10",
+        "baseline": "rerank[warm-start] top-10",
+        "miner": "ensemble",
+        "validation_ndcg@10": 0.74,
+        "depth": 10,
+    }
+    training["bm25"] = trained(3, 0.74)  # a tie goes to the first in the config's order
+    assert primary_pair(training, [10, 20], runs)["miner"] == "bm25"
+    assert primary_pair({"random": trained(0, 0.8)}, [10], runs) is None  # nothing moved: no test
+    assert primary_pair({"bm25": trained(2, float("nan"))}, [10], runs) is None  # never judged
+    assert primary_pair(training, [30], runs) is None  # no run at that depth (e.g. no warm start)
 
 
 def test_maxp_and_rank_scores() -> None:
@@ -283,7 +305,13 @@ def test_experiment_end_to_end_and_resume(
     assert saved["data"]["test_queries"] == 2
     assert saved["data"]["test_queries_short"] + saved["data"]["test_queries_long"] == 2
     families = {c["family"] for c in saved["comparisons"]}
-    assert families == {"vs_bm25", "vs_warm_start", "ensemble_vs_miners"}
+    assert families == {"primary", "vs_bm25", "vs_warm_start", "ensemble_vs_miners"}
+    primary = saved["primary"]  # one test, named by validation: the moved fine-tune best there, at the judged depth
+    moved = {m: t["validation_metrics"]["validation_ndcg@10"] for m, t in saved["training"].items() if t["best_step"]}
+    assert primary["miner"] == max(moved, key=moved.get) and primary["depth"] == saved["config"]["candidates"][0]
+    rows = [c for c in saved["comparisons"] if c["family"] == "primary"]
+    assert len(rows) == len(METRICS)
+    assert all(c["p_holm"] == c["p_value"] and c["system"] == primary["system"] for c in rows)
     assert all(0 <= c["p_holm"] <= 1 and c["p_holm"] >= c["p_value"] for c in saved["comparisons"])
     assert set(saved["miners"]) == {"random", "bm25", "ensemble", "single", "mix"}
     assert set(saved["miners"]["mix"]["stats"]["sources"]) == {"ensemble", "random"}  # negatives from both sources

@@ -75,6 +75,12 @@ def experiment(
     console.print(_experiment_table(results))
     for step, info in results["steps"].items():
         console.print(f"  {step:<20} {info['seconds']:>8.1f} s")
+    primary = next((c for c in results["comparisons"] if c["family"] == "primary" and c["metric"] == "ndcg@10"), None)
+    if primary:
+        console.print(
+            f"did the labels move the re-ranker? {escape(primary['system'])} vs its warm start: "
+            f"{primary['delta']:+.3f} nDCG@10, p = {primary['p_value']:.3g} (one test, named on validation)"
+        )
     rec = results.get("recommended") or {}
     if rec.get("system"):
         val = rec["validation_ndcg@10"][rec["system"]]

@@ -8,10 +8,14 @@ ranx metrics and the significance tests).
 - ``systems``: ``{name: {"metrics": {metric: mean}, "ci95": {metric: [low, high]},
   "short": {metric: mean}, "long": {metric: mean}, "per_query": {metric: {query_id: score}}}}``.
 - ``comparisons``: ``[{"family", "system", "baseline", "metric", "delta", "p_value", "p_holm",
-  "significant"}]``; family ``vs_bm25`` compares every system with BM25, ``vs_warm_start`` every fine-tuned
-  re-ranker (alone and fused) with the warm start it began from, ``ensemble_vs_miners`` the ensemble's negatives
-  with each other source's, for the re-rankers and for the tuned dense member. Holm corrects within a family
-  and metric.
+  "significant"}]``. Family ``primary`` is the one confirmatory test, named from validation alone before a test
+  query is read (:func:`primary_pair`: the fine-tune best on validation against its warm start, at the depth
+  validation judged it), so it needs no correction; ``vs_bm25`` compares every system with BM25,
+  ``vs_warm_start`` every fine-tuned re-ranker (alone and fused) with the warm start it began from,
+  ``ensemble_vs_miners`` the ensemble's negatives with each other source's, for the re-rankers and for the
+  tuned dense member. Holm corrects within a family and metric.
+- ``primary``: that test's pair and why it was chosen (``{"system", "baseline", "miner", "validation_ndcg@10",
+  "depth"}``), or ``null`` when no fine-tune moved from its warm start.
 - ``miners``: per miner, its mining statistics and the ensemble similarity of its negatives (summary).
 - ``training``: per miner, steps, best step, validation metrics, blend weight, seconds.
 """
@@ -48,6 +52,40 @@ def _versions() -> dict[str, str]:
 
 def _mean(values: dict[str, float], ids: list[str]) -> float:
     return float(np.mean([values[i] for i in ids])) if ids else float("nan")
+
+
+def primary_pair(
+    training: dict[str, dict[str, Any]], candidates: list[int], runs: dict[str, Any]
+) -> dict[str, Any] | None:
+    """The confirmatory question "did the labels move the re-ranker?" as ONE paired test, fixed by validation
+    alone: the fine-tune with the highest validation nDCG@10 among those that moved (best step > 0), re-ranking
+    BM25's top ``candidates[0]`` (the depth validation judged it at) against the warm start at the same depth.
+    Every other comparison is exploratory and Holm-corrected in its family; this one, chosen before any test
+    query is scored, needs no correction. ``None`` when no fine-tune moved or the runs lack the pair.
+
+    >>> t = {"bm25": {"best_step": 47, "validation_metrics": {"ndcg@10": 0.751}},
+    ...      "ensemble": {"best_step": 279, "validation_metrics": {"ndcg@10": 0.758}},
+    ...      "random": {"best_step": 0, "validation_metrics": {"ndcg@10": 0.736}}}
+    >>> runs = {f"rerank[{m}] top-20": {} for m in ("warm-start", "bm25", "ensemble", "random")}
+    >>> primary_pair(t, [20, 30], runs)["system"]
+    'rerank[ensemble] top-20'
+    """
+    moved = {m: _val(t, "ndcg@10") for m, t in training.items() if t.get("best_step")}
+    moved = {m: v for m, v in moved.items() if v == v}  # NaN: never judged
+    if not moved:
+        return None
+    miner = max(moved, key=lambda m: moved[m])  # ties: the first in the config's order
+    depth = candidates[0]
+    system, baseline = f"rerank[{miner}] top-{depth}", f"rerank[warm-start] top-{depth}"
+    if system not in runs or baseline not in runs:
+        return None
+    return {
+        "system": system,
+        "baseline": baseline,
+        "miner": miner,
+        "validation_ndcg@10": moved[miner],
+        "depth": depth,
+    }
 
 
 def build_results(exp: Any, runs: dict[str, dict[str, dict[str, float]]]) -> dict[str, Any]:
@@ -95,6 +133,8 @@ def build_results(exp: Any, runs: dict[str, dict[str, dict[str, float]]]) -> dic
         if f"[{m}]" in n and n.replace(f"[{m}]", "[warm-start]") in runs
     ]
     steps = exp.state["steps"]
+    training = {m: steps[f"train:{m}"] for m in cfg.miners}
+    primary = primary_pair(training, cfg.candidates, runs)
     miners = {}
     for miner in cfg.miners:
         info = steps[f"mine:{miner}"]
@@ -126,6 +166,7 @@ def build_results(exp: Any, runs: dict[str, dict[str, dict[str, float]]]) -> dic
         "comparisons": [
             row
             for family, pairs in (
+                ("primary", [(primary["system"], primary["baseline"])] if primary else []),
                 ("vs_bm25", vs_bm25),
                 ("vs_warm_start", vs_warm),
                 ("ensemble_vs_miners", head_to_head),
@@ -141,8 +182,9 @@ def build_results(exp: Any, runs: dict[str, dict[str, dict[str, float]]]) -> dic
                 alpha=cfg.alpha,
             )
         ],
+        "primary": primary,
         "miners": miners,
-        "training": {m: steps[f"train:{m}"] for m in cfg.miners},
+        "training": training,
         "dense": {m: steps[f"dense:{m}"] for m in exp.dense_sources if f"dense:{m}" in steps} if cfg.dense else {},
         "dense_kept": (steps.get("dense") or {}).get("miner"),
         "warm_start": steps.get("warmstart"),
@@ -295,6 +337,10 @@ the in-sample score of the weights served). Its query pipeline, bound to this ru
 |---|---|---|---|
 {choice or "| (none) | | | |"}
 
+## Did the labels move the re-ranker? (one test, named on validation)
+
+{_primary_text(results)}
+
 ## Verdicts (nDCG@10)
 
 {chr(10).join("- " + v for v in verdicts(results))}
@@ -377,6 +423,31 @@ def _start(cfg: dict[str, Any]) -> str:
 def _texts(ws: dict[str, Any]) -> str:
     n = ws.get("query_texts")
     return f", {n} of them training query texts" if n else ""
+
+
+def _primary_text(results: dict[str, Any], metric: str = "ndcg@10") -> str:
+    """The confirmatory test in words: which fine-tune validation named, and what the test queries say."""
+    primary = results.get("primary")
+    if not primary:
+        return (
+            "No test: no fine-tune beat its warm start on the validation queries (every best step is 0), or there "
+            "is no warm start to compare with."
+        )
+    row = next((c for c in results["comparisons"] if c["family"] == "primary" and c["metric"] == metric), None)
+    named = (
+        f"Validation named `{primary['system']}` (the {primary['miner']} negatives' fine-tune, validation "
+        f"nDCG@10 {primary['validation_ndcg@10']:.3f}, the best of the fine-tunes that moved) before any test "
+        f"query was scored; it is tested once against `{primary['baseline']}` on the test queries, so its p-value "
+        "needs no multiple-comparison correction (every other comparison below is Holm-corrected in its family)."
+    )
+    if row is None:
+        return named
+    how = "significantly" if row["significant"] else "not significantly"
+    direction = "above" if row["delta"] > 0 else "below"
+    return (
+        f"{named}\n\nResult: {how} {direction} the warm start on {metric} ({row['delta']:+.3f}, paired randomization "
+        f"p = {row['p_value']:.3g}, alpha {results['config']['alpha']})."
+    )
 
 
 def _val(training: dict[str, Any], key: str) -> float:
