@@ -136,6 +136,13 @@ def test_warm_start_cli(tiny_index: Path, tiny_models: dict[str, str], beir_dir:
     first = runner.invoke(app, args)
     assert first.exit_code == 0, first.output
     assert "2 steps" in first.output and "validation_ndcg@10" in first.output
+    # the experiment's warm start: judged at the half and the end of its epoch (not 4 times, not at step 0)
+    whole = runner.invoke(app, [*args[:4], str(tmp_path / "we"), "--queries", "16", *args[7:9], *args[11:]])
+    assert whole.exit_code == 0, whole.output
+    info = json.loads((tmp_path / "we" / "warmstart.json").read_text())
+    history = json.loads((tmp_path / "we" / "history.json").read_text())
+    judged = [h["step"] for h in history if any(k.endswith("ndcg@10") for k in h)]
+    assert info["steps"] == 4 and judged == [2, 4], history
     again = runner.invoke(app, args)
     assert again.exit_code == 0 and "reused" in again.output
     log = tmp_path / "queries.txt"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -167,7 +168,6 @@ def warm_start_cmd(
 
     from hardneg_haystack.components.indexing import open_index
     from hardneg_haystack.mining.corpus import load_corpus
-    from hardneg_haystack.training.cross_encoder import TrainConfig
     from hardneg_haystack.training.validation import rerank_samples
     from hardneg_haystack.training.warmstart import WarmStartConfig, warm_start
 
@@ -177,14 +177,13 @@ def warm_start_cmd(
             teacher_weight=teacher_weight,
             seed=seed,
             bm25_text=bm25_text,
-            train=TrainConfig(
+            train=replace(  # the experiment's warm start (judged at half and end of its epoch), with the flags
+                WarmStartConfig().train,
                 base_model=base_model,
                 learning_rate=learning_rate,
-                batch_size=4,
                 max_length=max_length,
                 max_steps=max_steps,
                 precision=precision,  # type: ignore[arg-type]
-                early_stopping_patience=0,
                 seed=seed,
             ),
         )
