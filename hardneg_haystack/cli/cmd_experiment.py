@@ -47,6 +47,7 @@ def experiment(
     from rich.progress import Progress
 
     from hardneg_haystack.experiment import ExperimentConfig, run_experiment
+    from hardneg_haystack.experiment.report import primary_row
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     try:
@@ -75,7 +76,7 @@ def experiment(
     console.print(_experiment_table(results))
     for step, info in results["steps"].items():
         console.print(f"  {step:<20} {info['seconds']:>8.1f} s")
-    primary = next((c for c in results["comparisons"] if c["family"] == "primary" and c["metric"] == "ndcg@10"), None)
+    primary = primary_row(results)
     if primary:
         console.print(
             f"did the labels move the re-ranker? {escape(primary['system'])} vs its warm start: "

@@ -425,6 +425,11 @@ def _texts(ws: dict[str, Any]) -> str:
     return f", {n} of them training query texts" if n else ""
 
 
+def primary_row(results: dict[str, Any], metric: str = "ndcg@10") -> dict[str, Any] | None:
+    """The confirmatory test's comparison row (family ``primary``) for ``metric``, or ``None``."""
+    return next((c for c in results["comparisons"] if c["family"] == "primary" and c["metric"] == metric), None)
+
+
 def _primary_text(results: dict[str, Any], metric: str = "ndcg@10") -> str:
     """The confirmatory test in words: which fine-tune validation named, and what the test queries say."""
     primary = results.get("primary")
@@ -433,7 +438,7 @@ def _primary_text(results: dict[str, Any], metric: str = "ndcg@10") -> str:
             "No test: no fine-tune beat its warm start on the validation queries (every best step is 0), or there "
             "is no warm start to compare with."
         )
-    row = next((c for c in results["comparisons"] if c["family"] == "primary" and c["metric"] == metric), None)
+    row = primary_row(results, metric)
     named = (
         f"Validation named `{primary['system']}` (the {primary['miner']} negatives' fine-tune, validation "
         f"nDCG@10 {primary['validation_ndcg@10']:.3f}, the best of the fine-tunes that moved) before any test "
